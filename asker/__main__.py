@@ -1,0 +1,5 @@
+"""``python -m asker`` is the ``asker`` command."""
+
+from asker.cli import main
+
+main()

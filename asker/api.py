@@ -1,0 +1,202 @@
+"""The one facade the UI, the CLI and the evaluation harness call. None of them builds SQL.
+
+Every function returns an ``Answer`` (or a plain value) and turns asker's errors into refusals
+with a code and a message in the caller's language; unexpected exceptions become INTERNAL_ERROR.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from asker import __version__, answer
+from asker.appdb import create_schema, engine_for
+from asker.config import Settings
+from asker.errors import AskerError, ConfigError, InternalError, InvalidSql
+from asker.guardrails.statement import single_query
+from asker.semantic import definitions, validate
+from asker.semantic.compiler import Compiler
+from asker.semantic.lineage import metric_lineage
+from asker.semantic.store import ImportReport, MetricStore, MetricVersion
+from asker.types import Answer, Language, MetricQuery
+from asker.warehouse.catalog import load_catalog
+from asker.warehouse.datadir import (
+    WAREHOUSE,
+    Manifest,
+    read_manifest,
+    staged_data_dir,
+    write_manifest,
+)
+from asker.warehouse.demo_bank import SCALES, build_demo_bank
+from asker.warehouse.engine import Limits, close_warehouses, open_warehouse
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+def init(
+    settings: Settings,
+    *,
+    scale: str,
+    seed: int,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> Manifest:
+    """Build a demo data dir (warehouse, ...) in a staging folder and move it into place."""
+    close_warehouses()
+    with staged_data_dir(settings.data_dir, force=force) as staging:
+        counts = build_demo_bank(
+            staging / WAREHOUSE,
+            scale=SCALES[scale],
+            seed=seed,
+            data_date=settings.data_date,
+            progress=progress,
+        )
+        if progress:
+            progress("metric dictionary")
+        seed_app_db(settings.model_copy(update={"data_dir": staging}))
+        manifest = Manifest(
+            demo=True,
+            scale=scale,
+            seed=seed,
+            data_date=settings.data_date.isoformat(),
+            asker_version=__version__,
+            row_counts=counts,
+        )
+        write_manifest(staging, manifest)
+    return manifest
+
+
+def seed_app_db(settings: Settings) -> None:
+    """Create the app database's tables and seed the metric store from the shipped dictionary."""
+    engine = engine_for(settings.resolved_app_db_url)
+    try:
+        create_schema(engine)
+        MetricStore(engine, load_catalog()).import_texts(definitions.seed_texts(), author="system")
+    finally:
+        engine.dispose()
+
+
+@cache
+def _engine(url: str) -> Engine:
+    return engine_for(url)
+
+
+def app_engine(settings: Settings) -> Engine:
+    """This process's engine for the app database (the data dir must exist)."""
+    if settings.app_db_url is None and not (settings.data_dir / "app.db").is_file():
+        raise ConfigError("DATA_DIR_MISSING", path=str(settings.data_dir))
+    return _engine(settings.resolved_app_db_url)
+
+
+def metric_store(settings: Settings) -> MetricStore:
+    return MetricStore(app_engine(settings), load_catalog())
+
+
+def compiler(settings: Settings) -> Compiler:
+    """A compiler over the published dictionary and the warehouse's data date."""
+    return Compiler(metric_store(settings).published(), load_catalog(), as_of_date(settings))
+
+
+def list_metrics(settings: Settings) -> tuple[MetricVersion, ...]:
+    """The published version of every metric, in dictionary order."""
+    return tuple(metric_store(settings).current().values())
+
+
+@dataclass(frozen=True)
+class MetricDetail:
+    current: MetricVersion
+    versions: tuple[MetricVersion, ...]
+    lineage: dict[str, tuple[str, ...]]
+    sql: str
+
+
+def metric_detail(settings: Settings, code: str) -> MetricDetail:
+    """One metric: its published definition, every version, its lineage and sample SQL."""
+    store = metric_store(settings)
+    comp = compiler(settings)
+    return MetricDetail(
+        current=store.get(code),
+        versions=store.versions(code),
+        lineage=metric_lineage(comp, code),
+        sql=comp.compile(MetricQuery(metrics=(code,))).sql(pretty=True),
+    )
+
+
+def validate_dictionary(path: Path | None) -> list[str]:
+    """Every problem in the YAML at ``path`` (a file or folder; default: the shipped seed)."""
+    texts = definitions.read_texts(path) if path else definitions.seed_texts()
+    try:
+        validate.load_dictionary(texts)
+    except ConfigError as error:
+        return list(error.params["problems"])
+    return []
+
+
+def import_metrics(settings: Settings, path: Path, *, author: str) -> ImportReport:
+    """Import YAML as new published versions where content changed; all or nothing."""
+    return metric_store(settings).import_texts(definitions.read_texts(path), author=author)
+
+
+def export_metrics(settings: Settings, folder: Path) -> list[Path]:
+    """Write the published dictionary as YAML files into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in metric_store(settings).export_texts().items():
+        (folder / name).write_text(text, encoding="utf-8")
+        written.append(folder / name)
+    return written
+
+
+def as_of_date(settings: Settings) -> dt.date:
+    """The warehouse's data date: from the data dir's manifest, else the setting."""
+    try:
+        return dt.date.fromisoformat(read_manifest(settings.data_dir).data_date)
+    except AskerError:
+        return settings.data_date
+
+
+def limits(settings: Settings) -> Limits:
+    return Limits(
+        memory_limit=settings.duckdb_memory_limit,
+        threads=settings.duckdb_threads,
+        temp_limit=settings.duckdb_temp_limit,
+    )
+
+
+def run_sql(statement: str, *, settings: Settings, language: Language = "zh") -> Answer:
+    """Run one SQL statement through the checks and the sandboxed executor (``asker sql``)."""
+    started = time.perf_counter()
+    try:
+        result = _run_sql(statement, settings, language)
+    except AskerError as error:
+        result = answer.from_error(statement, language, error)
+    except Exception as exc:  # one place turns a bug into a safe message
+        log.exception("run_sql failed")
+        result = answer.from_error(
+            statement, language, InternalError("INTERNAL_ERROR", error_class=type(exc).__name__)
+        )
+    return _with_elapsed(result, started)
+
+
+def _run_sql(statement: str, settings: Settings, language: Language) -> Answer:
+    if len(statement) > settings.max_input_chars:
+        raise InvalidSql("INPUT_TOO_LONG", length=len(statement), limit=settings.max_input_chars)
+    executor = open_warehouse(settings.warehouse_file, limits(settings))
+    tree = single_query(statement, executor.dialect)
+    result = executor.execute(tree, row_cap=settings.row_cap, timeout_s=settings.query_timeout_s)
+    return answer.from_result(
+        statement, language, result, sql=executor.render(tree), as_of=as_of_date(settings)
+    )
+
+
+def _with_elapsed(result: Answer, started: float) -> Answer:
+    return replace(result, elapsed_ms=(time.perf_counter() - started) * 1000)

@@ -1,0 +1,130 @@
+"""``asker bench``: build time and size of each scale, and raw query latency on ``small``.
+
+Speed is measured here, never asserted in tests. Figures are printed and, with ``--output``,
+written as JSON so a change can be compared with the last run.
+"""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlglot
+
+from asker import api
+from asker.config import Settings
+from asker.warehouse.engine import close_warehouses, open_warehouse
+
+Say = Callable[[str], None]
+
+# Typical raw queries a dashboard or an analyst would run (ungated: raw engine latency).
+TYPICAL_QUERIES: dict[str, str] = {
+    "deposit_balance_by_branch": """
+        SELECT b.org_name, SUM(f.balance) AS deposit_balance
+        FROM fact_deposit_balance_daily f
+        JOIN dim_org s ON s.org_id = f.org_id JOIN dim_org b ON b.org_id = s.branch_id
+        WHERE f.biz_date = DATE '2026-09-30' GROUP BY b.org_name ORDER BY 2 DESC""",
+    "deposit_avg_daily_q3": """
+        SELECT SUM(balance) / 92 AS avg_daily FROM fact_deposit_balance_daily
+        WHERE biz_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'""",
+    "npl_ratio_by_branch": """
+        SELECT s.branch_id,
+               SUM(CASE WHEN five_class IN ('次级','可疑','损失') THEN balance END) / SUM(balance)
+        FROM fact_loan_balance_monthly f JOIN dim_org s ON s.org_id = f.org_id
+        WHERE month_end = DATE '2026-09-30' GROUP BY s.branch_id""",
+    "txn_by_channel_last_month": """
+        SELECT channel, COUNT(*), SUM(amount) FROM fact_transaction
+        WHERE biz_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31' GROUP BY channel""",
+    "deposit_trend_monthly": """
+        SELECT biz_date, SUM(balance) FROM fact_deposit_balance_daily f
+        JOIN dim_date d USING (biz_date) WHERE d.is_month_end GROUP BY biz_date ORDER BY 1""",
+}
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def time_build(scale: str, root: Path, settings: Settings, say: Say) -> dict[str, Any]:
+    data_dir = root / scale
+    started = time.perf_counter()
+    manifest = api.init(
+        settings.model_copy(update={"data_dir": data_dir}), scale=scale, seed=settings.seed
+    )
+    seconds = time.perf_counter() - started
+    size = _dir_size(data_dir)
+    rows = sum(manifest.row_counts.values())
+    say(f"build {scale:>5}: {seconds:7.1f} s  {size / 2**20:8.1f} MiB  {rows:>12,} rows")
+    return {
+        "scale": scale,
+        "seconds": round(seconds, 2),
+        "bytes": size,
+        "rows": rows,
+        "row_counts": manifest.row_counts,
+    }
+
+
+def time_queries(warehouse: Path, settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
+    executor = open_warehouse(warehouse, api.limits(settings))
+    report: dict[str, Any] = {}
+    for name, sql in TYPICAL_QUERIES.items():
+        tree = sqlglot.parse_one(sql, dialect=executor.dialect)
+        executor.execute(tree, row_cap=settings.row_cap, timeout_s=60)  # warm the cache
+        runs = []
+        for _ in range(repeat):
+            result = executor.execute(tree, row_cap=settings.row_cap, timeout_s=60)
+            runs.append(result.elapsed_ms)
+        report[name] = {
+            "p50_ms": round(statistics.median(runs), 2),
+            "p95_ms": round(percentile(runs, 95), 2),
+            "runs": repeat,
+        }
+        say(
+            f"query {name:<28} p50 {report[name]['p50_ms']:8.2f} ms  "
+            f"p95 {report[name]['p95_ms']:8.2f} ms"
+        )
+    return report
+
+
+def run(settings: Settings, *, scales: list[str], repeat: int, say: Say) -> dict[str, Any]:
+    """Time each scale's build (in a temporary folder), then raw queries on ``small``."""
+    report: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": _cpus(),
+            "platform": platform.platform(),
+        }
+    }
+    root = Path(tempfile.mkdtemp(prefix="asker-bench-"))
+    try:
+        report["builds"] = [time_build(scale, root, settings, say) for scale in scales]
+        small = root / "small" / "warehouse.duckdb"
+        if not small.exists():
+            small = settings.warehouse_file
+            if not small.exists():
+                say("no small warehouse: skipping query latency (run `asker init` first)")
+                return report
+        say(f"raw query latency on {small} ({repeat} runs each):")
+        report["queries"] = time_queries(small, settings, repeat, say)
+    finally:
+        close_warehouses()
+        shutil.rmtree(root, ignore_errors=True)
+    return report
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 1

@@ -1,0 +1,82 @@
+"""One Settings class: the only place asker reads its environment (prefix ``ASKER_``).
+
+Every setting has a default and a description; a test fails if one is missing from the README.
+
+>>> Settings(data_dir="/tmp/x").warehouse_file.name
+'warehouse.duckdb'
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Scale = Literal["tiny", "small", "large"]
+
+
+class Settings(BaseSettings):
+    """asker's settings. Each can be set by the environment variable ASKER_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="ASKER_", frozen=True, extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path(".asker"),
+        description="Data directory: warehouse, app database, index, audit key.",
+    )
+    data_date: date = Field(
+        default=date(2026, 9, 30),
+        description="The demo bank's latest business date (a month end); "
+        "time expressions resolve against it.",
+    )
+    scale: Scale = Field(
+        default="small", description="Demo bank size built by `asker init`: tiny, small, large."
+    )
+    seed: int = Field(default=42, description="Seed of the demo bank generator.")
+    warehouse_path: Path | None = Field(
+        default=None,
+        description="DuckDB warehouse file; default <data_dir>/warehouse.duckdb.",
+    )
+    app_db_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the app database; default SQLite in the data dir.",
+    )
+    query_timeout_s: float = Field(
+        default=10.0, gt=0, description="Seconds a warehouse query may run before it is stopped."
+    )
+    row_cap: int = Field(
+        default=5000, gt=0, description="Most rows any query returns (role caps may be lower)."
+    )
+    max_input_chars: int = Field(
+        default=4000, gt=0, description="Longest question or SQL statement accepted."
+    )
+    duckdb_memory_limit: str = Field(
+        default="2GB", description="DuckDB memory limit for warehouse queries."
+    )
+    duckdb_threads: int = Field(default=2, gt=0, description="DuckDB threads for queries.")
+    duckdb_temp_limit: str = Field(
+        default="4GB", description="Most disk DuckDB may spill to while querying."
+    )
+    language: Literal["zh", "en"] = Field(
+        default="zh", description="Language of messages when the input does not decide it."
+    )
+
+    @field_validator("data_date")
+    @classmethod
+    def _month_end(cls, value: date) -> date:
+        from calendar import monthrange
+
+        if value.day != monthrange(value.year, value.month)[1]:
+            raise ValueError(f"数据日期必须是月末 data_date must be a month end, got {value}")
+        return value
+
+    @property
+    def warehouse_file(self) -> Path:
+        return self.warehouse_path or self.data_dir / "warehouse.duckdb"
+
+    @property
+    def resolved_app_db_url(self) -> str:
+        return self.app_db_url or f"sqlite:///{self.data_dir / 'app.db'}"

@@ -1,0 +1,190 @@
+"""The AskerError tree and the one catalogue of error codes with Chinese and English messages.
+
+Every error carries a code and named parameters; its message is rendered in the asker's language
+from ``MESSAGES``. A test checks that every code has both languages and is listed in the README.
+
+>>> InvalidSql("NOT_READ_ONLY", statement="DELETE").message("en")
+'Only read-only SELECT queries may run; got DELETE. Rewrite it as one SELECT statement.'
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+Language = Literal["zh", "en"]
+Status = Literal["ok", "clarify", "refused", "error"]
+
+# code -> (Chinese template, English template). Templates name the problem and suggest the fix.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # refusals a user can act on
+    "INVALID_SQL": (
+        "无法解析该SQL：{detail}。请检查语法，只提交一条 SELECT 语句。",
+        "The SQL could not be parsed: {detail}. Check the syntax and submit one SELECT statement.",
+    ),
+    "NOT_READ_ONLY": (
+        "只允许只读的 SELECT 查询，收到的是 {statement}。请改写为一条 SELECT 语句。",
+        "Only read-only SELECT queries may run; got {statement}. "
+        "Rewrite it as one SELECT statement.",
+    ),
+    "MULTIPLE_STATEMENTS": (
+        "一次只能执行一条语句，收到 {count} 条。请拆开分别提交。",
+        "Only one statement may run at a time; got {count}. Submit them one by one.",
+    ),
+    "QUERY_TIMEOUT": (
+        "查询超过 {seconds} 秒时限被中止。请缩小时间范围或机构范围后重试。",
+        "The query was stopped after the {seconds}s time limit. "
+        "Narrow the period or the org units and try again.",
+    ),
+    "QUERY_FAILED": (
+        "查询执行失败（{error_class}）。请检查表名、列名和函数用法后重试。",
+        "The query failed to run ({error_class}). Check table, column and function names.",
+    ),
+    "EMPTY_INPUT": (
+        "输入为空。请输入一个问题或一条 SQL 语句。",
+        "The input is empty. Type a question or one SQL statement.",
+    ),
+    "INPUT_TOO_LONG": (
+        "输入过长（{length} 个字符，上限 {limit}）。请精简后重试。",
+        "The input is too long ({length} characters, limit {limit}). Shorten it and try again.",
+    ),
+    "UNKNOWN_USER": (
+        "用户 {user} 不存在。请检查用户名，演示用户见 README。",
+        "User {user} does not exist. Check the user name; the demo users are in the README.",
+    ),
+    "UNKNOWN_METRIC": (
+        "指标字典中没有指标 {name}。您是否想问：{suggestions}？",
+        "There is no metric {name} in the dictionary. Did you mean: {suggestions}?",
+    ),
+    "UNKNOWN_DIMENSION": (
+        "没有维度 {name}。您是否想按：{suggestions}？",
+        "There is no dimension {name}. Did you mean: {suggestions}?",
+    ),
+    "DIMENSION_NOT_ALLOWED": (
+        "指标「{metric}」不能按「{dimension}」拆分。可用维度：{allowed}。",
+        "The metric {metric} cannot be broken down by {dimension}. Allowed: {allowed}.",
+    ),
+    "COMPARE_NOT_ALLOWED": (
+        "「{metric}」是期间发生额，不能与年初比较。请改用同比或环比。",
+        "{metric} is a flow over the period and cannot be compared with the start of the year. "
+        "Use year-on-year or month-on-month instead.",
+    ),
+    "PERIOD_OUT_OF_RANGE": (
+        "期间 {start} 至 {end} 超出数据范围（{first} 至数据日期 {data_date}）。请换一个期间。",
+        "The period {start} to {end} is outside the data ({first} to the data date {data_date}). "
+        "Choose another period.",
+    ),
+    "INVALID_LIMIT": (
+        "排名数量必须为正整数，收到 {limit}。",
+        "The number of top results must be a positive whole number; got {limit}.",
+    ),
+    # set-up and configuration problems
+    "DATA_DIR_MISSING": (
+        "数据目录 {path} 不存在或未初始化。请先运行 `asker init --data-dir {path}`。",
+        "The data directory {path} does not exist or is not initialised. "
+        "Run `asker init --data-dir {path}` first.",
+    ),
+    "DATA_DIR_EXISTS": (
+        "数据目录 {path} 已存在。如需重建，请加 --force（原目录在新目录建好后才会被替换）。",
+        "The data directory {path} already exists. Add --force to rebuild it "
+        "(the old one is replaced only once the new one is complete).",
+    ),
+    "USER_REQUIRED": (
+        "该数据目录不是演示数据目录，必须用 --user 指定用户。",
+        "This data directory is not a demo data directory: name the user with --user.",
+    ),
+    "CATALOG_INVALID": (
+        "数据目录（catalog）文件 {source} 有 {count} 个问题：\n{problems}",
+        "The schema catalog {source} has {count} problem(s):\n{problems}",
+    ),
+    "DICTIONARY_INVALID": (
+        "指标字典 {source} 有 {count} 个问题，未做任何更改：\n{problems}",
+        "The metric dictionary {source} has {count} problem(s); nothing was changed:\n{problems}",
+    ),
+    "SETTING_INVALID": (
+        "配置项 {name} 的值无效：{detail}。请检查环境变量 ASKER_{name_upper}。",
+        "The setting {name} is invalid: {detail}. "
+        "Check the environment variable ASKER_{name_upper}.",
+    ),
+    "BUILD_INTERRUPTED": (
+        "初始化被中断，未留下不完整的数据目录。请重新运行 `asker init`。",
+        "Initialisation was interrupted; no half-built data directory was left. "
+        "Run `asker init` again.",
+    ),
+    "INTERNAL_ERROR": (
+        "内部错误（{error_class}）。请联系管理员并提供发生时间。",
+        "Internal error ({error_class}). Contact the administrator with the time it happened.",
+    ),
+}
+
+
+class _SafeParams(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class AskerError(Exception):
+    """Base of every error asker raises on purpose: a code, parameters and a rendered message."""
+
+    status: ClassVar[Status] = "error"
+    exit_code: ClassVar[int] = 1
+
+    def __init__(self, code: str, **params: Any) -> None:
+        if code not in MESSAGES:
+            raise KeyError(f"unregistered error code {code!r}")
+        self.code = code
+        self.params = params
+        super().__init__(f"{code}: {self.message('en')}")
+
+    def message(self, language: Language = "zh") -> str:
+        zh, en = MESSAGES[self.code]
+        params = _SafeParams(self.params)
+        problems = params.get("problems")
+        if isinstance(problems, tuple | list):
+            params["problems"] = "\n".join(f"  - {p}" for p in problems)
+            params.setdefault("count", len(problems))
+        name = params.get("name")
+        if isinstance(name, str):
+            params.setdefault("name_upper", name.upper())
+        return (zh if language == "zh" else en).format_map(params)
+
+
+class UserFacingError(AskerError):
+    """A refusal whose message is safe to show: it names what was refused and how to proceed."""
+
+    status: ClassVar[Status] = "refused"
+    exit_code: ClassVar[int] = 3
+
+
+class AccessDenied(UserFacingError):
+    """The principal may not see this table, column, org unit or row."""
+
+
+class NotAnswerable(UserFacingError):
+    """The question cannot be answered from the warehouse."""
+
+
+class InvalidSql(UserFacingError):
+    """SQL that is not one read-only SELECT asker understands."""
+
+
+class QueryLimit(UserFacingError):
+    """A timeout, a rate limit or another resource limit."""
+
+
+class Clarification(UserFacingError):
+    """Not an error: asker needs the user to choose. Exits 0 with status 'clarify'."""
+
+    status: ClassVar[Status] = "clarify"
+    exit_code: ClassVar[int] = 0
+
+
+class ConfigError(AskerError):
+    """Set-up or configuration that must be fixed by whoever runs asker."""
+
+
+class ProviderError(AskerError):
+    """An LLM or embedding endpoint failed (dead, timed out, answered nonsense)."""
+
+
+class InternalError(AskerError):
+    """A bug: never shows internals, only the error class."""

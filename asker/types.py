@@ -1,0 +1,178 @@
+"""Frozen values that cross module lines. Pydantic lives at the edges; these stay plain.
+
+>>> QueryResult(columns=("n",), rows=((1,),)).row_count
+1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+Language = Literal["zh", "en"]
+Status = Literal["ok", "clarify", "refused", "error"]
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows a warehouse query returned, capped at the row cap (``truncated`` says it was cut)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    column_types: tuple[str, ...] = ()
+    truncated: bool = False
+    elapsed_ms: float = 0.0
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """Something shown to people with a label and carrying its structured value."""
+
+    label: str
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What asker says back: the §7 JSON answer, also rendered by the UI."""
+
+    status: Status
+    question: str
+    language: Language
+    code: str | None = None
+    message: str = ""
+    sql: str | None = None
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[Any, ...], ...] = ()
+    truncated: bool = False
+    as_of: dt.date | None = None
+    metrics: tuple[dict[str, Any], ...] = ()
+    filters: tuple[Labelled, ...] = ()
+    masked_columns: tuple[Labelled, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    choices: tuple[Labelled, ...] = ()
+    elapsed_ms: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def to_json(self) -> dict[str, Any]:
+        """The §7 JSON object: numbers stay numbers, dates become ISO strings."""
+        return {
+            "status": self.status,
+            "code": self.code,
+            "message": self.message,
+            "question": self.question,
+            "language": self.language,
+            "sql": self.sql,
+            "columns": list(self.columns),
+            "rows": [[json_value(v) for v in row] for row in self.rows],
+            "row_count": self.row_count,
+            "truncated": self.truncated,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "metrics": [dict(m) for m in self.metrics],
+            "filters": [_labelled(f) for f in self.filters],
+            "masked_columns": [_labelled(m) for m in self.masked_columns],
+            "assumptions": list(self.assumptions),
+            "choices": [_labelled(c) for c in self.choices],
+            "elapsed_ms": round(self.elapsed_ms, 2),
+        }
+
+
+def _labelled(item: Labelled) -> dict[str, Any]:
+    return {"label": item.label, "value": json_value(item.value)}
+
+
+def json_value(value: Any) -> Any:
+    """A JSON-ready value: Decimal → int/float, dates → ISO text, containers recursively."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    return value
+
+
+# --- metric queries (understand → semantic → guardrails) ------------------------------------
+
+Grain = Literal["day", "month", "quarter", "year"]
+Compare = Literal["yoy", "mom", "ytd"]
+Order = Literal["asc", "desc"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive date range; ``end`` never runs past the data date once resolved."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Keep rows whose dimension key is one of ``values`` (or none of them, with ``exclude``)."""
+
+    dimension: str
+    values: tuple[str, ...]
+    exclude: bool = False
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    """What to compute: metrics by dimensions over a period, optionally by grain and compared.
+
+    >>> MetricQuery(metrics=("deposit_balance",), dimensions=("branch",)).grain is None
+    True
+    """
+
+    metrics: tuple[str, ...]
+    dimensions: tuple[str, ...] = ()
+    filters: tuple[Filter, ...] = ()
+    period: Period | None = None
+    grain: Grain | None = None
+    compare: Compare | None = None
+    order: Order | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class MetricRef:
+    """A governed metric definition an answer used, cited by code and version."""
+
+    code: str
+    name: str
+    definition: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the deterministic parser made of a question (before compiling)."""
+
+    question: str
+    language: Language
+    status: Status  # "ok" | "clarify" | "refused"
+    query: MetricQuery | None = None
+    confidence: float = 0.0
+    code: str | None = None
+    assumptions: tuple[str, ...] = ()
+    choices: tuple[Labelled, ...] = ()
+    unexplained: tuple[str, ...] = ()
+    named_orgs: tuple[str, ...] = ()  # org ids the question names (scope is checked on them)
+    bank_wide: bool = False  # the question says 全行 / bank-wide explicitly
+    followup: bool = False

@@ -1,0 +1,133 @@
+"""The warehouse engine: an ``Executor`` Protocol and the sandboxed DuckDB executor.
+
+The executor runs a checked sqlglot AST, rendered for its own dialect with quoted identifiers;
+nothing outside this module assumes DuckDB. The sandbox (read-only file, external access off,
+configuration locked, no extension autoload, capped spill directory) is set once per process.
+
+>>> ex = open_warehouse(Path(tmp) / "warehouse.duckdb", Limits())  # doctest: +SKIP
+>>> ex.execute(sqlglot.parse_one("SELECT 1 AS n"), row_cap=10, timeout_s=1).rows  # doctest: +SKIP
+((1,),)
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+from sqlglot import exp
+
+from asker.errors import ConfigError, InvalidSql, QueryLimit
+from asker.types import QueryResult
+
+
+class Executor(Protocol):
+    """Runs a gated query. ``dialect`` is the sqlglot dialect the compiler and gate render for."""
+
+    dialect: str
+
+    def execute(self, tree: exp.Expr, *, row_cap: int, timeout_s: float) -> QueryResult:
+        """Run ``tree``; return at most ``row_cap`` rows (``truncated`` if more existed)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits fixed when the sandboxed connection opens (they cannot change later)."""
+
+    memory_limit: str = "2GB"
+    threads: int = 2
+    temp_limit: str = "4GB"
+
+
+def sandbox_config(temp_dir: Path, limits: Limits) -> dict[str, Any]:
+    """DuckDB's connect config for the sandbox: see FACTS.md, 'DuckDB sandbox'."""
+    return {
+        "enable_external_access": False,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "memory_limit": limits.memory_limit,
+        "threads": limits.threads,
+        "temp_directory": str(temp_dir),
+        "max_temp_directory_size": limits.temp_limit,
+        "lock_configuration": True,  # last: nothing above can be changed by a query
+    }
+
+
+class DuckDBExecutor:
+    """The one sandboxed connection of this process to a warehouse file; a cursor per request."""
+
+    dialect = "duckdb"
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        if not path.is_file():
+            raise ConfigError("DATA_DIR_MISSING", path=str(path.parent))
+        self.path = path
+        self.limits = limits
+        temp_dir = path.with_suffix(".tmp")
+        temp_dir.mkdir(exist_ok=True)
+        self._con = duckdb.connect(
+            str(path), read_only=True, config=sandbox_config(temp_dir, limits)
+        )
+
+    def render(self, tree: exp.Expr) -> str:
+        """The SQL text DuckDB runs: generated from the AST, identifiers quoted."""
+        return tree.sql(dialect=self.dialect, identify=True)
+
+    def execute(self, tree: exp.Expr, *, row_cap: int, timeout_s: float) -> QueryResult:
+        sql = self.render(tree)
+        cursor = self._con.cursor()
+        timer = threading.Timer(timeout_s, cursor.interrupt)
+        started = time.perf_counter()
+        timer.start()
+        try:
+            cursor.execute(sql)
+            rows = cursor.fetchmany(row_cap + 1)
+            description = cursor.description or []
+        except duckdb.InterruptException as exc:
+            raise QueryLimit("QUERY_TIMEOUT", seconds=_seconds(timeout_s)) from exc
+        except duckdb.Error as exc:
+            # DuckDB's own text can quote data values: show only the error class.
+            raise InvalidSql("QUERY_FAILED", error_class=type(exc).__name__) from exc
+        finally:
+            timer.cancel()
+            cursor.close()
+        return QueryResult(
+            columns=tuple(d[0] for d in description),
+            rows=tuple(tuple(r) for r in rows[:row_cap]),
+            column_types=tuple(str(d[1]) for d in description),
+            truncated=len(rows) > row_cap,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _seconds(timeout_s: float) -> str:
+    return f"{timeout_s:g}"
+
+
+_OPEN: dict[Path, DuckDBExecutor] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def open_warehouse(path: Path, limits: Limits) -> DuckDBExecutor:
+    """This process's executor for ``path`` (DuckDB allows one config per file per process)."""
+    key = path.resolve()
+    with _OPEN_LOCK:
+        executor = _OPEN.get(key)
+        if executor is None:
+            executor = _OPEN[key] = DuckDBExecutor(key, limits)
+        return executor
+
+
+def close_warehouses() -> None:
+    """Close every executor this process opened (tests, and before a data dir is replaced)."""
+    with _OPEN_LOCK:
+        for executor in _OPEN.values():
+            executor.close()
+        _OPEN.clear()

@@ -1,0 +1,1 @@
+"""asker's evaluation harness: gold cases, comparator, runner and reports (`asker eval`)."""

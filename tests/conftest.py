@@ -1,0 +1,79 @@
+"""Shared fixtures. The tiny demo bank is built once per test session (on the xdist controller)
+and handed to every worker; tests only read it."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+
+hypothesis_settings.register_profile("asker", derandomize=True, deadline=None, max_examples=100)
+hypothesis_settings.load_profile("asker")
+
+TINY_KEY = "asker_tiny_data_dir"
+_TINY = pytest.StashKey[Path]()
+
+
+def _build_tiny() -> Path:
+    from asker import api
+    from asker.config import Settings
+
+    root = Path(tempfile.mkdtemp(prefix="asker-tiny-"))
+    data_dir = root / "data"
+    api.init(Settings(data_dir=data_dir), scale="tiny", seed=42)
+    return data_dir
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the controller built it
+    config.stash[_TINY] = _build_tiny()
+
+
+def pytest_configure_node(node: Any) -> None:  # xdist hook
+    node.workerinput[TINY_KEY] = str(node.config.stash[_TINY])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and _TINY in config.stash:
+        from asker.warehouse.engine import close_warehouses
+
+        close_warehouses()
+        shutil.rmtree(config.stash[_TINY].parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_dir(request: pytest.FixtureRequest) -> Path:
+    """The tiny demo data dir (seed 42, data date 2026-09-30). Read-only: never modify it."""
+    config = request.config
+    if hasattr(config, "workerinput"):
+        return Path(config.workerinput[TINY_KEY])
+    return config.stash[_TINY]
+
+
+@pytest.fixture(scope="session")
+def tiny_db(tiny_dir: Path) -> Path:
+    """The tiny warehouse file."""
+    return tiny_dir / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def tiny_executor(tiny_db: Path):  # type: ignore[no-untyped-def]
+    """The process's sandboxed executor on tiny. A process may open a DuckDB file with only one
+    configuration, so every test reads tiny through this."""
+    from asker.warehouse.engine import Limits, open_warehouse
+
+    return open_warehouse(tiny_db, Limits(memory_limit="1GB", threads=2, temp_limit="1GB"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        default=False,
+        help="rewrite golden snapshot files from the current output (review the diff!)",
+    )

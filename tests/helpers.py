@@ -1,0 +1,52 @@
+"""Small helpers shared by tests: run SQL on the tiny executor, compare result sets."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlglot
+
+from asker.warehouse.engine import DuckDBExecutor
+
+
+def rows(executor: DuckDBExecutor, sql: str, cap: int = 100_000) -> list[tuple[Any, ...]]:
+    tree = sqlglot.parse_one(sql, dialect="duckdb")
+    return list(executor.execute(tree, row_cap=cap, timeout_s=60).rows)
+
+
+def normal(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()[:10]
+    return value
+
+
+def _sort_key(row: Sequence[Any]) -> tuple[str, ...]:
+    return tuple(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row)
+
+
+def same_value(a: Any, b: Any, rel: float = 1e-9, abs_: float = 1e-6) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=rel, abs_tol=abs_)
+    return a == b
+
+
+def result_diff(got: Sequence[Sequence[Any]], want: Sequence[Sequence[Any]]) -> str | None:
+    """None when the two results hold the same rows (any order, numbers within tolerance)."""
+    g = sorted((tuple(normal(v) for v in r) for r in got), key=_sort_key)
+    w = sorted((tuple(normal(v) for v in r) for r in want), key=_sort_key)
+    if len(g) != len(w):
+        return f"{len(g)} rows, expected {len(w)}:\n got  {g[:5]}\n want {w[:5]}"
+    for a, b in zip(g, w, strict=True):
+        if len(a) != len(b) or not all(same_value(x, y) for x, y in zip(a, b, strict=True)):
+            return f"row differs:\n got  {a}\n want {b}"
+    return None

@@ -1,0 +1,2 @@
+"""asker's Streamlit app (the chat page and the admin pages). It imports only asker.api, types,
+errors and config."""
