@@ -1,0 +1,1 @@
+"""The governed metric dictionary: model, validation, versioned store, compiler and lineage."""

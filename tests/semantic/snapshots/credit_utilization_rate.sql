@@ -1,0 +1,290 @@
+-- single value, default period
+WITH timeline AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-09-30' AS DATE),
+      CAST('2026-08-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-09-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_approved_credit_amount AS (
+  SELECT
+    p.bucket,
+    SUM(src.approved_amt) AS value
+  FROM timeline AS p
+  JOIN fact_credit_application AS src
+    ON src.apply_date BETWEEN p.period_start AND p.period_end
+  WHERE
+    src.status = '通过'
+  GROUP BY
+    p.bucket
+), m_drawn_credit_amount AS (
+  SELECT
+    p.bucket,
+    SUM(COALESCE(src.drawn_amt, 0)) AS value
+  FROM timeline AS p
+  JOIN fact_credit_application AS src
+    ON src.apply_date BETWEEN p.period_start AND p.period_end
+  WHERE
+    src.status = '通过'
+  GROUP BY
+    p.bucket
+), m_credit_utilization_rate AS (
+  SELECT
+    d.bucket,
+    COALESCE(n.value, 0) / NULLIF(d.value, 0) AS value
+  FROM m_approved_credit_amount AS d
+  LEFT JOIN m_drawn_credit_amount AS n
+    ON n.bucket = d.bucket
+)
+SELECT
+  v0.value AS credit_utilization_rate
+FROM m_credit_utilization_rate AS v0
+ORDER BY
+  v0.bucket;
+
+-- by branch, 2026 Q2
+WITH timeline AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2026-04-01' AS DATE),
+      CAST('2026-06-30' AS DATE),
+      CAST('2026-03-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-04-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_approved_credit_amount AS (
+  SELECT
+    p.bucket,
+    j_org_branch.org_id AS branch__key,
+    j_org_branch.org_name AS branch,
+    SUM(src.approved_amt) AS value
+  FROM timeline AS p
+  JOIN fact_credit_application AS src
+    ON src.apply_date BETWEEN p.period_start AND p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  JOIN dim_org AS j_org_branch
+    ON j_org_branch.org_id = j_org.branch_id
+  WHERE
+    src.status = '通过'
+  GROUP BY
+    p.bucket,
+    j_org_branch.org_id,
+    j_org_branch.org_name
+), m_drawn_credit_amount AS (
+  SELECT
+    p.bucket,
+    j_org_branch.org_id AS branch__key,
+    j_org_branch.org_name AS branch,
+    SUM(COALESCE(src.drawn_amt, 0)) AS value
+  FROM timeline AS p
+  JOIN fact_credit_application AS src
+    ON src.apply_date BETWEEN p.period_start AND p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  JOIN dim_org AS j_org_branch
+    ON j_org_branch.org_id = j_org.branch_id
+  WHERE
+    src.status = '通过'
+  GROUP BY
+    p.bucket,
+    j_org_branch.org_id,
+    j_org_branch.org_name
+), m_credit_utilization_rate AS (
+  SELECT
+    d.bucket,
+    d.branch__key,
+    d.branch,
+    COALESCE(n.value, 0) / NULLIF(d.value, 0) AS value
+  FROM m_approved_credit_amount AS d
+  LEFT JOIN m_drawn_credit_amount AS n
+    ON n.bucket = d.bucket AND n.branch__key IS NOT DISTINCT FROM d.branch__key
+)
+SELECT
+  v0.branch AS branch,
+  v0.value AS credit_utilization_rate
+FROM m_credit_utilization_rate AS v0
+ORDER BY
+  v0.bucket,
+  v0.branch__key;
+
+-- monthly trend 2026 Q3, 成都分行
+WITH timeline AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2026-07-01' AS DATE),
+      CAST('2026-07-31' AS DATE),
+      CAST('2026-06-30' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-07-01' AS DATE)
+    ),
+    (
+      2,
+      CAST('2026-08-01' AS DATE),
+      CAST('2026-08-31' AS DATE),
+      CAST('2026-07-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-08-01' AS DATE)
+    ),
+    (
+      3,
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-09-30' AS DATE),
+      CAST('2026-08-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-09-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_approved_credit_amount AS (
+  SELECT
+    p.bucket,
+    SUM(src.approved_amt) AS value
+  FROM timeline AS p
+  JOIN fact_credit_application AS src
+    ON src.apply_date BETWEEN p.period_start AND p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  JOIN dim_org AS j_org_branch
+    ON j_org_branch.org_id = j_org.branch_id
+  WHERE
+    src.status = '通过' AND j_org_branch.org_id IN ('B05')
+  GROUP BY
+    p.bucket
+), m_drawn_credit_amount AS (
+  SELECT
+    p.bucket,
+    SUM(COALESCE(src.drawn_amt, 0)) AS value
+  FROM timeline AS p
+  JOIN fact_credit_application AS src
+    ON src.apply_date BETWEEN p.period_start AND p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  JOIN dim_org AS j_org_branch
+    ON j_org_branch.org_id = j_org.branch_id
+  WHERE
+    src.status = '通过' AND j_org_branch.org_id IN ('B05')
+  GROUP BY
+    p.bucket
+), m_credit_utilization_rate AS (
+  SELECT
+    d.bucket,
+    COALESCE(n.value, 0) / NULLIF(d.value, 0) AS value
+  FROM m_approved_credit_amount AS d
+  LEFT JOIN m_drawn_credit_amount AS n
+    ON n.bucket = d.bucket
+)
+SELECT
+  p.label AS month,
+  v0.value AS credit_utilization_rate
+FROM m_credit_utilization_rate AS v0
+JOIN timeline AS p
+  ON p.bucket = v0.bucket
+ORDER BY
+  v0.bucket;
+
+-- compared (yoy)
+WITH timeline AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-09-30' AS DATE),
+      CAST('2026-08-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-09-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_approved_credit_amount AS (
+  SELECT
+    p.bucket,
+    SUM(src.approved_amt) AS value
+  FROM timeline AS p
+  JOIN fact_credit_application AS src
+    ON src.apply_date BETWEEN p.period_start AND p.period_end
+  WHERE
+    src.status = '通过'
+  GROUP BY
+    p.bucket
+), m_drawn_credit_amount AS (
+  SELECT
+    p.bucket,
+    SUM(COALESCE(src.drawn_amt, 0)) AS value
+  FROM timeline AS p
+  JOIN fact_credit_application AS src
+    ON src.apply_date BETWEEN p.period_start AND p.period_end
+  WHERE
+    src.status = '通过'
+  GROUP BY
+    p.bucket
+), m_credit_utilization_rate AS (
+  SELECT
+    d.bucket,
+    COALESCE(n.value, 0) / NULLIF(d.value, 0) AS value
+  FROM m_approved_credit_amount AS d
+  LEFT JOIN m_drawn_credit_amount AS n
+    ON n.bucket = d.bucket
+), timeline_yoy AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2025-09-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      CAST('2025-08-31' AS DATE),
+      CAST('2025-01-01' AS DATE),
+      CAST('2026-09-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_approved_credit_amount_yoy AS (
+  SELECT
+    p.bucket,
+    SUM(src.approved_amt) AS value
+  FROM timeline_yoy AS p
+  JOIN fact_credit_application AS src
+    ON src.apply_date BETWEEN p.period_start AND p.period_end
+  WHERE
+    src.status = '通过'
+  GROUP BY
+    p.bucket
+), m_drawn_credit_amount_yoy AS (
+  SELECT
+    p.bucket,
+    SUM(COALESCE(src.drawn_amt, 0)) AS value
+  FROM timeline_yoy AS p
+  JOIN fact_credit_application AS src
+    ON src.apply_date BETWEEN p.period_start AND p.period_end
+  WHERE
+    src.status = '通过'
+  GROUP BY
+    p.bucket
+), m_credit_utilization_rate_yoy AS (
+  SELECT
+    d.bucket,
+    COALESCE(n.value, 0) / NULLIF(d.value, 0) AS value
+  FROM m_approved_credit_amount_yoy AS d
+  LEFT JOIN m_drawn_credit_amount_yoy AS n
+    ON n.bucket = d.bucket
+)
+SELECT
+  v0.value AS credit_utilization_rate,
+  v0c.value AS credit_utilization_rate_compare,
+  v0.value - v0c.value AS credit_utilization_rate_diff,
+  (
+    v0.value - v0c.value
+  ) / NULLIF(v0c.value, 0) AS credit_utilization_rate_growth
+FROM m_credit_utilization_rate AS v0
+LEFT JOIN m_credit_utilization_rate_yoy AS v0c
+  ON v0c.bucket = v0.bucket
+ORDER BY
+  v0.bucket;

@@ -1,0 +1,290 @@
+-- single value, default period
+WITH timeline AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-09-30' AS DATE),
+      CAST('2026-08-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-09-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_deposit_budget_target AS (
+  SELECT
+    p.bucket,
+    SUM(src.target_value) AS value
+  FROM timeline AS p
+  JOIN fact_budget_target AS src
+    ON LAST_DAY(MAKE_DATE(src.year, src.month, 1)) = p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  WHERE
+    src.metric_code = 'deposit_balance' AND j_org.org_level = '分行'
+  GROUP BY
+    p.bucket
+), m_deposit_balance AS (
+  SELECT
+    p.bucket,
+    SUM(src.balance) AS value
+  FROM timeline AS p
+  JOIN fact_deposit_balance_daily AS src
+    ON src.biz_date = p.period_end
+  GROUP BY
+    p.bucket
+), m_deposit_budget_attainment AS (
+  SELECT
+    d.bucket,
+    COALESCE(n.value, 0) / NULLIF(d.value, 0) AS value
+  FROM m_deposit_budget_target AS d
+  LEFT JOIN m_deposit_balance AS n
+    ON n.bucket = d.bucket
+)
+SELECT
+  v0.value AS deposit_budget_attainment
+FROM m_deposit_budget_attainment AS v0
+ORDER BY
+  v0.bucket;
+
+-- by branch, 2026 Q2
+WITH timeline AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2026-04-01' AS DATE),
+      CAST('2026-06-30' AS DATE),
+      CAST('2026-03-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-04-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_deposit_budget_target AS (
+  SELECT
+    p.bucket,
+    j_org_branch.org_id AS branch__key,
+    j_org_branch.org_name AS branch,
+    SUM(src.target_value) AS value
+  FROM timeline AS p
+  JOIN fact_budget_target AS src
+    ON LAST_DAY(MAKE_DATE(src.year, src.month, 1)) = p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  JOIN dim_org AS j_org_branch
+    ON j_org_branch.org_id = j_org.branch_id
+  WHERE
+    src.metric_code = 'deposit_balance' AND j_org.org_level = '分行'
+  GROUP BY
+    p.bucket,
+    j_org_branch.org_id,
+    j_org_branch.org_name
+), m_deposit_balance AS (
+  SELECT
+    p.bucket,
+    j_org_branch.org_id AS branch__key,
+    j_org_branch.org_name AS branch,
+    SUM(src.balance) AS value
+  FROM timeline AS p
+  JOIN fact_deposit_balance_daily AS src
+    ON src.biz_date = p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  JOIN dim_org AS j_org_branch
+    ON j_org_branch.org_id = j_org.branch_id
+  GROUP BY
+    p.bucket,
+    j_org_branch.org_id,
+    j_org_branch.org_name
+), m_deposit_budget_attainment AS (
+  SELECT
+    d.bucket,
+    d.branch__key,
+    d.branch,
+    COALESCE(n.value, 0) / NULLIF(d.value, 0) AS value
+  FROM m_deposit_budget_target AS d
+  LEFT JOIN m_deposit_balance AS n
+    ON n.bucket = d.bucket AND n.branch__key IS NOT DISTINCT FROM d.branch__key
+)
+SELECT
+  v0.branch AS branch,
+  v0.value AS deposit_budget_attainment
+FROM m_deposit_budget_attainment AS v0
+ORDER BY
+  v0.bucket,
+  v0.branch__key;
+
+-- monthly trend 2026 Q3, 成都分行
+WITH timeline AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2026-07-01' AS DATE),
+      CAST('2026-07-31' AS DATE),
+      CAST('2026-06-30' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-07-01' AS DATE)
+    ),
+    (
+      2,
+      CAST('2026-08-01' AS DATE),
+      CAST('2026-08-31' AS DATE),
+      CAST('2026-07-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-08-01' AS DATE)
+    ),
+    (
+      3,
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-09-30' AS DATE),
+      CAST('2026-08-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-09-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_deposit_budget_target AS (
+  SELECT
+    p.bucket,
+    SUM(src.target_value) AS value
+  FROM timeline AS p
+  JOIN fact_budget_target AS src
+    ON LAST_DAY(MAKE_DATE(src.year, src.month, 1)) = p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  JOIN dim_org AS j_org_branch
+    ON j_org_branch.org_id = j_org.branch_id
+  WHERE
+    src.metric_code = 'deposit_balance'
+    AND j_org_branch.org_id IN ('B05')
+    AND j_org.org_level = '分行'
+  GROUP BY
+    p.bucket
+), m_deposit_balance AS (
+  SELECT
+    p.bucket,
+    SUM(src.balance) AS value
+  FROM timeline AS p
+  JOIN fact_deposit_balance_daily AS src
+    ON src.biz_date = p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  JOIN dim_org AS j_org_branch
+    ON j_org_branch.org_id = j_org.branch_id
+  WHERE
+    j_org_branch.org_id IN ('B05')
+  GROUP BY
+    p.bucket
+), m_deposit_budget_attainment AS (
+  SELECT
+    d.bucket,
+    COALESCE(n.value, 0) / NULLIF(d.value, 0) AS value
+  FROM m_deposit_budget_target AS d
+  LEFT JOIN m_deposit_balance AS n
+    ON n.bucket = d.bucket
+)
+SELECT
+  p.label AS month,
+  v0.value AS deposit_budget_attainment
+FROM m_deposit_budget_attainment AS v0
+JOIN timeline AS p
+  ON p.bucket = v0.bucket
+ORDER BY
+  v0.bucket;
+
+-- compared (ytd)
+WITH timeline AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-09-30' AS DATE),
+      CAST('2026-08-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-09-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_deposit_budget_target AS (
+  SELECT
+    p.bucket,
+    SUM(src.target_value) AS value
+  FROM timeline AS p
+  JOIN fact_budget_target AS src
+    ON LAST_DAY(MAKE_DATE(src.year, src.month, 1)) = p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  WHERE
+    src.metric_code = 'deposit_balance' AND j_org.org_level = '分行'
+  GROUP BY
+    p.bucket
+), m_deposit_balance AS (
+  SELECT
+    p.bucket,
+    SUM(src.balance) AS value
+  FROM timeline AS p
+  JOIN fact_deposit_balance_daily AS src
+    ON src.biz_date = p.period_end
+  GROUP BY
+    p.bucket
+), m_deposit_budget_attainment AS (
+  SELECT
+    d.bucket,
+    COALESCE(n.value, 0) / NULLIF(d.value, 0) AS value
+  FROM m_deposit_budget_target AS d
+  LEFT JOIN m_deposit_balance AS n
+    ON n.bucket = d.bucket
+), timeline_ytd AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2025-12-31' AS DATE),
+      CAST('2025-12-31' AS DATE),
+      CAST('2025-12-30' AS DATE),
+      CAST('2025-01-01' AS DATE),
+      CAST('2026-09-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_deposit_budget_target_ytd AS (
+  SELECT
+    p.bucket,
+    SUM(src.target_value) AS value
+  FROM timeline_ytd AS p
+  JOIN fact_budget_target AS src
+    ON LAST_DAY(MAKE_DATE(src.year, src.month, 1)) = p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  WHERE
+    src.metric_code = 'deposit_balance' AND j_org.org_level = '分行'
+  GROUP BY
+    p.bucket
+), m_deposit_balance_ytd AS (
+  SELECT
+    p.bucket,
+    SUM(src.balance) AS value
+  FROM timeline_ytd AS p
+  JOIN fact_deposit_balance_daily AS src
+    ON src.biz_date = p.period_end
+  GROUP BY
+    p.bucket
+), m_deposit_budget_attainment_ytd AS (
+  SELECT
+    d.bucket,
+    COALESCE(n.value, 0) / NULLIF(d.value, 0) AS value
+  FROM m_deposit_budget_target_ytd AS d
+  LEFT JOIN m_deposit_balance_ytd AS n
+    ON n.bucket = d.bucket
+)
+SELECT
+  v0.value AS deposit_budget_attainment,
+  v0c.value AS deposit_budget_attainment_compare,
+  v0.value - v0c.value AS deposit_budget_attainment_diff,
+  (
+    v0.value - v0c.value
+  ) / NULLIF(v0c.value, 0) AS deposit_budget_attainment_growth
+FROM m_deposit_budget_attainment AS v0
+LEFT JOIN m_deposit_budget_attainment_ytd AS v0c
+  ON v0c.bucket = v0.bucket
+ORDER BY
+  v0.bucket;

@@ -1,0 +1,194 @@
+-- single value, default period
+WITH timeline AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-09-30' AS DATE),
+      CAST('2026-08-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-09-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_deposit_budget_target AS (
+  SELECT
+    p.bucket,
+    SUM(src.target_value) AS value
+  FROM timeline AS p
+  JOIN fact_budget_target AS src
+    ON LAST_DAY(MAKE_DATE(src.year, src.month, 1)) = p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  WHERE
+    src.metric_code = 'deposit_balance' AND j_org.org_level = '分行'
+  GROUP BY
+    p.bucket
+)
+SELECT
+  v0.value AS deposit_budget_target
+FROM m_deposit_budget_target AS v0
+ORDER BY
+  v0.bucket;
+
+-- by branch, 2026 Q2
+WITH timeline AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2026-04-01' AS DATE),
+      CAST('2026-06-30' AS DATE),
+      CAST('2026-03-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-04-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_deposit_budget_target AS (
+  SELECT
+    p.bucket,
+    j_org_branch.org_id AS branch__key,
+    j_org_branch.org_name AS branch,
+    SUM(src.target_value) AS value
+  FROM timeline AS p
+  JOIN fact_budget_target AS src
+    ON LAST_DAY(MAKE_DATE(src.year, src.month, 1)) = p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  JOIN dim_org AS j_org_branch
+    ON j_org_branch.org_id = j_org.branch_id
+  WHERE
+    src.metric_code = 'deposit_balance' AND j_org.org_level = '分行'
+  GROUP BY
+    p.bucket,
+    j_org_branch.org_id,
+    j_org_branch.org_name
+)
+SELECT
+  v0.branch AS branch,
+  v0.value AS deposit_budget_target
+FROM m_deposit_budget_target AS v0
+ORDER BY
+  v0.bucket,
+  v0.branch__key;
+
+-- monthly trend 2026 Q3, 成都分行
+WITH timeline AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2026-07-01' AS DATE),
+      CAST('2026-07-31' AS DATE),
+      CAST('2026-06-30' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-07-01' AS DATE)
+    ),
+    (
+      2,
+      CAST('2026-08-01' AS DATE),
+      CAST('2026-08-31' AS DATE),
+      CAST('2026-07-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-08-01' AS DATE)
+    ),
+    (
+      3,
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-09-30' AS DATE),
+      CAST('2026-08-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-09-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_deposit_budget_target AS (
+  SELECT
+    p.bucket,
+    SUM(src.target_value) AS value
+  FROM timeline AS p
+  JOIN fact_budget_target AS src
+    ON LAST_DAY(MAKE_DATE(src.year, src.month, 1)) = p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  JOIN dim_org AS j_org_branch
+    ON j_org_branch.org_id = j_org.branch_id
+  WHERE
+    src.metric_code = 'deposit_balance'
+    AND j_org_branch.org_id IN ('B05')
+    AND j_org.org_level = '分行'
+  GROUP BY
+    p.bucket
+)
+SELECT
+  p.label AS month,
+  v0.value AS deposit_budget_target
+FROM m_deposit_budget_target AS v0
+JOIN timeline AS p
+  ON p.bucket = v0.bucket
+ORDER BY
+  v0.bucket;
+
+-- compared (ytd)
+WITH timeline AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-09-30' AS DATE),
+      CAST('2026-08-31' AS DATE),
+      CAST('2026-01-01' AS DATE),
+      CAST('2026-09-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_deposit_budget_target AS (
+  SELECT
+    p.bucket,
+    SUM(src.target_value) AS value
+  FROM timeline AS p
+  JOIN fact_budget_target AS src
+    ON LAST_DAY(MAKE_DATE(src.year, src.month, 1)) = p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  WHERE
+    src.metric_code = 'deposit_balance' AND j_org.org_level = '分行'
+  GROUP BY
+    p.bucket
+), timeline_ytd AS (
+  SELECT
+    *
+  FROM (VALUES
+    (
+      1,
+      CAST('2025-12-31' AS DATE),
+      CAST('2025-12-31' AS DATE),
+      CAST('2025-12-30' AS DATE),
+      CAST('2025-01-01' AS DATE),
+      CAST('2026-09-01' AS DATE)
+    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+), m_deposit_budget_target_ytd AS (
+  SELECT
+    p.bucket,
+    SUM(src.target_value) AS value
+  FROM timeline_ytd AS p
+  JOIN fact_budget_target AS src
+    ON LAST_DAY(MAKE_DATE(src.year, src.month, 1)) = p.period_end
+  JOIN dim_org AS j_org
+    ON j_org.org_id = src.org_id
+  WHERE
+    src.metric_code = 'deposit_balance' AND j_org.org_level = '分行'
+  GROUP BY
+    p.bucket
+)
+SELECT
+  v0.value AS deposit_budget_target,
+  v0c.value AS deposit_budget_target_compare,
+  v0.value - v0c.value AS deposit_budget_target_diff,
+  (
+    v0.value - v0c.value
+  ) / NULLIF(v0c.value, 0) AS deposit_budget_target_growth
+FROM m_deposit_budget_target AS v0
+LEFT JOIN m_deposit_budget_target_ytd AS v0c
+  ON v0c.bucket = v0.bucket
+ORDER BY
+  v0.bucket;
