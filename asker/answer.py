@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from asker.errors import AskerError
-from asker.types import Answer, Language, QueryResult
+from asker.semantic.model import Metric
+from asker.types import Answer, Labelled, Language, Period, QueryResult
 
 
 def from_error(
@@ -48,3 +51,88 @@ def _row_message(result: QueryResult, language: Language) -> str:
         return f"共 {n} 行{cut}"
     cut = f" (row cap reached: showing the first {n})" if result.truncated else ""
     return f"{n} row{'s' if n != 1 else ''}{cut}"
+
+
+# --- metric answers -------------------------------------------------------------------------
+
+
+def period_label(period: Period, language: Language) -> str:
+    """'2026年9月' / 'Sep 2026', '2026年第3季度' / 'Q3 2026', or the dates."""
+    start, end = period.start, period.end
+    if start == end:
+        return start.isoformat()
+    whole_months = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if whole_months and months == 1:
+        return f"{start.year}年{start.month}月" if language == "zh" else start.strftime("%b %Y")
+    if whole_months and months == 3 and start.month % 3 == 1:
+        q = (start.month - 1) // 3 + 1
+        return f"{start.year}年第{q}季度" if language == "zh" else f"Q{q} {start.year}"
+    if whole_months and months == 12 and start.month == 1:
+        return f"{start.year}年" if language == "zh" else str(start.year)
+    sep = " 至 " if language == "zh" else " to "
+    return f"{start.isoformat()}{sep}{end.isoformat()}"
+
+
+@dataclass(frozen=True)
+class MetricAnswerParts:
+    """Everything a metric answer cites besides its rows."""
+
+    question: str
+    language: Language
+    metrics: tuple[Metric, ...]
+    versions: dict[str, int]
+    period: Period
+    filters: tuple[Labelled, ...]
+    assumptions: tuple[str, ...]
+    choices: tuple[Labelled, ...]
+    sql: str
+    as_of: dt.date
+
+
+def metric_refs(parts: MetricAnswerParts) -> tuple[dict[str, Any], ...]:
+    zh = parts.language == "zh"
+    return tuple(
+        {
+            "code": m.code,
+            "name": m.name if zh else m.name_en,
+            "definition": m.definition if zh else m.definition_en,
+            "version": parts.versions.get(m.code),
+        }
+        for m in parts.metrics
+    )
+
+
+def summary(parts: MetricAnswerParts, result: QueryResult) -> str:
+    """One line saying what the numbers are: the metric, the period and the row count."""
+    zh = parts.language == "zh"
+    names = ("、" if zh else ", ").join(m.name if zh else m.name_en for m in parts.metrics)
+    label = period_label(parts.period, parts.language)
+    if result.row_count == 0:
+        return f"{label} {names}：无数据" if zh else f"{names}, {label}: no data"
+    if result.row_count == 1 and len(result.columns) == len(parts.metrics):
+        return f"{label} {names}" if zh else f"{names}, {label}"
+    return (
+        f"{label} {names}，共 {result.row_count} 行"
+        if zh
+        else f"{names}, {label}: {result.row_count} rows"
+    )
+
+
+def from_metric_result(parts: MetricAnswerParts, result: QueryResult) -> Answer:
+    return Answer(
+        status="ok",
+        question=parts.question,
+        language=parts.language,
+        message=summary(parts, result),
+        sql=parts.sql,
+        columns=result.columns,
+        rows=result.rows,
+        truncated=result.truncated,
+        as_of=parts.as_of,
+        metrics=metric_refs(parts),
+        filters=parts.filters,
+        assumptions=parts.assumptions,
+        choices=parts.choices,
+        elapsed_ms=result.elapsed_ms,
+    )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from asker import __version__, answer
+from asker import __version__, answer, pipeline
 from asker.appdb import create_schema, engine_for
 from asker.config import Settings
 from asker.errors import AskerError, ConfigError, InternalError, InvalidSql
@@ -26,6 +26,12 @@ from asker.semantic.compiler import Compiler
 from asker.semantic.lineage import metric_lineage
 from asker.semantic.store import ImportReport, MetricStore, MetricVersion
 from asker.types import Answer, Language, MetricQuery
+from asker.understand import leftovers
+from asker.understand.conversation import Conversations
+from asker.understand.language import detect_language
+from asker.understand.lexicon import build_lexicon
+from asker.understand.parser import Context
+from asker.understand.values import load_values
 from asker.warehouse.catalog import load_catalog
 from asker.warehouse.datadir import (
     WAREHOUSE,
@@ -200,3 +206,108 @@ def _run_sql(statement: str, settings: Settings, language: Language) -> Answer:
 
 def _with_elapsed(result: Answer, started: float) -> Answer:
     return replace(result, elapsed_ms=(time.perf_counter() - started) * 1000)
+
+
+# --- questions ------------------------------------------------------------------------------
+
+DEMO_USER = "zhang.wei"
+_SERVICES: dict[tuple[str, str, tuple[tuple[str, int], ...]], pipeline.Services] = {}
+
+
+def services(settings: Settings) -> pipeline.Services:
+    """What the pipeline reads, rebuilt only when a new metric version is published."""
+    store = metric_store(settings)
+    versions = store.published_versions()
+    key = (
+        str(settings.data_dir.resolve()),
+        settings.resolved_app_db_url,
+        tuple(sorted(versions.items())),
+    )
+    if key not in _SERVICES:
+        _SERVICES[key] = _build_services(settings, store, versions)
+    return _SERVICES[key]
+
+
+def _build_services(
+    settings: Settings, store: MetricStore, versions: dict[str, int]
+) -> pipeline.Services:
+    leftovers.configure(settings.data_dir / "cache")
+    dictionary = store.published()
+    catalog = load_catalog()
+    executor = open_warehouse(settings.warehouse_file, limits(settings))
+    values = load_values(dictionary, catalog, executor)
+    data_date = as_of_date(settings)
+    return pipeline.Services(
+        settings=settings,
+        dictionary=dictionary,
+        versions=versions,
+        compiler=Compiler(dictionary, catalog, data_date),
+        context=Context(dictionary, build_lexicon(dictionary, values), data_date),
+        executor=executor,
+        conversations=Conversations(app_engine(settings)),
+        value_labels={(d, k): label for d, k, label in values},
+        data_date=data_date,
+    )
+
+
+def resolve_user(settings: Settings, user: str | None) -> str:
+    """The user a command runs as: a demo data dir defaults to zhang.wei, any other needs one."""
+    if user:
+        return user
+    try:
+        if read_manifest(settings.data_dir).demo:
+            return DEMO_USER
+    except AskerError:
+        pass
+    raise ConfigError("USER_REQUIRED")
+
+
+def ask(
+    question: str, *, settings: Settings, user: str | None = None, conversation: str | None = None
+) -> Answer:
+    """The full pipeline: understand, compile, gate, execute, answer."""
+    return _answer(pipeline.ASK_STEPS, question, settings, user, conversation)
+
+
+def explain(
+    question: str, *, settings: Settings, user: str | None = None, conversation: str | None = None
+) -> Answer:
+    """Everything up to and including the gate: the plan and the final SQL, not executed."""
+    return _answer(pipeline.EXPLAIN_STEPS, question, settings, user, conversation)
+
+
+def _answer(
+    steps: tuple[pipeline.Step, ...],
+    question: str,
+    settings: Settings,
+    user: str | None,
+    conversation: str | None,
+) -> Answer:
+    started = time.perf_counter()
+    turn = pipeline.Turn(
+        question=question,
+        user_id=user or "",
+        conversation_id=conversation,
+        language=detect_language(question),
+    )
+    try:
+        turn = replace(turn, user_id=resolve_user(settings, user))
+        svc = services(settings)
+        turn = pipeline.run(steps, turn, svc)
+        result = turn.answer or pipeline.explained(turn, svc)
+        if conversation:
+            svc.conversations.record(
+                conversation,
+                turn.user_id,
+                turn.question,
+                turn.query if result.status == "ok" else None,
+            )
+    except AskerError as error:
+        result = pipeline.refusal(turn, error)
+    except Exception as exc:  # one place turns a bug into a safe message
+        log.exception("ask failed")
+        result = pipeline.refusal(
+            turn, InternalError("INTERNAL_ERROR", error_class=type(exc).__name__)
+        )
+    result = replace(result, extra={**result.extra, "timings_ms": dict(turn.timings)})
+    return _with_elapsed(result, started)

@@ -98,6 +98,47 @@ def time_queries(warehouse: Path, settings: Settings, repeat: int, say: Say) -> 
     return report
 
 
+# Dictionary questions (deterministic path) for in-process question → answer latency.
+QUESTIONS = (
+    "上个月各分行的存款余额",
+    "本季度不良贷款率",
+    "成都分行今年以来每月新增客户数",
+    "存款余额前5的支行",
+    "NPL ratio by branch last quarter",
+    "各渠道交易笔数",
+    "贷款余额同比",
+    "近三个月存款日均",
+    "对公存款较年初增长",
+    "授信通过率按分行",
+)
+
+
+def time_questions(settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
+    """p50/p95 of api.ask per step (CLI start-up excluded), after one warm-up round."""
+    for question in QUESTIONS:
+        api.ask(question, settings=settings)
+    steps: dict[str, list[float]] = {}
+    totals: list[float] = []
+    for _ in range(max(1, repeat // 3)):
+        for question in QUESTIONS:
+            answer = api.ask(question, settings=settings)
+            totals.append(answer.elapsed_ms)
+            for step, ms in answer.extra.get("timings_ms", {}).items():
+                steps.setdefault(step, []).append(ms)
+    report = {"total": _stats(totals)} | {step: _stats(v) for step, v in steps.items()}
+    for name, stats in report.items():
+        say(f"ask {name:<16} p50 {stats['p50_ms']:8.2f} ms  p95 {stats['p95_ms']:8.2f} ms")
+    return report
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(statistics.median(values), 2),
+        "p95_ms": round(percentile(values, 95), 2),
+        "runs": len(values),
+    }
+
+
 def run(settings: Settings, *, scales: list[str], repeat: int, say: Say) -> dict[str, Any]:
     """Time each scale's build (in a temporary folder), then raw queries on ``small``."""
     report: dict[str, Any] = {
@@ -110,14 +151,15 @@ def run(settings: Settings, *, scales: list[str], repeat: int, say: Say) -> dict
     root = Path(tempfile.mkdtemp(prefix="asker-bench-"))
     try:
         report["builds"] = [time_build(scale, root, settings, say) for scale in scales]
-        small = root / "small" / "warehouse.duckdb"
-        if not small.exists():
-            small = settings.warehouse_file
-            if not small.exists():
-                say("no small warehouse: skipping query latency (run `asker init` first)")
-                return report
-        say(f"raw query latency on {small} ({repeat} runs each):")
-        report["queries"] = time_queries(small, settings, repeat, say)
+        data_dir = root / "small" if (root / "small").exists() else settings.data_dir
+        small = settings.model_copy(update={"data_dir": data_dir})
+        if not small.warehouse_file.exists():
+            say("no small warehouse: skipping latency (run `asker init` first)")
+            return report
+        say(f"raw query latency on {small.warehouse_file} ({repeat} runs each):")
+        report["queries"] = time_queries(small.warehouse_file, settings, repeat, say)
+        say("question → answer latency in-process (deterministic path):")
+        report["questions"] = time_questions(small, repeat, say)
     finally:
         close_warehouses()
         shutil.rmtree(root, ignore_errors=True)

@@ -82,16 +82,36 @@ _EXIT = {"ok": 0, "clarify": 0, "error": 1, "refused": 3}
 
 
 def _print_answer(answer: Answer) -> None:
-    if answer.status != "ok":
-        tag = {"refused": "拒绝 refused", "error": "错误 error"}.get(answer.status, answer.status)
+    zh = answer.language == "zh"
+    if answer.status in ("refused", "error"):
+        tag = {"refused": "拒绝 refused", "error": "错误 error"}[answer.status]
         err.print(f"[bold red]{tag}[/bold red] [{answer.code}] {answer.message}")
         return
-    table = Table(*answer.columns, show_lines=False)
-    for row in answer.rows:
-        table.add_row(*(_cell(v) for v in row))
-    out.print(table)
-    as_of = f" · 数据日期 {answer.as_of}" if answer.as_of else ""
-    out.print(f"[dim]{answer.message}{as_of} · {answer.elapsed_ms:.0f} ms[/dim]")
+    out.print(f"[bold]{answer.message}[/bold]")
+    if answer.rows or answer.columns:
+        table = Table(*answer.columns, show_lines=False)
+        for row in answer.rows:
+            table.add_row(*(_cell(v) for v in row))
+        out.print(table)
+    for metric in answer.metrics:
+        head = "口径" if zh else "Definition"
+        out.print(
+            f"[dim]{head} · {metric['name']} v{metric['version']}：{metric['definition']}[/dim]"
+        )
+    for item in (*answer.filters, *answer.masked_columns):
+        out.print(f"[dim]· {item.label}[/dim]")
+    for note in answer.assumptions:
+        out.print(f"[yellow]· {note}[/yellow]")
+    for number, choice in enumerate(answer.choices, start=1):
+        out.print(f"  [cyan]{number}. {choice.label}[/cyan]")
+    if answer.sql and answer.status == "ok":
+        out.print(f"[dim]SQL: {answer.sql}[/dim]")
+    as_of = (
+        (f" · 数据日期 {answer.as_of}" if zh else f" · data date {answer.as_of}")
+        if answer.as_of
+        else ""
+    )
+    out.print(f"[dim]{answer.elapsed_ms:.0f} ms{as_of}[/dim]")
 
 
 def _cell(value: Any) -> str:
@@ -159,6 +179,49 @@ def sql(
 
     settings = settings_for(data_dir)
     emit(api.run_sql(statement, settings=settings, language="zh"), fmt)
+
+
+UserOpt = Annotated[str | None, typer.Option("--user", help="以该用户身份提问 Ask as this user.")]
+ConversationOpt = Annotated[
+    str | None,
+    typer.Option("--conversation", help="会话ID，用于追问 Conversation id for follow-ups."),
+]
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="问题 The question, in Chinese or English.")],
+    data_dir: DataDir = None,
+    user: UserOpt = None,
+    conversation: ConversationOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """提问并得到答案。Ask a question and get the answer."""
+    from asker import api
+
+    emit(
+        api.ask(question, settings=settings_for(data_dir), user=user, conversation=conversation),
+        fmt,
+    )
+
+
+@app.command()
+def explain(
+    question: Annotated[str, typer.Argument(help="问题 The question, in Chinese or English.")],
+    data_dir: DataDir = None,
+    user: UserOpt = None,
+    conversation: ConversationOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """显示查询计划与最终SQL，不执行。Show the plan and the final SQL without running it."""
+    from asker import api
+
+    emit(
+        api.explain(
+            question, settings=settings_for(data_dir), user=user, conversation=conversation
+        ),
+        fmt,
+    )
 
 
 @app.command()

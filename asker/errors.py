@@ -47,6 +47,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "输入过长（{length} 个字符，上限 {limit}）。请精简后重试。",
         "The input is too long ({length} characters, limit {limit}). Shorten it and try again.",
     ),
+    "QUESTION_TOO_LONG": (
+        "问题过长（{length} 个字符，上限 {limit}）。请精简后重试。",
+        "The question is too long ({length} characters, limit {limit}). Shorten it and try again.",
+    ),
+    "NOT_ANSWERABLE": (
+        "{detail}这个问题无法从行内数据回答。我可以回答存款、贷款、资产质量、客户、交易、授信、营销和预算等指标，"
+        "例如「上个月各分行的存款余额」「本季度不良贷款率」。",
+        "{detail}This question cannot be answered from the bank's data. I can answer metrics on deposits, "
+        "loans, asset quality, customers, transactions, credit, marketing and budgets, e.g. "
+        "'deposit balance by branch last month' or 'NPL ratio this quarter'.",
+    ),
     "UNKNOWN_USER": (
         "用户 {user} 不存在。请检查用户名，演示用户见 README。",
         "User {user} does not exist. Check the user name; the demo users are in the README.",
@@ -77,6 +88,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "排名数量必须为正整数，收到 {limit}。",
         "The number of top results must be a positive whole number; got {limit}.",
     ),
+    # the permission gate (asker/guardrails): what was refused and how to get access
+    "ACCESS_DENIED": (
+        "您的角色（{role}）无权访问 {target}。如需访问，请联系数据管理员申请权限。",
+        "Your role ({role}) may not access {target}. "
+        "To request access, contact the data administrator.",
+    ),
+    "UNKNOWN_TABLE": (
+        "没有表 {name}。您是否想查：{suggestions}？",
+        "There is no table {name}. Did you mean: {suggestions}?",
+    ),
+    "UNKNOWN_COLUMN": (
+        "没有列 {name}（或列名有歧义，请加表别名）。您是否想用：{suggestions}？",
+        "There is no column {name} (or it is ambiguous: prefix it with a table alias). "
+        "Did you mean: {suggestions}?",
+    ),
+    "UNSUPPORTED_SQL": (
+        "不支持的SQL写法：{construct}。请改用标准的 SELECT（连接、子查询、CTE、聚合、窗口函数）。",
+        "Unsupported SQL: {construct}. Use a plain SELECT "
+        "(joins, subqueries, CTEs, aggregates, window functions).",
+    ),
+    "FUNCTION_NOT_ALLOWED": (
+        "不允许使用函数 {name}。请改用允许的聚合、日期、字符串、数值或窗口函数（见 README）。",
+        "The function {name} is not allowed. Use the allowed aggregate, date, string, numeric "
+        "or window functions (see the README).",
+    ),
+    "MASKED_COLUMN_MISUSE": (
+        "脱敏列 {column} 不能用于 {usage}：脱敏列只能直接作为查询结果列输出（显示脱敏值）。"
+        "如需使用明文，请联系数据管理员申请权限。",
+        "The masked column {column} cannot be used in {usage}: a masked column may only be "
+        "selected as an output column (shown masked). "
+        "To use clear values, request access from the data administrator.",
+    ),
+    "DETAIL_NOT_ALLOWED": (
+        "您的角色（{role}）只能查看汇总数据，不能查看明细：{construct}。"
+        "请按机构、产品或日期等维度汇总后再查询；如需明细权限，请联系数据管理员申请。",
+        "Your role ({role}) may see aggregates only, not detail rows: {construct}. "
+        "Aggregate by org unit, product or date instead; "
+        "to request detail access, contact the data administrator.",
+    ),
     # set-up and configuration problems
     "DATA_DIR_MISSING": (
         "数据目录 {path} 不存在或未初始化。请先运行 `asker init --data-dir {path}`。",
@@ -95,6 +145,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "CATALOG_INVALID": (
         "数据目录（catalog）文件 {source} 有 {count} 个问题：\n{problems}",
         "The schema catalog {source} has {count} problem(s):\n{problems}",
+    ),
+    "POLICY_INVALID": (
+        "权限策略 {source} 有 {count} 个问题：\n{problems}",
+        "The permission policy {source} has {count} problem(s):\n{problems}",
     ),
     "DICTIONARY_INVALID": (
         "指标字典 {source} 有 {count} 个问题，未做任何更改：\n{problems}",
@@ -119,7 +173,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 class _SafeParams(dict[str, Any]):
     def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+        return ""  # an optional part of the message (e.g. NOT_ANSWERABLE's detail)
 
 
 class AskerError(Exception):

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -101,6 +101,8 @@ def json_value(value: Any) -> Any:
         return [json_value(v) for v in value]
     if isinstance(value, dict):
         return {str(k): json_value(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: json_value(getattr(value, f.name)) for f in fields(value)}
     return value
 
 
@@ -176,3 +178,39 @@ class Understanding:
     named_orgs: tuple[str, ...] = ()  # org ids the question names (scope is checked on them)
     bank_wide: bool = False  # the question says 全行 / bank-wide explicitly
     followup: bool = False
+
+
+# --- permissions (guardrails) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who asks: a user with one role, bound to an org unit and (for staff) an employee id.
+
+    >>> Principal("li.na", "branch_manager", "B05", "E0002", "李娜").org_id
+    'B05'
+    """
+
+    user_id: str
+    role: str
+    org_id: str
+    emp_id: str | None = None
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class GatedQuery:
+    """A statement the gate checked and rewrote: run ``tree`` (or ``sql``), show the labels.
+
+    ``filters`` are the row-scope filters it injected, ``masked_columns`` the PII columns the
+    result shows masked, ``tables``/``columns`` what it reads (``table.column``), ``row_cap`` the
+    role's cap (the query fetches at most ``row_cap + 1`` rows so truncation can be reported).
+    """
+
+    tree: Any
+    sql: str
+    filters: tuple[Labelled, ...] = ()
+    masked_columns: tuple[Labelled, ...] = ()
+    tables: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    row_cap: int = 0

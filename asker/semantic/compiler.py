@@ -126,9 +126,7 @@ class _Build:
         return [c for d in self.spec.dimensions for c in (f"{d.code}__key", d.code)]
 
     def join_on(self, left: str, right: str) -> exp.Expr:
-        on: list[exp.Expr] = [
-            exp.EQ(this=col("bucket", right), expression=col("bucket", left))
-        ]
+        on: list[exp.Expr] = [exp.EQ(this=col("bucket", right), expression=col("bucket", left))]
         on += [
             exp.NullSafeEQ(this=col(k, right), expression=col(k, left))
             for k in self.key_columns()[1:]

@@ -111,6 +111,7 @@ class DimensionFile(_Strict):
     key: str | None = None
     synonyms: list[str] = []
     synonyms_en: list[str] = []
+    values_where: str | None = None
 
 
 class DictionaryFile(_Strict):
@@ -198,6 +199,7 @@ def to_dimension(d: DimensionFile) -> model.Dimension:
         column=d.column,
         path=_tuple(d.path),
         key=d.key,
+        values_where=d.values_where,
         synonyms=_tuple(d.synonyms),
         synonyms_en=_tuple(d.synonyms_en),
     )

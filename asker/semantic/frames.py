@@ -68,9 +68,7 @@ def qualified(sql: str) -> exp.Expr:
     return tree
 
 
-def in_values(
-    target: exp.Expr, values: tuple[str, ...], exclude: bool = False
-) -> exp.Expr:
+def in_values(target: exp.Expr, values: tuple[str, ...], exclude: bool = False) -> exp.Expr:
     test = exp.In(this=target.copy(), expressions=[exp.Literal.string(v) for v in values])
     return exp.not_(test) if exclude else test
 

@@ -118,6 +118,7 @@ class Dimension:
     key: str | None = None
     synonyms: tuple[str, ...] = ()
     synonyms_en: tuple[str, ...] = ()
+    values_where: str | None = None  # which rows of the column's table are this dimension's values
 
     @property
     def key_column(self) -> str:

@@ -1,0 +1,264 @@
+"""explain() and ask(): an ordered tuple of small steps over one ``Turn``.
+
+    check_input -> understand -> compile_query -> gate_query      (EXPLAIN_STEPS)
+                -> execute -> build_answer                         (ASK_STEPS)
+
+A step returns the turn with its part filled in, or with ``answer`` set when the turn ends early
+(a clarifying question or a refusal). Steps never build SQL text: the compiler builds an AST and
+the gate checks and regenerates it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlglot import exp
+
+from asker import answer
+from asker.config import Settings
+from asker.errors import AskerError, InvalidSql, NotAnswerable
+from asker.semantic.compiler import CompiledQuery, Compiler, is_balance
+from asker.semantic.model import Dictionary
+from asker.types import Answer, Labelled, Language, MetricQuery, QueryResult, Understanding
+from asker.understand.conversation import Conversations
+from asker.understand.language import detect_language
+from asker.understand.parser import Context, parse
+from asker.warehouse.engine import Executor
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the steps read: built once per process and published dictionary version."""
+
+    settings: Settings
+    dictionary: Dictionary
+    versions: dict[str, int]
+    compiler: Compiler
+    context: Context
+    executor: Executor
+    conversations: Conversations
+    value_labels: dict[tuple[str, str], str]
+    data_date: date
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    user_id: str
+    conversation_id: str | None = None
+    language: Language = "zh"
+    understanding: Understanding | None = None
+    query: MetricQuery | None = None
+    compiled: CompiledQuery | None = None
+    gated: exp.Expr | None = None
+    sql: str | None = None
+    result: QueryResult | None = None
+    answer: Answer | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+Step = Callable[[Turn, Services], Turn]
+
+
+def check_input(turn: Turn, services: Services) -> Turn:
+    text = turn.question.strip()
+    language = detect_language(text)
+    if not text:
+        raise InvalidSql("EMPTY_INPUT")
+    limit = services.settings.max_input_chars
+    if len(text) > limit:
+        raise InvalidSql("QUESTION_TOO_LONG", length=len(text), limit=limit)
+    return replace(turn, question=text, language=language)
+
+
+def understand(turn: Turn, services: Services) -> Turn:
+    previous = None
+    if turn.conversation_id:
+        previous = services.conversations.last_query(turn.conversation_id, turn.user_id)
+    found = parse(turn.question, services.context, previous)
+    turn = replace(turn, understanding=found)
+    if found.status == "refused":
+        if found.code == "DIMENSION_NOT_ALLOWED" and found.query is not None:
+            services.compiler.check(found.query)  # raises with the metric and allowed dimensions
+        raise NotAnswerable("NOT_ANSWERABLE", detail=_unknown_words(found))
+    if found.status == "clarify":
+        return replace(turn, answer=_clarify(found, services))
+    return replace(turn, query=found.query)
+
+
+def _unknown_words(found: Understanding) -> str:
+    if not found.unexplained:
+        return ""
+    if found.language == "zh":
+        return f"指标字典中没有「{'、'.join(found.unexplained)}」。"
+    return f"The metric dictionary has no '{', '.join(found.unexplained)}'. "
+
+
+def _clarify(found: Understanding, services: Services) -> Answer:
+    zh = found.language == "zh"
+    if found.code == "CLARIFY_TERMS":
+        words = ("、" if zh else ", ").join(found.unexplained)
+        message = (
+            f"没有理解「{words}」。请换个说法，或选择下面的问法。"
+            if zh
+            else f"I did not understand '{words}'. Rephrase, or pick one of these."
+        )
+    else:
+        message = "请问您想看哪个指标？" if zh else "Which metric would you like to see?"
+    return Answer(
+        status="clarify",
+        question=found.question,
+        language=found.language,
+        code=found.code,
+        message=message,
+        assumptions=found.assumptions,
+        choices=concrete_choices(found, services),
+    )
+
+
+def concrete_choices(found: Understanding, services: Services) -> tuple[Labelled, ...]:
+    """Choices carry the MetricQuery to run when picked (a metric swapped in, for example)."""
+    out = []
+    for choice in found.choices:
+        value = choice.value
+        if isinstance(value, dict) and "replace_metric" in value and found.query is not None:
+            old, new = value["replace_metric"]
+            metrics = tuple(new if m == old else m for m in found.query.metrics)
+            value = replace(found.query, metrics=metrics)
+        out.append(Labelled(choice.label, value))
+    return tuple(out)
+
+
+def compile_query(turn: Turn, services: Services) -> Turn:
+    assert turn.query is not None
+    compiled = services.compiler.compile(turn.query)
+    return replace(turn, compiled=compiled)
+
+
+def gate_query(turn: Turn, services: Services) -> Turn:
+    """The permission gate (issue 6 replaces this with the full fail-closed gate)."""
+    assert turn.compiled is not None
+    tree = turn.compiled.tree
+    return replace(turn, gated=tree, sql=tree.sql(dialect=services.executor.dialect, identify=True))
+
+
+def execute(turn: Turn, services: Services) -> Turn:
+    assert turn.gated is not None
+    settings = services.settings
+    result = services.executor.execute(
+        turn.gated, row_cap=settings.row_cap, timeout_s=settings.query_timeout_s
+    )
+    return replace(turn, result=result)
+
+
+def build_answer(turn: Turn, services: Services) -> Turn:
+    assert turn.compiled is not None and turn.result is not None and turn.understanding is not None
+    parts = answer_parts(turn, services)
+    return replace(turn, answer=answer.from_metric_result(parts, turn.result))
+
+
+def answer_parts(turn: Turn, services: Services) -> answer.MetricAnswerParts:
+    assert turn.compiled is not None and turn.understanding is not None
+    compiled, found = turn.compiled, turn.understanding
+    query = compiled.query
+    assert query.period is not None
+    return answer.MetricAnswerParts(
+        question=turn.question,
+        language=turn.language,
+        metrics=compiled.metrics,
+        versions=services.versions,
+        period=query.period,
+        filters=_filter_labels(query, turn.language, services),
+        assumptions=found.assumptions + _default_period_note(turn, services),
+        choices=concrete_choices(found, services),
+        sql=turn.sql or "",
+        as_of=services.data_date,
+    )
+
+
+def _filter_labels(
+    query: MetricQuery, language: Language, services: Services
+) -> tuple[Labelled, ...]:
+    zh = language == "zh"
+    assert query.period is not None
+    labels = [
+        Labelled(
+            ("期间：" if zh else "Period: ") + answer.period_label(query.period, language),
+            {"start": query.period.start, "end": query.period.end},
+        )
+    ]
+    for f in query.filters:
+        dim = services.dictionary.dimension(f.dimension)
+        names = [services.value_labels.get((f.dimension, v), v) for v in f.values]
+        head = f"{dim.name}：" if zh else f"{dim.name_en}: "
+        labels.append(
+            Labelled(
+                head + ("、" if zh else ", ").join(names),
+                {"dimension": f.dimension, "values": list(f.values)},
+            )
+        )
+    return tuple(labels)
+
+
+def _default_period_note(turn: Turn, services: Services) -> tuple[str, ...]:
+    assert turn.query is not None and turn.compiled is not None
+    if turn.query.period is not None:
+        return ()
+    zh = turn.language == "zh"
+    balances = all(is_balance(m, services.dictionary) for m in turn.compiled.metrics)
+    day = services.data_date.isoformat()
+    if balances:
+        return (
+            f"未指定期间，取数据日期 {day} 的时点值"
+            if zh
+            else f"No period named: the balance on the data date {day}",
+        )
+    label = answer.period_label(turn.compiled.query.period, turn.language)  # type: ignore[arg-type]
+    return (
+        f"未指定期间，按数据日期所在月（{label}）统计"
+        if zh
+        else f"No period named: the data date's month ({label})",
+    )
+
+
+EXPLAIN_STEPS: tuple[Step, ...] = (check_input, understand, compile_query, gate_query)
+ASK_STEPS: tuple[Step, ...] = (*EXPLAIN_STEPS, execute, build_answer)
+
+
+def run(steps: tuple[Step, ...], turn: Turn, services: Services) -> Turn:
+    """Run ``steps`` in order, timing each; stop when one ends the turn with an answer."""
+    for step in steps:
+        started = time.perf_counter()
+        turn = step(turn, services)
+        turn.timings[step.__name__] = (time.perf_counter() - started) * 1000
+        if turn.answer is not None:
+            break
+    return turn
+
+
+def refusal(turn: Turn, error: AskerError) -> Answer:
+    return answer.from_error(turn.question, turn.language, error, sql=turn.sql)
+
+
+def explained(turn: Turn, services: Services) -> Answer:
+    """explain(): the plan and the final SQL, not run."""
+    if turn.answer is not None:
+        return turn.answer
+    parts = answer_parts(turn, services)
+    zh = turn.language == "zh"
+    return Answer(
+        status="ok",
+        question=turn.question,
+        language=turn.language,
+        message="仅生成查询计划，未执行" if zh else "Plan only: not executed",
+        sql=turn.sql,
+        columns=turn.compiled.columns if turn.compiled else (),
+        as_of=services.data_date,
+        metrics=answer.metric_refs(parts),
+        filters=parts.filters,
+        assumptions=parts.assumptions,
+        choices=parts.choices,
+    )

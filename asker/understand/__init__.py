@@ -1,0 +1,1 @@
+"""Deterministic parsing of a question: terms, dimensions, values, time expressions, follow-ups."""
