@@ -57,10 +57,10 @@ class _Build:
     query: MetricQuery
     spec: FrameSpec
     buckets: tuple[Period, ...]
-    ctes: list[tuple[str, exp.Select]] = field(default_factory=list)
+    ctes: list[tuple[str, exp.Query]] = field(default_factory=list)
     names: dict[tuple[str, ...], str] = field(default_factory=dict)
 
-    def _add(self, key: tuple[str, ...], name: str, select: exp.Select) -> str:
+    def _add(self, key: tuple[str, ...], name: str, select: exp.Query) -> str:
         self.ctes.append((name, select))
         self.names[key] = name
         return name

@@ -38,25 +38,21 @@ def date_literal(d: date) -> exp.Expr:
     return exp.cast(exp.Literal.string(d.isoformat()), exp.DataType.Type.DATE)
 
 
-def timeline_select(periods: tuple[tuple[int, Period, date], ...]) -> exp.Select:
-    """SELECT * FROM (VALUES (bucket, start, end, prev_end, year_start, label), ...) AS t(...)."""
-    rows = [
-        exp.Tuple(
-            expressions=[
-                exp.Literal.number(bucket),
-                date_literal(p.start),
-                date_literal(p.end),
-                date_literal(p.start - timedelta(days=1)),
-                date_literal(date(p.end.year, 1, 1)),
-                date_literal(label),
-            ]
+def timeline_select(periods: tuple[tuple[int, Period, date], ...]) -> exp.Query:
+    """One literal row per bucket: SELECT 1 AS bucket, DATE ... AS period_start, ... UNION ALL ...
+    (plain SELECTs rather than VALUES, which the gate does not allow and some engines lack)."""
+    rows: list[exp.Select] = []
+    for bucket, p, label in periods:
+        values = (
+            exp.Literal.number(bucket), date_literal(p.start), date_literal(p.end),
+            date_literal(p.start - timedelta(days=1)), date_literal(date(p.end.year, 1, 1)),
+            date_literal(label),
         )
-        for bucket, p, label in periods
-    ]
-    alias = exp.TableAlias(
-        this=exp.to_identifier("t"), columns=[exp.to_identifier(c) for c in TIMELINE_COLUMNS]
-    )
-    return exp.select("*").from_(exp.Values(expressions=rows, alias=alias))
+        rows.append(exp.select(*(v.as_(c) for v, c in zip(values, TIMELINE_COLUMNS, strict=True))))
+    query: exp.Query = rows[0]
+    for row in rows[1:]:
+        query = exp.union(query, row, distinct=False)
+    return query
 
 
 def qualified(sql: str) -> exp.Expr:

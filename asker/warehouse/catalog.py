@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -224,5 +225,11 @@ def load_catalog(path: Path | None = None) -> Catalog:
     """The catalog from ``path``, or the demo bank's catalog shipped with asker."""
     if path is not None:
         return parse_catalog(path.read_text(encoding="utf-8"), source=str(path))
+    return _shipped_catalog()
+
+
+@cache
+def _shipped_catalog() -> Catalog:
+    """Parsed once per process: the shipped file does not change while asker runs."""
     text = resources.files("asker.warehouse").joinpath("catalog.yaml").read_text(encoding="utf-8")
     return parse_catalog(text)

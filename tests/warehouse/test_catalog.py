@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from pathlib import Path
-
-import duckdb
 import pytest
 
 from asker.errors import ConfigError
 from asker.warehouse.catalog import load_catalog, parse_catalog
+from asker.warehouse.engine import DuckDBExecutor
+from tests.helpers import rows
 
 FIXED_TABLES = {
     "dim_org",
@@ -58,14 +57,14 @@ def test_every_customer_table_names_its_scope_columns() -> None:
     assert catalog.table("dim_product").org_column is None
 
 
-def test_the_warehouse_matches_the_catalog(tiny_db: Path) -> None:
-    con = duckdb.connect(str(tiny_db), read_only=True)
-    try:
-        for table in load_catalog().tables:
-            described = con.execute(f'DESCRIBE "{table.name}"').fetchall()
-            assert [(r[0], r[1]) for r in described] == [(c.name, c.type) for c in table.columns]
-    finally:
-        con.close()
+def test_the_warehouse_matches_the_catalog(tiny_executor: DuckDBExecutor) -> None:
+    for table in load_catalog().tables:
+        described = rows(
+            tiny_executor,
+            "SELECT column_name, data_type FROM information_schema.columns "
+            f"WHERE table_name = '{table.name}' ORDER BY ordinal_position",
+        )
+        assert described == [(c.name, c.type) for c in table.columns], table.name
 
 
 BROKEN = """

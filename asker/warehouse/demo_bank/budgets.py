@@ -41,8 +41,8 @@ grid AS (
 valued AS (
     SELECT g.*,
            CASE WHEN g.months_after <= 0
-                THEN coalesce(a.actual, 0) * (0.88 + 0.24 * unif('budget', g.org_id, g.y * 100 + g.m,
-                                                                 g.metric_code))
+                THEN coalesce(a.actual, 0)
+                     * (0.88 + 0.24 * unif('budget', g.org_id, g.y * 100 + g.m, g.metric_code))
                 ELSE coalesce(l.actual, 0)
                      * pow(CASE g.metric_code WHEN 'deposit_balance' THEN 1.008 ELSE 1.006 END,
                            g.months_after)

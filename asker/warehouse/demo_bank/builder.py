@@ -82,9 +82,7 @@ def build_demo_bank(
                     progress(name)
                 step(con)
             con.execute("CHECKPOINT")
-            return {
-                t: int(_scalar(con, f'SELECT count(*) FROM "{t}"')) for t in catalog.table_names
-            }
+            return {t: _count(con, t) for t in catalog.table_names}
         finally:
             con.close()
     except BaseException:
@@ -93,8 +91,6 @@ def build_demo_bank(
         raise
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object:
-    row = con.execute(sql).fetchone()
-    if row is None:
-        raise RuntimeError(sql)
-    return row[0]
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+    return int(row[0]) if row else 0

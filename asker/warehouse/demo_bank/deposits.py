@@ -11,7 +11,8 @@ from __future__ import annotations
 import duckdb
 
 # Which deposit accounts a customer holds: slot 1 is the demand (活期) account opened with the
-# relationship; slots 2 and 3 are time deposits / 大额存单 (对公 slot 3: a second demand account).
+# relationship; slots 2 and 3 are time deposits / 大额存单 (对公 slot 3: a second demand account),
+# opened later at a steady pace (accounts whose date falls after the data date do not exist yet).
 ACCT_PLAN = """
 CREATE TEMP TABLE acct_plan AS
 WITH slots AS (
@@ -32,15 +33,19 @@ typed AS (
            END AS product_type
     FROM slots
 )
-SELECT t.cust_no, t.cust_id, t.i, t.slot, t.is_corp, t.open_org_id AS org_id, t.bno,
-       t.cust_name, t.segment, t.product_type, p.product_id, p.term_months,
-       CASE WHEN t.slot = 1 THEN t.open_date
-            ELSE between_days(t.open_date, data_date(), pow(unif('acct_open', t.i, t.slot), 1.8))
-       END AS open_date
-FROM typed t
-JOIN product_x p
-  ON p.product_type = t.product_type AND p.holder = t.cust_type
- AND p.rank_in_type = 1 + floor(pow(unif('acct_prod', t.i, t.slot), 1.5) * p.n_in_type)
+SELECT * FROM (
+    SELECT t.cust_no, t.cust_id, t.i, t.slot, t.is_corp, t.open_org_id AS org_id, t.bno,
+           t.cust_name, t.segment, t.product_type, p.product_id, p.term_months,
+           CASE WHEN t.slot = 1 THEN t.open_date
+                ELSE t.open_date + floor(pow(unif('acct_open', t.i, t.slot), 1.3)
+                         * greatest(date_diff('day', t.open_date, data_date()) + 1, 2400))::INTEGER
+           END AS open_date
+    FROM typed t
+    JOIN product_x p
+      ON p.product_type = t.product_type AND p.holder = t.cust_type
+     AND p.rank_in_type = 1 + floor(pow(unif('acct_prod', t.i, t.slot), 1.5) * p.n_in_type)
+)
+WHERE open_date <= data_date()
 """
 
 # Closing: a few demand accounts close at a random date, 30% of time deposits at maturity.
@@ -75,8 +80,10 @@ SELECT acct_no, fmt_id('A', acct_no, 8) AS account_id, cust_no, cust_id, i, slot
             WHEN product_type = '活期存款' THEN lognorm(150000, 1.6, gauss('bal_base', acct_no))
             WHEN product_type = '定期存款' AND NOT is_corp
                 THEN round(lognorm(80000, 0.9, gauss('bal_base', acct_no)), -3)
-            WHEN product_type = '定期存款' THEN round(lognorm(800000, 1.0, gauss('bal_base', acct_no)), -4)
-            WHEN NOT is_corp THEN 200000 + round(lognorm(150000, 0.8, gauss('bal_base', acct_no)), -4)
+            WHEN product_type = '定期存款'
+                THEN round(lognorm(800000, 1.0, gauss('bal_base', acct_no)), -4)
+            WHEN NOT is_corp
+                THEN 200000 + round(lognorm(150000, 0.8, gauss('bal_base', acct_no)), -4)
             ELSE 10000000 + round(lognorm(1000000, 0.8, gauss('bal_base', acct_no)), -5)
        END AS base,
        -- some demand accounts are kept empty; each demand account drifts on its own trend

@@ -11,26 +11,19 @@ import duckdb
 from asker.warehouse.demo_bank.sqlkit import weighted
 
 _U_PRODUCT = "unif('app_product', i, s)"
-_APP_PRODUCT_TYPE = f"""
-CASE WHEN is_corp THEN {
-    weighted([("流动资金贷款", 0.5), ("普惠小微贷款", 0.35), ("固定资产贷款", 0.15)], _U_PRODUCT)
-}
-     ELSE {
-    weighted([("个人消费贷款", 0.5), ("个人住房贷款", 0.2), ("个人经营贷款", 0.3)], _U_PRODUCT)
-}
-END
-"""
+_CORP_PRODUCTS = [("流动资金贷款", 0.5), ("普惠小微贷款", 0.35), ("固定资产贷款", 0.15)]
+_RETAIL_PRODUCTS = [("个人消费贷款", 0.5), ("个人住房贷款", 0.2), ("个人经营贷款", 0.3)]
+_CORP_PRODUCT = weighted(_CORP_PRODUCTS, _U_PRODUCT)
+_RETAIL_PRODUCT = weighted(_RETAIL_PRODUCTS, _U_PRODUCT)
+_APP_PRODUCT_TYPE = f"CASE WHEN is_corp THEN {_CORP_PRODUCT} ELSE {_RETAIL_PRODUCT} END"
+
 _U_CHANNEL = "unif('app_channel', i, s)"
-_APP_CHANNEL = f"""
-CASE WHEN is_corp
-     THEN {weighted([("客户经理推荐", 0.5), ("柜面", 0.3), ("网上银行", 0.2)], _U_CHANNEL)}
-     ELSE {
-    weighted(
-        [("手机银行", 0.45), ("客户经理推荐", 0.25), ("柜面", 0.2), ("网上银行", 0.1)], _U_CHANNEL
-    )
-}
-END
-"""
+_CORP_CHANNELS = [("客户经理推荐", 0.5), ("柜面", 0.3), ("网上银行", 0.2)]
+_RETAIL_CHANNELS = [("手机银行", 0.45), ("客户经理推荐", 0.25), ("柜面", 0.2), ("网上银行", 0.1)]
+_CORP_CHANNEL = weighted(_CORP_CHANNELS, _U_CHANNEL)
+_RETAIL_CHANNEL = weighted(_RETAIL_CHANNELS, _U_CHANNEL)
+_APP_CHANNEL = f"CASE WHEN is_corp THEN {_CORP_CHANNEL} ELSE {_RETAIL_CHANNEL} END"
+
 _APPLY_AMT = """
 CASE a.product_type
     WHEN '个人消费贷款' THEN round(lognorm(80000, 0.7, gauss('app_amt', a.i, a.s)), -3)
@@ -86,7 +79,8 @@ _LEAD_SOURCE = weighted(
     [("模型推荐", 0.4), ("到期提醒", 0.2), ("大额变动", 0.15), ("客户经理录入", 0.25)],
     "unif('lead_source', i, s)",
 )
-_LEAD_CATEGORY = weighted([("存款", 0.4), ("理财", 0.35), ("贷款", 0.25)], "unif('lead_cat', i, s)")
+_LEAD_CATEGORIES = [("存款", 0.4), ("理财", 0.35), ("贷款", 0.25)]
+_LEAD_CATEGORY = weighted(_LEAD_CATEGORIES, "unif('lead_cat', i, s)")
 
 # Leads for a customer's 客户经理; each stage happens with a probability and after a delay.
 LEADS = f"""

@@ -1,9 +1,10 @@
 """Loans: dim_loan and fact_loan_balance_monthly with five-class (五级分类) risk paths.
 
-Each loan may turn bad after a seeded, geometric number of months (hazard by product, 分行 and
-customer risk level). A bad loan follows one of three paths: it progresses with its overdue days
-(关注 -> 次级 -> 可疑 -> 损失, then written off), it stays 关注, or it cures back to 正常. One loan per
-month is pushed from 正常 to 关注 so the migration rate (迁徙率) is never empty, even at ``tiny``.
+Each loan may turn bad after a seeded, geometric number of months (hazard by product, 分行,
+size and customer risk level). A bad loan follows one of three paths: it progresses with its
+overdue days (关注 -> 次级 -> 可疑 -> 损失, then written off), it stays 关注, or it cures back
+to 正常. One loan per month is pushed from 正常 to 关注 so the migration rate (迁徙率) is never
+empty, even at ``tiny``. The hazard is calibrated so the bank-wide NPL ratio averages ~1.5%.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import duckdb
 from asker.warehouse.demo_bank.sqlkit import weighted
 
 # (kind number, product_type, who, monthly default hazard of a typical-size loan, typical
-# contract amount, amortising). Bigger loans default less often (hazard ~ sqrt(typical / amount)).
+# contract amount, amortising). Bigger loans default less often (hazard ~ typical / amount).
 _KINDS = """
 (VALUES (1, '个人住房贷款', '个人', 0.0016, 650000, true),
         (2, '个人消费贷款', '个人', 0.0160, 80000, true),
@@ -27,10 +28,11 @@ _KINDS = """
 
 _HAS_LOAN = """
 CASE k.kno
-    WHEN 1 THEN CASE c.segment WHEN '按揭客群' THEN 0.95 WHEN '公积金客群' THEN 0.15 ELSE 0.03 END
-    WHEN 2 THEN CASE c.segment WHEN '互联网客群' THEN 0.22 WHEN '代发工资客群' THEN 0.15 ELSE 0.08 END
-    WHEN 3 THEN CASE c.segment WHEN '普通客群' THEN 0.08 ELSE 0.03 END
-    WHEN 4 THEN 0.35 WHEN 5 THEN 0.12 WHEN 6 THEN 0.12 ELSE 0.28 END
+    WHEN 1 THEN CASE c.segment WHEN '按揭客群' THEN 0.95 WHEN '公积金客群' THEN 0.25 ELSE 0.05 END
+    WHEN 2 THEN CASE c.segment WHEN '互联网客群' THEN 0.30 WHEN '代发工资客群' THEN 0.22
+                ELSE 0.12 END
+    WHEN 3 THEN CASE c.segment WHEN '普通客群' THEN 0.12 ELSE 0.05 END
+    WHEN 4 THEN 0.55 WHEN 5 THEN 0.25 WHEN 6 THEN 0.15 ELSE 0.40 END
 """
 
 _CONTRACT = """
@@ -49,17 +51,22 @@ CASE product_type WHEN '个人住房贷款' THEN 0.039 WHEN '个人消费贷款'
     ELSE 0.040 END
 """
 
+_GUARANTEES: dict[str, list[tuple[str, float]]] = {
+    "个人住房贷款": [("抵押", 0.95), ("保证", 0.05)],
+    "个人消费贷款": [("信用", 0.85), ("保证", 0.15)],
+    "个人经营贷款": [("抵押", 0.6), ("保证", 0.3), ("质押", 0.1)],
+    "流动资金贷款": [("保证", 0.45), ("抵押", 0.3), ("信用", 0.15), ("质押", 0.1)],
+    "固定资产贷款": [("抵押", 0.7), ("保证", 0.3)],
+    "普惠小微贷款": [("保证", 0.4), ("抵押", 0.35), ("信用", 0.25)],
+}
 _U_GUARANTEE = "unif('loan_guarantee', i, kno)"
-_GUARANTEE = f"""
-CASE product_type
-    WHEN '个人住房贷款' THEN {weighted([("抵押", 0.95), ("保证", 0.05)], _U_GUARANTEE)}
-    WHEN '个人消费贷款' THEN {weighted([("信用", 0.85), ("保证", 0.15)], _U_GUARANTEE)}
-    WHEN '个人经营贷款' THEN {weighted([("抵押", 0.6), ("保证", 0.3), ("质押", 0.1)], _U_GUARANTEE)}
-    WHEN '流动资金贷款' THEN
-        {weighted([("保证", 0.45), ("抵押", 0.3), ("信用", 0.15), ("质押", 0.1)], _U_GUARANTEE)}
-    WHEN '固定资产贷款' THEN {weighted([("抵押", 0.7), ("保证", 0.3)], _U_GUARANTEE)}
-    ELSE {weighted([("保证", 0.4), ("抵押", 0.35), ("信用", 0.25)], _U_GUARANTEE)} END
-"""
+_GUARANTEE = (
+    "CASE product_type "
+    + " ".join(
+        f"WHEN '{kind}' THEN {weighted(pairs, _U_GUARANTEE)}" for kind, pairs in _GUARANTEES.items()
+    )
+    + " END"
+)
 
 # A loan starts at a uniform date from the later of the customer's open date and (history start
 # minus the term) over at least ~5.5 years; loans that would start after the data date do not
@@ -93,7 +100,7 @@ WHERE start_date <= data_date()
 # stratified within each 分行 and loan kind, so every 分行 gets its fair share of bad loans.
 # Bigger loans default less often and are more often restructured (stay 关注) than written off.
 LOAN_X = f"""
-CREATE TEMP TABLE loan_x AS
+CREATE OR REPLACE TEMP TABLE loan_x AS
 WITH numbered AS (
     SELECT *, row_number() OVER (ORDER BY start_date, cust_no, kno) AS loan_no FROM loan_plan
 ),
@@ -111,11 +118,11 @@ priced AS (
 ),
 risked AS (
     SELECT *,
-           hazard * city_risks()[bno] * size_factor
-               * (0.7 + 0.15 * (list_position(['R1','R2','R3','R4','R5'], risk_level) - 1)) AS h,
+           least(0.5, hazard_scale() * hazard * city_risks()[bno] * size_factor
+               * (0.7 + 0.15 * (list_position(['R1','R2','R3','R4','R5'], risk_level) - 1))) AS h,
            (row_number() OVER (PARTITION BY bno, kno ORDER BY unif('loan_rank', loan_no), loan_no)
                - unif('loan_bad', loan_no)) / count(*) OVER (PARTITION BY bno, kno) AS u_bad,
-           0.6 * least(1.3, greatest(0.4, sqrt(size_factor))) AS p_progress,
+           0.6 * least(1.3, greatest(0.25, pow(size_factor, 0.75))) AS p_progress,
            unif('loan_path', loan_no) AS u_path
     FROM priced
 )
@@ -143,10 +150,11 @@ FROM (
     SELECT loan_no, mi FROM (
         SELECT loan_no, b1, 1 + floor(unif('loan_forced_m', loan_no) * month_idx(data_date()))
                                    ::BIGINT AS mi,
-               start_date, maturity_date
+               start_date, maturity_date, prepay_mi
         FROM loan_x
     ) c
     WHERE start_date <= month_end_of(mi - 1) AND maturity_date > month_end_of(mi) AND b1 > mi
+      AND (prepay_mi IS NULL OR prepay_mi > mi)
     QUALIFY row_number() OVER (PARTITION BY mi ORDER BY unif('loan_forced', loan_no), loan_no) = 1
 ) f
 WHERE loan_x.loan_no = f.loan_no
@@ -161,8 +169,7 @@ FROM loan_x
 
 # Progressing bad loans stop paying at b1 (balance frozen) and are written off past writeoff_days;
 # loans repaid early have no rows from prepay_mi on.
-MONTHLY = """
-INSERT INTO fact_loan_balance_monthly
+LOAN_ROWS = """
 WITH lm AS (
     SELECT l.*, m.mi, m.month_end,
            CASE WHEN l.path = 'P' AND m.mi >= l.b1
@@ -202,7 +209,41 @@ WHERE balance > 0
 """
 
 
+MONTHLY = "INSERT INTO fact_loan_balance_monthly " + LOAN_ROWS
+
+# Bank-wide NPL ratio at each of the (up to) 12 month ends ending with the data date.
+NPL_BY_MONTH = f"""
+WITH r AS ({LOAN_ROWS})
+SELECT month_end,
+       sum(balance) FILTER (WHERE five_class IN ('次级', '可疑', '损失')) / sum(balance) AS npl
+FROM r WHERE month_end > data_date() - INTERVAL 12 MONTH
+GROUP BY month_end ORDER BY month_end
+"""
+
+NPL_TARGET = 0.015
+
+
+def _calibrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Scale the default hazard so the NPL ratio of the last 12 month ends averages ~1.5%.
+
+    A few deterministic multiplicative steps (the NPL stock is about proportional to the hazard).
+    The mean is taken in Python in month order so the float result never depends on threads.
+    """
+    scale = 1.0
+    for _ in range(4):
+        con.execute(f"CREATE OR REPLACE TEMP MACRO hazard_scale() AS {scale!r}")
+        con.execute(LOAN_X)
+        con.execute(FORCED)
+        ratios = [float(r[1] or 0.0) for r in con.execute(NPL_BY_MONTH).fetchall()]
+        level = sum(ratios) / len(ratios) if ratios else 0.0
+        if abs(level - NPL_TARGET) < 0.0007:
+            return
+        scale = min(scale * 4, scale * NPL_TARGET / level) if level > 0 else scale * 4
+
+
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    for sql in (LOAN_PLAN, LOAN_X, FORCED, DIM_LOAN, MONTHLY):
-        con.execute(sql)
+    con.execute(LOAN_PLAN)
+    _calibrate(con)
+    con.execute(DIM_LOAN)
+    con.execute(MONTHLY)
     con.execute("DROP TABLE loan_plan")

@@ -1,14 +1,14 @@
 """dim_org (总行, 10 分行, their 支行) and dim_employee.
 
 Temp tables kept for later steps: ``org_x`` (org rows plus branch number and customer weight) and
-``emp_x`` (employees plus their rank among the 客户经理 of their 支行 and share of its customers).
+``emp_x`` (employees plus, for a 客户经理, the weight of his or her share of the 支行's customers).
 """
 
 from __future__ import annotations
 
 import duckdb
 
-# 支行 weight = 分行 size x (the first 支行, the flagship, is the largest). Its customer quota.
+# A 支行's share of the customers: its 分行's size, the first 支行 (the flagship) the largest.
 ORG_X = """
 CREATE TEMP TABLE org_x AS
 WITH city_w AS (
@@ -65,13 +65,15 @@ numbered AS (
     SELECT *, row_number() OVER (ORDER BY org_id = 'HQ' DESC, org_id, role_order, k) AS emp_no
     FROM roles
 )
-SELECT fmt_id('E', emp_no, 5) AS emp_id, emp_no, org_id, position, k AS mgr_rank,
-       person_name('emp', emp_no, unif('emp_sex', emp_no) < 0.55) AS emp_name,
+SELECT fmt_id('E', emp_no, 5) AS emp_id, emp_no, org_id, position,
+       -- the senior 客户经理 of 成都高新支行 is the demo persona 刘洋 (user liu.yang)
+       CASE WHEN org_id = 'B05S01' AND position = '客户经理' AND k = 0 THEN '刘洋'
+            ELSE person_name('emp', emp_no, unif('emp_sex', emp_no) < 0.55) END AS emp_name,
        between_days(greatest(open_date, DATE '2005-01-01'), data_date() - 60,
                     unif('hire', emp_no)) AS hire_date,
        -- the first 客户经理 of a 支行 is its senior one and manages the largest book
        CASE WHEN position <> '客户经理' THEN 0.0
-            WHEN k = 0 THEN 2.0 ELSE 1.0 - 0.05 * (k - 1) END AS book_weight
+            WHEN k = 0 THEN 2.0 ELSE greatest(0.3, 1.0 - 0.05 * (k - 1)) END AS book_weight
 FROM numbered
 """
 

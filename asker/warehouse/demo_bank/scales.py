@@ -1,4 +1,4 @@
-"""Size knobs of the demo bank: ``tiny`` for tests, ``small`` by default, ``large`` for benchmarks."""
+"""Size knobs of the demo bank: ``tiny`` (tests), ``small`` (default), ``large`` (benchmarks)."""
 
 from __future__ import annotations
 
@@ -27,8 +27,12 @@ class Scale:
             )
         if not all(1 <= n <= MAX_SUB_BRANCHES for n in self.sub_branches):
             raise ValueError(f"每个分行 1..{MAX_SUB_BRANCHES} 个支行 sub_branches must be 1..8")
-        if self.customers < 100 or self.managers_per_sub_branch < 1:
-            raise ValueError("规模过小 scale too small: customers >= 100, managers >= 1")
+        if self.managers_per_sub_branch < 1:
+            raise ValueError("每个支行至少一名客户经理 managers_per_sub_branch must be >= 1")
+        # every 支行 and every 客户经理 must get a real share of the customers
+        needed = 30 * sum(self.sub_branches) * max(1, self.managers_per_sub_branch // 3)
+        if self.customers < needed:
+            raise ValueError(f"客户数过少 customers must be >= {needed} for this org tree")
 
 
 SMALL_SUB_BRANCHES = (8, 8, 6, 7, 6, 5, 6, 5, 5, 4)

@@ -59,7 +59,8 @@ def _random_macros(seed: int) -> list[str]:
         # standard normal by Box-Muller from two independent uniforms
         "CREATE TEMP MACRO gauss(salt, a) AS "
         "sqrt(-2 * ln(unif(salt, a, -1))) * cos(2 * pi() * unif(salt, a, -2)), "
-        "(salt, a, b) AS sqrt(-2 * ln(unif(salt, a, b, -1))) * cos(2 * pi() * unif(salt, a, b, -2)), "
+        "(salt, a, b) AS "
+        "sqrt(-2 * ln(unif(salt, a, b, -1))) * cos(2 * pi() * unif(salt, a, b, -2)), "
         "(salt, a, b, c) AS "
         "sqrt(-2 * ln(unif(salt, a, b, c, -1))) * cos(2 * pi() * unif(salt, a, b, c, -2))",
         "CREATE TEMP MACRO lognorm(median, sigma, z) AS median * exp(sigma * z)",
@@ -90,9 +91,15 @@ def _constant_macros(scale: Scale, data_date: date) -> list[str]:
         f"CREATE TEMP MACRO txn_intensity() AS {float(scale.txn_intensity)!r}",
         # month index: 0 = January 2024
         "CREATE TEMP MACRO month_idx(d) AS (year(d) - 2024) * 12 + month(d) - 1",
-        "CREATE TEMP MACRO month_end_of(mi) AS last_day(DATE '2024-01-01' + to_months(mi::INTEGER))",
+        "CREATE TEMP MACRO month_end_of(mi) AS "
+        "last_day(DATE '2024-01-01' + to_months(mi::INTEGER))",
         "CREATE TEMP MACRO fmt_id(prefix, n, width) AS prefix || lpad(n::VARCHAR, width, '0')",
     ]
+
+
+def _districts(field: int) -> str:
+    """Per city, the district names (field 0) or their area codes (field 1)."""
+    return sql_nested([d[field] for d in c.districts] for c in ref.CITIES)
 
 
 def _list_macros() -> list[str]:
@@ -103,8 +110,8 @@ def _list_macros() -> list[str]:
         f"CREATE TEMP MACRO city_weights() AS [{', '.join(repr(c.weight) for c in cities)}]",
         f"CREATE TEMP MACRO city_risks() AS [{', '.join(repr(c.risk) for c in cities)}]",
         f"CREATE TEMP MACRO sub_sites() AS {sql_nested(c.sub_branch_sites for c in cities)}",
-        f"CREATE TEMP MACRO districts() AS {sql_nested([d for d, _ in c.districts] for c in cities)}",
-        f"CREATE TEMP MACRO area_codes() AS {sql_nested([a for _, a in c.districts] for c in cities)}",
+        f"CREATE TEMP MACRO districts() AS {_districts(0)}",
+        f"CREATE TEMP MACRO area_codes() AS {_districts(1)}",
         f"CREATE TEMP MACRO streets() AS {sql_list(ref.STREETS)}",
         f"CREATE TEMP MACRO surnames() AS {sql_list(ref.SURNAMES)}",
         f"CREATE TEMP MACRO male_chars() AS {sql_list(ref.MALE_CHARS)}",

@@ -71,7 +71,8 @@ FROM expanded
 TXN_TIME_DEPOSIT = """
 INSERT INTO txn_raw
 SELECT acct_no, -1, k, is_corp,
-       date_diff('day', hist_start(), CASE k WHEN 0 THEN open_date ELSE close_date - 1 END)::INTEGER,
+       date_diff('day', hist_start(),
+                 CASE k WHEN 0 THEN open_date ELSE close_date - 1 END)::INTEGER,
        '转账'
 FROM acct_x, range(2) t(k)
 WHERE cls = 0
@@ -89,9 +90,9 @@ CASE WHEN r.mi = -1 THEN CASE r.k WHEN 0 THEN '转入' ELSE '转出' END
 _AMOUNT = """
 CASE WHEN r.mi = -1 THEN a.base
      WHEN r.is_corp THEN CASE r.txn_type
-        WHEN '转账' THEN lognorm(20000, 1.5, z) WHEN '工资代发' THEN lognorm(100000, 0.9, z)
+        WHEN '转账' THEN lognorm(20000, 1.5, z) WHEN '工资代发' THEN lognorm(60000, 0.8, z)
         WHEN '税费缴纳' THEN lognorm(15000, 1.2, z) WHEN '贷款还款' THEN lognorm(60000, 0.8, z)
-        ELSE lognorm(200000, 1.0, z) END
+        ELSE lognorm(100000, 0.9, z) END
      ELSE CASE r.txn_type
         WHEN '消费' THEN lognorm(180, 1.1, z) WHEN '转账' THEN lognorm(2500, 1.4, z)
         WHEN '取现' THEN greatest(100, round(lognorm(1000, 0.7, z), -2))

@@ -1,16 +1,12 @@
 -- single value, default period
 WITH timeline AS (
   SELECT
-    *
-  FROM (VALUES
-    (
-      1,
-      CAST('2026-09-01' AS DATE),
-      CAST('2026-09-30' AS DATE),
-      CAST('2026-08-31' AS DATE),
-      CAST('2026-01-01' AS DATE),
-      CAST('2026-09-01' AS DATE)
-    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+    1 AS bucket,
+    CAST('2026-09-01' AS DATE) AS period_start,
+    CAST('2026-09-30' AS DATE) AS period_end,
+    CAST('2026-08-31' AS DATE) AS prev_end,
+    CAST('2026-01-01' AS DATE) AS year_start,
+    CAST('2026-09-01' AS DATE) AS label
 ), m_deposit_budget_target AS (
   SELECT
     p.bucket,
@@ -34,16 +30,12 @@ ORDER BY
 -- by branch, 2026 Q2
 WITH timeline AS (
   SELECT
-    *
-  FROM (VALUES
-    (
-      1,
-      CAST('2026-04-01' AS DATE),
-      CAST('2026-06-30' AS DATE),
-      CAST('2026-03-31' AS DATE),
-      CAST('2026-01-01' AS DATE),
-      CAST('2026-04-01' AS DATE)
-    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+    1 AS bucket,
+    CAST('2026-04-01' AS DATE) AS period_start,
+    CAST('2026-06-30' AS DATE) AS period_end,
+    CAST('2026-03-31' AS DATE) AS prev_end,
+    CAST('2026-01-01' AS DATE) AS year_start,
+    CAST('2026-04-01' AS DATE) AS label
 ), m_deposit_budget_target AS (
   SELECT
     p.bucket,
@@ -75,32 +67,28 @@ ORDER BY
 -- monthly trend 2026 Q3, 成都分行
 WITH timeline AS (
   SELECT
-    *
-  FROM (VALUES
-    (
-      1,
-      CAST('2026-07-01' AS DATE),
-      CAST('2026-07-31' AS DATE),
-      CAST('2026-06-30' AS DATE),
-      CAST('2026-01-01' AS DATE),
-      CAST('2026-07-01' AS DATE)
-    ),
-    (
-      2,
-      CAST('2026-08-01' AS DATE),
-      CAST('2026-08-31' AS DATE),
-      CAST('2026-07-31' AS DATE),
-      CAST('2026-01-01' AS DATE),
-      CAST('2026-08-01' AS DATE)
-    ),
-    (
-      3,
-      CAST('2026-09-01' AS DATE),
-      CAST('2026-09-30' AS DATE),
-      CAST('2026-08-31' AS DATE),
-      CAST('2026-01-01' AS DATE),
-      CAST('2026-09-01' AS DATE)
-    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+    1 AS bucket,
+    CAST('2026-07-01' AS DATE) AS period_start,
+    CAST('2026-07-31' AS DATE) AS period_end,
+    CAST('2026-06-30' AS DATE) AS prev_end,
+    CAST('2026-01-01' AS DATE) AS year_start,
+    CAST('2026-07-01' AS DATE) AS label
+  UNION ALL
+  SELECT
+    2 AS bucket,
+    CAST('2026-08-01' AS DATE) AS period_start,
+    CAST('2026-08-31' AS DATE) AS period_end,
+    CAST('2026-07-31' AS DATE) AS prev_end,
+    CAST('2026-01-01' AS DATE) AS year_start,
+    CAST('2026-08-01' AS DATE) AS label
+  UNION ALL
+  SELECT
+    3 AS bucket,
+    CAST('2026-09-01' AS DATE) AS period_start,
+    CAST('2026-09-30' AS DATE) AS period_end,
+    CAST('2026-08-31' AS DATE) AS prev_end,
+    CAST('2026-01-01' AS DATE) AS year_start,
+    CAST('2026-09-01' AS DATE) AS label
 ), m_deposit_budget_target AS (
   SELECT
     p.bucket,
@@ -131,16 +119,12 @@ ORDER BY
 -- compared (ytd)
 WITH timeline AS (
   SELECT
-    *
-  FROM (VALUES
-    (
-      1,
-      CAST('2026-09-01' AS DATE),
-      CAST('2026-09-30' AS DATE),
-      CAST('2026-08-31' AS DATE),
-      CAST('2026-01-01' AS DATE),
-      CAST('2026-09-01' AS DATE)
-    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+    1 AS bucket,
+    CAST('2026-09-01' AS DATE) AS period_start,
+    CAST('2026-09-30' AS DATE) AS period_end,
+    CAST('2026-08-31' AS DATE) AS prev_end,
+    CAST('2026-01-01' AS DATE) AS year_start,
+    CAST('2026-09-01' AS DATE) AS label
 ), m_deposit_budget_target AS (
   SELECT
     p.bucket,
@@ -156,16 +140,12 @@ WITH timeline AS (
     p.bucket
 ), timeline_ytd AS (
   SELECT
-    *
-  FROM (VALUES
-    (
-      1,
-      CAST('2025-12-31' AS DATE),
-      CAST('2025-12-31' AS DATE),
-      CAST('2025-12-30' AS DATE),
-      CAST('2025-01-01' AS DATE),
-      CAST('2026-09-01' AS DATE)
-    )) AS t(bucket, period_start, period_end, prev_end, year_start, label)
+    1 AS bucket,
+    CAST('2025-12-31' AS DATE) AS period_start,
+    CAST('2025-12-31' AS DATE) AS period_end,
+    CAST('2025-12-30' AS DATE) AS prev_end,
+    CAST('2025-01-01' AS DATE) AS year_start,
+    CAST('2026-09-01' AS DATE) AS label
 ), m_deposit_budget_target_ytd AS (
   SELECT
     p.bucket,
