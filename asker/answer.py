@@ -88,6 +88,7 @@ class MetricAnswerParts:
     choices: tuple[Labelled, ...]
     sql: str
     as_of: dt.date
+    masked: tuple[Labelled, ...] = ()
 
 
 def metric_refs(parts: MetricAnswerParts) -> tuple[dict[str, Any], ...]:
@@ -98,6 +99,8 @@ def metric_refs(parts: MetricAnswerParts) -> tuple[dict[str, Any], ...]:
             "name": m.name if zh else m.name_en,
             "definition": m.definition if zh else m.definition_en,
             "version": parts.versions.get(m.code),
+            "unit": m.unit,
+            "format": m.format,
         }
         for m in parts.metrics
     )
@@ -132,6 +135,7 @@ def from_metric_result(parts: MetricAnswerParts, result: QueryResult) -> Answer:
         as_of=parts.as_of,
         metrics=metric_refs(parts),
         filters=parts.filters,
+        masked_columns=parts.masked,
         assumptions=parts.assumptions,
         choices=parts.choices,
         elapsed_ms=result.elapsed_ms,

@@ -20,12 +20,15 @@ from asker import __version__, answer, pipeline
 from asker.appdb import create_schema, engine_for
 from asker.config import Settings
 from asker.errors import AskerError, ConfigError, InternalError, InvalidSql
-from asker.guardrails.statement import single_query
+from asker.guardrails import users
+from asker.guardrails.gate import gate
+from asker.guardrails.policy import load_policy
+from asker.guardrails.scope import load_org_directory
 from asker.semantic import definitions, validate
 from asker.semantic.compiler import Compiler
 from asker.semantic.lineage import metric_lineage
 from asker.semantic.store import ImportReport, MetricStore, MetricVersion
-from asker.types import Answer, Language, MetricQuery
+from asker.types import Answer, Language, MetricQuery, Principal
 from asker.understand import leftovers
 from asker.understand.conversation import Conversations
 from asker.understand.language import detect_language
@@ -82,13 +85,16 @@ def init(
 
 
 def seed_app_db(settings: Settings) -> None:
-    """Create the app database's tables and seed the metric store from the shipped dictionary."""
+    """Create the app database's tables, seed the metric store from the shipped dictionary and
+    the demo users bound to rows of the demo warehouse."""
     engine = engine_for(settings.resolved_app_db_url)
     try:
         create_schema(engine)
         MetricStore(engine, load_catalog()).import_texts(definitions.seed_texts(), author="system")
+        users.seed_demo_users(engine, open_warehouse(settings.warehouse_file, limits(settings)))
     finally:
         engine.dispose()
+        close_warehouses()
 
 
 @cache
@@ -178,11 +184,13 @@ def limits(settings: Settings) -> Limits:
     )
 
 
-def run_sql(statement: str, *, settings: Settings, language: Language = "zh") -> Answer:
-    """Run one SQL statement through the checks and the sandboxed executor (``asker sql``)."""
+def run_sql(
+    statement: str, *, settings: Settings, user: str | None = None, language: Language = "zh"
+) -> Answer:
+    """Run one SQL statement through the same gate and executor as every answer (``asker sql``)."""
     started = time.perf_counter()
     try:
-        result = _run_sql(statement, settings, language)
+        result = _run_sql(statement, settings, user, language)
     except AskerError as error:
         result = answer.from_error(statement, language, error)
     except Exception as exc:  # one place turns a bug into a safe message
@@ -193,15 +201,23 @@ def run_sql(statement: str, *, settings: Settings, language: Language = "zh") ->
     return _with_elapsed(result, started)
 
 
-def _run_sql(statement: str, settings: Settings, language: Language) -> Answer:
+def _run_sql(statement: str, settings: Settings, user: str | None, language: Language) -> Answer:
     if len(statement) > settings.max_input_chars:
         raise InvalidSql("INPUT_TOO_LONG", length=len(statement), limit=settings.max_input_chars)
-    executor = open_warehouse(settings.warehouse_file, limits(settings))
-    tree = single_query(statement, executor.dialect)
-    result = executor.execute(tree, row_cap=settings.row_cap, timeout_s=settings.query_timeout_s)
-    return answer.from_result(
-        statement, language, result, sql=executor.render(tree), as_of=as_of_date(settings)
+    svc = services(settings)
+    principal = users.principal(svc.users, resolve_user(settings, user))
+    gated = gate(
+        statement,
+        principal,
+        policy=svc.policy,
+        catalog=svc.compiler.catalog,
+        orgs=svc.orgs,
+        dialect=svc.executor.dialect,
     )
+    cap = min(settings.row_cap, gated.row_cap or settings.row_cap)
+    result = svc.executor.execute(gated.tree, row_cap=cap, timeout_s=settings.query_timeout_s)
+    found = answer.from_result(statement, language, result, sql=gated.sql, as_of=svc.data_date)
+    return replace(found, filters=gated.filters, masked_columns=gated.masked_columns)
 
 
 def _with_elapsed(result: Answer, started: float) -> Answer:
@@ -247,6 +263,9 @@ def _build_services(
         conversations=Conversations(app_engine(settings)),
         value_labels={(d, k): label for d, k, label in values},
         data_date=data_date,
+        policy=load_policy(catalog),
+        orgs=load_org_directory(executor),
+        users=app_engine(settings),
     )
 
 
@@ -276,19 +295,49 @@ def explain(
     return _answer(pipeline.EXPLAIN_STEPS, question, settings, user, conversation)
 
 
+def ask_query(
+    query: MetricQuery,
+    *,
+    settings: Settings,
+    user: str | None = None,
+    conversation: str | None = None,
+    label: str = "",
+    language: Language = "zh",
+) -> Answer:
+    """Run a MetricQuery the user picked (a clarifying choice or an offered alternative)."""
+    return _answer(
+        pipeline.QUERY_STEPS,
+        label or "（选择）",
+        settings,
+        user,
+        conversation,
+        query=query,
+        language=language,
+    )
+
+
+def login(settings: Settings, user: str, password: str) -> Principal:
+    """The user's principal when the password is right; LOGIN_FAILED otherwise."""
+    return users.verify_password(app_engine(settings), user, password)
+
+
 def _answer(
     steps: tuple[pipeline.Step, ...],
     question: str,
     settings: Settings,
     user: str | None,
     conversation: str | None,
+    *,
+    query: MetricQuery | None = None,
+    language: Language | None = None,
 ) -> Answer:
     started = time.perf_counter()
     turn = pipeline.Turn(
         question=question,
         user_id=user or "",
         conversation_id=conversation,
-        language=detect_language(question),
+        language=language or detect_language(question),
+        query=query,
     )
     try:
         turn = replace(turn, user_id=resolve_user(settings, user))

@@ -168,20 +168,23 @@ def init(
     )
 
 
+UserOpt = Annotated[str | None, typer.Option("--user", help="以该用户身份执行 Run as this user.")]
+
+
 @app.command()
 def sql(
     statement: Annotated[str, typer.Argument(help="一条 SELECT 语句 One SELECT statement.")],
     data_dir: DataDir = None,
+    user: UserOpt = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """通过安全检查与沙箱执行一条 SQL。Run one SQL statement through the checks and sandbox."""
     from asker import api
 
     settings = settings_for(data_dir)
-    emit(api.run_sql(statement, settings=settings, language="zh"), fmt)
+    emit(api.run_sql(statement, settings=settings, user=user, language="zh"), fmt)
 
 
-UserOpt = Annotated[str | None, typer.Option("--user", help="以该用户身份提问 Ask as this user.")]
 ConversationOpt = Annotated[
     str | None,
     typer.Option("--conversation", help="会话ID，用于追问 Conversation id for follow-ups."),

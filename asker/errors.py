@@ -54,9 +54,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "NOT_ANSWERABLE": (
         "{detail}这个问题无法从行内数据回答。我可以回答存款、贷款、资产质量、客户、交易、授信、营销和预算等指标，"
         "例如「上个月各分行的存款余额」「本季度不良贷款率」。",
-        "{detail}This question cannot be answered from the bank's data. I can answer metrics on deposits, "
-        "loans, asset quality, customers, transactions, credit, marketing and budgets, e.g. "
+        "{detail}This question cannot be answered from the bank's data. "
+        "I can answer metrics on deposits, loans, asset quality, customers, transactions, "
+        "credit, marketing and budgets, e.g. "
         "'deposit balance by branch last month' or 'NPL ratio this quarter'.",
+    ),
+    "LOGIN_FAILED": (
+        "用户名或密码错误。请重试，或联系管理员重置密码。",
+        "The user name or password is wrong. Try again, or ask the administrator to reset it.",
     ),
     "UNKNOWN_USER": (
         "用户 {user} 不存在。请检查用户名，演示用户见 README。",

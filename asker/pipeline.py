@@ -15,14 +15,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlglot import exp
+from sqlalchemy import Engine
 
 from asker import answer
 from asker.config import Settings
 from asker.errors import AskerError, InvalidSql, NotAnswerable
+from asker.guardrails import users
+from asker.guardrails.gate import gate
+from asker.guardrails.policy import Policy
+from asker.guardrails.question_scope import check_named_orgs
+from asker.guardrails.scope import OrgDirectory
 from asker.semantic.compiler import CompiledQuery, Compiler, is_balance
 from asker.semantic.model import Dictionary
-from asker.types import Answer, Labelled, Language, MetricQuery, QueryResult, Understanding
+from asker.types import (
+    Answer,
+    GatedQuery,
+    Labelled,
+    Language,
+    MetricQuery,
+    Principal,
+    QueryResult,
+    Understanding,
+)
 from asker.understand.conversation import Conversations
 from asker.understand.language import detect_language
 from asker.understand.parser import Context, parse
@@ -42,6 +56,9 @@ class Services:
     conversations: Conversations
     value_labels: dict[tuple[str, str], str]
     data_date: date
+    policy: Policy
+    orgs: OrgDirectory
+    users: Engine
 
 
 @dataclass(frozen=True)
@@ -50,10 +67,11 @@ class Turn:
     user_id: str
     conversation_id: str | None = None
     language: Language = "zh"
+    principal: Principal | None = None
     understanding: Understanding | None = None
     query: MetricQuery | None = None
     compiled: CompiledQuery | None = None
-    gated: exp.Expr | None = None
+    gated: GatedQuery | None = None
     sql: str | None = None
     result: QueryResult | None = None
     answer: Answer | None = None
@@ -72,6 +90,11 @@ def check_input(turn: Turn, services: Services) -> Turn:
     if len(text) > limit:
         raise InvalidSql("QUESTION_TOO_LONG", length=len(text), limit=limit)
     return replace(turn, question=text, language=language)
+
+
+def identify(turn: Turn, services: Services) -> Turn:
+    """Who asks: their role and org unit decide what they may see."""
+    return replace(turn, principal=users.principal(services.users, turn.user_id))
 
 
 def understand(turn: Turn, services: Services) -> Turn:
@@ -132,6 +155,16 @@ def concrete_choices(found: Understanding, services: Services) -> tuple[Labelled
     return tuple(out)
 
 
+def check_scope(turn: Turn, services: Services) -> Turn:
+    """A question naming an org outside the asker's scope is refused, naming it."""
+    assert turn.understanding is not None and turn.principal is not None
+    found = turn.understanding
+    check_named_orgs(
+        turn.principal, found.named_orgs, found.bank_wide, services.policy, services.orgs
+    )
+    return turn
+
+
 def compile_query(turn: Turn, services: Services) -> Turn:
     assert turn.query is not None
     compiled = services.compiler.compile(turn.query)
@@ -139,17 +172,26 @@ def compile_query(turn: Turn, services: Services) -> Turn:
 
 
 def gate_query(turn: Turn, services: Services) -> Turn:
-    """The permission gate (issue 6 replaces this with the full fail-closed gate)."""
-    assert turn.compiled is not None
-    tree = turn.compiled.tree
-    return replace(turn, gated=tree, sql=tree.sql(dialect=services.executor.dialect, identify=True))
+    """The fail-closed permission gate: the compiled SQL meets the same checks as any other."""
+    assert turn.compiled is not None and turn.principal is not None
+    gated = gate(
+        turn.compiled.tree,
+        turn.principal,
+        policy=services.policy,
+        catalog=services.compiler.catalog,
+        orgs=services.orgs,
+        dialect=services.executor.dialect,
+    )
+    return replace(turn, gated=gated, sql=gated.sql)
 
 
 def execute(turn: Turn, services: Services) -> Turn:
     assert turn.gated is not None
     settings = services.settings
     result = services.executor.execute(
-        turn.gated, row_cap=settings.row_cap, timeout_s=settings.query_timeout_s
+        turn.gated.tree,
+        row_cap=min(settings.row_cap, turn.gated.row_cap or settings.row_cap),
+        timeout_s=settings.query_timeout_s,
     )
     return replace(turn, result=result)
 
@@ -171,7 +213,9 @@ def answer_parts(turn: Turn, services: Services) -> answer.MetricAnswerParts:
         metrics=compiled.metrics,
         versions=services.versions,
         period=query.period,
-        filters=_filter_labels(query, turn.language, services),
+        filters=_filter_labels(query, turn.language, services)
+        + (turn.gated.filters if turn.gated else ()),
+        masked=turn.gated.masked_columns if turn.gated else (),
         assumptions=found.assumptions + _default_period_note(turn, services),
         choices=concrete_choices(found, services),
         sql=turn.sql or "",
@@ -224,8 +268,41 @@ def _default_period_note(turn: Turn, services: Services) -> tuple[str, ...]:
     )
 
 
-EXPLAIN_STEPS: tuple[Step, ...] = (check_input, understand, compile_query, gate_query)
+def given_query(turn: Turn, services: Services) -> Turn:
+    """A query the user picked (a clarifying choice, an alternative): no parsing needed."""
+    assert turn.query is not None
+    orgs = tuple(
+        v for f in turn.query.filters if f.dimension in ("branch", "subbranch") for v in f.values
+    )
+    found = Understanding(
+        question=turn.question,
+        language=turn.language,
+        status="ok",
+        query=turn.query,
+        confidence=1.0,
+        named_orgs=orgs,
+    )
+    return replace(turn, understanding=found)
+
+
+EXPLAIN_STEPS: tuple[Step, ...] = (
+    check_input,
+    identify,
+    understand,
+    check_scope,
+    compile_query,
+    gate_query,
+)
 ASK_STEPS: tuple[Step, ...] = (*EXPLAIN_STEPS, execute, build_answer)
+QUERY_STEPS: tuple[Step, ...] = (
+    identify,
+    given_query,
+    check_scope,
+    compile_query,
+    gate_query,
+    execute,
+    build_answer,
+)
 
 
 def run(steps: tuple[Step, ...], turn: Turn, services: Services) -> Turn:

@@ -65,7 +65,7 @@ def test_numbers_are_json_numbers(tiny_dir: Path) -> None:
         ("SELECT 1; DROP TABLE dim_org", "MULTIPLE_STATEMENTS"),
         ("SELEC org_name FROM", "INVALID_SQL"),
         ("   ", "EMPTY_INPUT"),
-        ("SELECT * FROM read_csv('/etc/passwd')", "QUERY_FAILED"),
+        ("SELECT * FROM read_csv('/etc/passwd')", "FUNCTION_NOT_ALLOWED"),  # the gate stops it
     ],
 )
 def test_refusals_exit_3_with_a_code_and_a_chinese_message(
@@ -125,3 +125,59 @@ def test_init_builds_a_data_dir_and_refuses_to_overwrite_it(tmp_path: Path) -> N
     again = asker("init", "--scale", "tiny", "--data-dir", str(target))
     assert again.returncode == 1 and "--force" in again.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["bank"]  # no staging folder left behind
+
+
+def test_ask_answers_as_json_with_definition_and_scope(tiny_dir: Path) -> None:
+    done = asker(
+        "ask",
+        "上个月各支行存款余额",
+        "--data-dir",
+        str(tiny_dir),
+        "--user",
+        "li.na",
+        "--format",
+        "json",
+    )
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["status"] == "ok" and answer["metrics"][0]["code"] == "deposit_balance"
+    assert any("成都分行" in f["label"] for f in answer["filters"])  # the injected scope, said
+    assert answer["row_count"] >= 2
+
+
+def test_ask_refuses_an_org_outside_the_users_scope_with_exit_3(tiny_dir: Path) -> None:
+    done = asker(
+        "ask",
+        "北京分行的贷款余额",
+        "--data-dir",
+        str(tiny_dir),
+        "--user",
+        "li.na",
+        "--format",
+        "json",
+    )
+    assert done.returncode == 3
+    answer = json.loads(done.stdout)
+    assert answer["code"] == "ACCESS_DENIED" and "北京分行" in answer["message"]
+
+
+def test_a_clarifying_question_exits_0(tiny_dir: Path) -> None:
+    done = asker("ask", "上个月各分行的情况", "--data-dir", str(tiny_dir), "--format", "json")
+    assert done.returncode == 0 and json.loads(done.stdout)["status"] == "clarify"
+
+
+def test_metrics_commands(tiny_dir: Path, tmp_path: Path) -> None:
+    listed = json.loads(
+        asker("metrics", "list", "--data-dir", str(tiny_dir), "--format", "json").stdout
+    )
+    assert {m["code"] for m in listed["metrics"]} >= {"npl_ratio", "deposit_balance"}
+    shown = asker("metrics", "show", "npl_ratio", "--data-dir", str(tiny_dir), "--format", "json")
+    detail = json.loads(shown.stdout)
+    assert detail["lineage"] == {
+        "fact_loan_balance_monthly": ["balance", "five_class", "month_end"]
+    }
+    assert asker("metrics", "validate").returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("metrics:\n  - code: Bad Code\n", encoding="utf-8")
+    report = asker("metrics", "validate", str(bad), "--format", "json")
+    assert report.returncode == 1 and json.loads(report.stdout)["problems"]

@@ -44,8 +44,11 @@ def timeline_select(periods: tuple[tuple[int, Period, date], ...]) -> exp.Query:
     rows: list[exp.Select] = []
     for bucket, p, label in periods:
         values = (
-            exp.Literal.number(bucket), date_literal(p.start), date_literal(p.end),
-            date_literal(p.start - timedelta(days=1)), date_literal(date(p.end.year, 1, 1)),
+            exp.Literal.number(bucket),
+            date_literal(p.start),
+            date_literal(p.end),
+            date_literal(p.start - timedelta(days=1)),
+            date_literal(date(p.end.year, 1, 1)),
             date_literal(label),
         )
         rows.append(exp.select(*(v.as_(c) for v, c in zip(values, TIMELINE_COLUMNS, strict=True))))

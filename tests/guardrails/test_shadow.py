@@ -1,0 +1,256 @@
+"""Shadow warehouses: for each role, a copy of tiny with out-of-scope rows physically deleted and
+PII columns pre-masked by masks written here, independently of the gate. Generated queries gated
+on the real warehouse must return what the same query returns ungated on the role's shadow, or be
+refused; no result cell may hold a raw PII value of the warehouse."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from asker.appdb import engine_for
+from asker.errors import AccessDenied, InvalidSql
+from asker.guardrails.gate import gate
+from asker.guardrails.policy import load_policy
+from asker.guardrails.scope import load_org_directory
+from asker.guardrails.users import principal
+from asker.types import Principal
+from asker.warehouse.catalog import load_catalog
+from asker.warehouse.engine import DuckDBExecutor
+from tests.helpers import result_diff, rows
+
+CATALOG = load_catalog()
+POLICY = load_policy(CATALOG)
+ROLES_WITH_DATA = ("zhang.wei", "li.na", "wang.fang", "liu.yang", "chen.jie")
+
+# Masks as the contract states them (ARCHITECTURE §6), written as plain SQL for the shadow.
+MASK_SQL = {
+    "name": "CASE WHEN length({c}) <= 1 THEN repeat('*', length({c})) "
+    "ELSE left({c}, 1) || '**' END",
+    "id_number": "CASE WHEN length({c}) <= 10 THEN repeat('*', length({c})) "
+    "ELSE left({c}, 6) || '********' || right({c}, 4) END",
+    "mobile": "CASE WHEN length({c}) <= 7 THEN repeat('*', length({c})) "
+    "ELSE left({c}, 3) || '****' || right({c}, 4) END",
+    "bank_card": "CASE WHEN length({c}) <= 10 THEN repeat('*', length({c})) "
+    "ELSE left({c}, 6) || '******' || right({c}, 4) END",
+    "address": "CASE WHEN length({c}) <= 6 THEN repeat('*', length({c})) "
+    "ELSE left({c}, 6) || '****' END",
+}
+
+
+def _scope_orgs(con: duckdb.DuckDBPyConnection, who: Principal) -> list[str]:
+    """The unit and everything under it, walked from dim_org by hand."""
+    found, frontier = {who.org_id}, [who.org_id]
+    while frontier:
+        rows = con.execute(
+            f"SELECT org_id FROM dim_org WHERE parent_org_id IN ({_list(frontier)})"
+        ).fetchall()
+        frontier = [r[0] for r in rows if r[0] not in found]
+        found |= set(frontier)
+    return sorted(found)
+
+
+def _ancestors(con: duckdb.DuckDBPyConnection, who: Principal) -> list[str]:
+    """The units above the principal's own: dim_org shows their names (ARCHITECTURE decision
+    recorded in the gate: names, not data)."""
+    found: list[str] = []
+    parent = con.execute(
+        "SELECT parent_org_id FROM dim_org WHERE org_id = ?", [who.org_id]
+    ).fetchone()
+    while parent and parent[0]:
+        found.append(parent[0])
+        parent = con.execute(
+            "SELECT parent_org_id FROM dim_org WHERE org_id = ?", [parent[0]]
+        ).fetchone()
+    return found
+
+
+def _list(values: list[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values) or "NULL"
+
+
+def _delete_out_of_scope(con: duckdb.DuckDBPyConnection, who: Principal) -> None:
+    scope = POLICY.role(who.role).row_scope
+    if scope == "all":
+        return
+    own_units = _scope_orgs(con, who) if scope == "org" else [who.org_id]
+    customers = f"SELECT cust_id FROM dim_customer WHERE manager_emp_id = '{who.emp_id}'"
+    for table in CATALOG.tables:
+        if scope == "customer" and table.customer_column:
+            column = "manager_emp_id" if table.name == "dim_customer" else table.customer_column
+            keep = f"'{who.emp_id}'" if table.name == "dim_customer" else f"({customers})"
+            con.execute(
+                f'DELETE FROM "{table.name}" WHERE "{column}" NOT IN {keep}'
+                if table.name != "dim_customer"
+                else f'DELETE FROM "{table.name}" WHERE "{column}" IS DISTINCT FROM {keep}'
+            )
+        elif table.org_column:
+            units = own_units + (_ancestors(con, who) if table.name == "dim_org" else [])
+            con.execute(
+                f'DELETE FROM "{table.name}" WHERE "{table.org_column}" IS NULL '
+                f'OR "{table.org_column}" NOT IN ({_list(units)})'
+            )
+
+
+def _mask(con: duckdb.DuckDBPyConnection, who: Principal) -> None:
+    role = POLICY.role(who.role)
+    for table, column in CATALOG.pii_columns():
+        if role.column_access(table, column.name) == "masked":
+            expr = MASK_SQL[column.pii or ""].format(c=f'"{column.name}"')
+            con.execute(f'UPDATE "{table}" SET "{column.name}" = {expr}')
+
+
+@pytest.fixture(scope="module")
+def shadows(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    engine = engine_for(f"sqlite:///{tiny_dir / 'app.db'}")
+    folder = tmp_path_factory.mktemp("shadows")
+    built = {}
+    for user in ROLES_WITH_DATA:
+        who = principal(engine, user)
+        path = folder / f"{user}.duckdb"
+        shutil.copy(tiny_dir / "warehouse.duckdb", path)
+        con = duckdb.connect(str(path))
+        _delete_out_of_scope(con, who)
+        _mask(con, who)
+        con.close()
+        built[user] = path
+    engine.dispose()
+    yield built
+
+
+@pytest.fixture(scope="module")
+def principals(tiny_dir: Path) -> dict[str, Principal]:
+    engine = engine_for(f"sqlite:///{tiny_dir / 'app.db'}")
+    found = {user: principal(engine, user) for user in ROLES_WITH_DATA}
+    engine.dispose()
+    return found
+
+
+@pytest.fixture(scope="module")
+def raw_pii(tiny_executor: DuckDBExecutor) -> dict[tuple[str, str], set[str]]:
+    """Every raw PII value of the warehouse long enough to be recognisable, by column."""
+    values: dict[tuple[str, str], set[str]] = {}
+    for table, column in CATALOG.pii_columns():
+        found = rows(tiny_executor, f'SELECT DISTINCT "{column.name}" FROM "{table}"')
+        values[(table, column.name)] = {
+            str(r[0]) for r in found if r[0] is not None and len(str(r[0])) >= 4
+        }
+    return values
+
+
+def hidden_values(user: Principal, raw: dict[tuple[str, str], set[str]]) -> set[str]:
+    """Raw values the role may not see: of its masked or denied columns, less any value that
+    also occurs in a column it sees unmasked (a customer named like a counterparty)."""
+    role = POLICY.role(user.role)
+    hidden = {v for key, vals in raw.items() if role.column_access(*key) != "visible" for v in vals}
+    shown = {v for key, vals in raw.items() if role.column_access(*key) == "visible" for v in vals}
+    return hidden - shown
+
+
+# --- the query generator ------------------------------------------------------------------------
+
+SCOPED = [t for t in CATALOG.tables if t.org_column]
+NUMERIC = ("DECIMAL", "INTEGER", "BIGINT", "DOUBLE")
+
+
+def _plain_columns(table_name: str) -> list[str]:
+    return [c.name for c in CATALOG.table(table_name).columns if not c.pii]
+
+
+def _numeric_columns(table_name: str) -> list[str]:
+    return [
+        c.name
+        for c in CATALOG.table(table_name).columns
+        if c.type.startswith(NUMERIC) and not c.pii
+    ]
+
+
+@st.composite
+def queries(draw: st.DrawFn) -> str:  # noqa: PLR0911 - one return per query shape
+    table = draw(st.sampled_from(SCOPED)).name
+    shape = draw(st.sampled_from(["count", "group", "detail", "cte", "join_org", "pii", "union"]))
+    plain = _plain_columns(table)
+    if shape == "count":
+        return f'SELECT COUNT(*) AS n FROM "{table}"'
+    if shape == "group":
+        key = draw(st.sampled_from(plain))
+        nums = _numeric_columns(table)
+        agg = f', SUM("{draw(st.sampled_from(nums))}") AS s' if nums else ""
+        return f'SELECT "{key}", COUNT(*) AS n{agg} FROM "{table}" GROUP BY "{key}"'
+    if shape == "detail":
+        cols = draw(st.lists(st.sampled_from(plain), min_size=1, max_size=3, unique=True))
+        col_list = ", ".join(f'"{c}"' for c in cols)
+        return f'SELECT {col_list} FROM "{table}" ORDER BY {col_list} LIMIT 40'
+    if shape == "cte":
+        key = draw(st.sampled_from(plain))
+        return (
+            f'WITH x AS (SELECT "{key}" AS k FROM "{table}") '
+            f"SELECT COUNT(*) AS n, COUNT(DISTINCT k) AS d FROM x"
+        )
+    if shape == "join_org":
+        org = CATALOG.table(table).org_column
+        return (
+            f'SELECT o.org_name, COUNT(*) AS n FROM "{table}" t '
+            f'JOIN dim_org o ON o.org_id = t."{org}" GROUP BY o.org_name'
+        )
+    if shape == "union":
+        return (
+            f'SELECT COUNT(*) AS n FROM "{table}" UNION ALL '
+            f"SELECT COUNT(*) FROM (SELECT * FROM dim_customer WHERE cust_type = '个人') c"
+        )
+    pii_table, pii_column = draw(st.sampled_from(list(CATALOG.pii_columns())))
+    key = CATALOG.table(pii_table).primary_key[0]
+    return f'SELECT "{key}", "{pii_column.name}" FROM "{pii_table}" ORDER BY "{key}" LIMIT 30'
+
+
+def _normal(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return [tuple(float(v) if isinstance(v, Decimal) else v for v in row) for row in rows]
+
+
+ANSWERED: dict[str, int] = {}
+
+
+@pytest.mark.parametrize("user", ROLES_WITH_DATA)
+def test_gated_results_equal_the_roles_shadow(
+    user: str,
+    shadows: dict[str, Path],
+    principals: dict[str, Principal],
+    tiny_executor: DuckDBExecutor,
+    raw_pii: dict[tuple[str, str], set[str]],
+) -> None:
+    orgs = load_org_directory(tiny_executor)
+    hidden = hidden_values(principals[user], raw_pii)
+    shadow = duckdb.connect(str(shadows[user]), read_only=True)
+    answered = refused = 0
+
+    @settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(queries())
+    def check(sql: str) -> None:
+        nonlocal answered, refused
+        try:
+            gated = gate(sql, principals[user], policy=POLICY, catalog=CATALOG, orgs=orgs)
+        except (AccessDenied, InvalidSql):
+            refused += 1
+            return
+        got = list(tiny_executor.execute(gated.tree, row_cap=10_000, timeout_s=30).rows)
+        want = shadow.execute(sql).fetchall()
+        diff = result_diff(_normal(got), _normal(want))
+        assert diff is None, f"{user}: {sql}\n{diff}\ngated: {gated.sql}"
+        leaked = {str(v) for row in got for v in row} & hidden
+        assert not leaked, f"{user}: raw PII {sorted(leaked)[:3]} in the result of {sql}"
+        answered += 1
+
+    try:
+        check()
+    finally:
+        shadow.close()
+    print(f"{user}: {answered} answered, {refused} refused")
+    assert answered >= 10, f"{user}: only {answered} generated queries were answered"
