@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= .asker
 SCALE ?= small
+PORT ?= 8501
 
 .PHONY: setup run test lint bench clean lock
 
@@ -20,10 +21,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 run: setup
 	test -f $(DATA_DIR)/manifest.json || $(BIN)/asker init --data-dir $(DATA_DIR) --scale $(SCALE)
-	@echo "== 示例 samples: asker sql runs one checked, read-only statement on the demo bank =="
-	$(BIN)/asker sql --data-dir $(DATA_DIR) "SELECT org_id, org_name, city FROM dim_org WHERE org_level = '分行' ORDER BY org_id"
-	$(BIN)/asker sql --data-dir $(DATA_DIR) "SELECT o.org_name AS 分行, SUM(f.balance) AS 存款余额 FROM fact_deposit_balance_daily f JOIN dim_org s ON s.org_id = f.org_id JOIN dim_org o ON o.org_id = s.branch_id WHERE f.biz_date = DATE '2026-09-30' GROUP BY o.org_id, o.org_name ORDER BY o.org_id"
-	$(BIN)/asker sql --data-dir $(DATA_DIR) "DELETE FROM dim_org" || echo "(refused as expected: exit $$?)"
+	$(BIN)/asker serve --data-dir $(DATA_DIR) --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check asker ui eval tests

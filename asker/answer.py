@@ -89,6 +89,7 @@ class MetricAnswerParts:
     sql: str
     as_of: dt.date
     masked: tuple[Labelled, ...] = ()
+    dimension_names: dict[str, tuple[str, str]] | None = None
 
 
 def metric_refs(parts: MetricAnswerParts) -> tuple[dict[str, Any], ...]:
@@ -122,6 +123,41 @@ def summary(parts: MetricAnswerParts, result: QueryResult) -> str:
     )
 
 
+SUFFIXES = {
+    "compare": ("比较值", "comparison"),
+    "diff": ("变动", "change"),
+    "growth": ("增长率", "growth"),
+}
+TIME_LABELS = {
+    "day": ("日期", "day"),
+    "month": ("月份", "month"),
+    "quarter": ("季度", "quarter"),
+    "year": ("年度", "year"),
+}
+
+
+def column_labels(
+    parts: MetricAnswerParts, columns: tuple[str, ...], dimension_names: dict[str, tuple[str, str]]
+) -> dict[str, str]:
+    """People-facing names of the result columns: 支行, 存款余额, 存款余额 增长率, ..."""
+    zh = parts.language == "zh"
+    names = {m.code: (m.name if zh else m.name_en) for m in parts.metrics}
+    labels = {}
+    for column in columns:
+        base, _, suffix = column.rpartition("_")
+        if column in names:
+            labels[column] = names[column]
+        elif base in names and suffix in SUFFIXES:
+            labels[column] = f"{names[base]} {SUFFIXES[suffix][0 if zh else 1]}"
+        elif column in TIME_LABELS:
+            labels[column] = TIME_LABELS[column][0 if zh else 1]
+        elif column in dimension_names:
+            labels[column] = dimension_names[column][0 if zh else 1]
+        else:
+            labels[column] = column
+    return labels
+
+
 def from_metric_result(parts: MetricAnswerParts, result: QueryResult) -> Answer:
     return Answer(
         status="ok",
@@ -139,4 +175,5 @@ def from_metric_result(parts: MetricAnswerParts, result: QueryResult) -> Answer:
         assumptions=parts.assumptions,
         choices=parts.choices,
         elapsed_ms=result.elapsed_ms,
+        extra={"labels": column_labels(parts, result.columns, parts.dimension_names or {})},
     )

@@ -30,7 +30,7 @@ from asker.semantic.lineage import metric_lineage
 from asker.semantic.store import ImportReport, MetricStore, MetricVersion
 from asker.types import Answer, Language, MetricQuery, Principal
 from asker.understand import leftovers
-from asker.understand.conversation import Conversations
+from asker.understand.conversation import Conversations, record_feedback
 from asker.understand.language import detect_language
 from asker.understand.lexicon import build_lexicon
 from asker.understand.parser import Context
@@ -316,6 +316,13 @@ def ask_query(
     )
 
 
+def feedback(
+    settings: Settings, *, user: str, question: str, sql: str | None, rating: int, reason: str = ""
+) -> None:
+    """Store a thumbs up or down on an answer for review."""
+    record_feedback(app_engine(settings), user, question, sql=sql, rating=rating, reason=reason)
+
+
 def login(settings: Settings, user: str, password: str) -> Principal:
     """The user's principal when the password is right; LOGIN_FAILED otherwise."""
     return users.verify_password(app_engine(settings), user, password)
@@ -358,5 +365,7 @@ def _answer(
         result = pipeline.refusal(
             turn, InternalError("INTERNAL_ERROR", error_class=type(exc).__name__)
         )
-    result = replace(result, extra={**result.extra, "timings_ms": dict(turn.timings)})
+    result = replace(
+        result, extra={**result.extra, "timings_ms": dict(turn.timings)}
+    )  # keeps labels
     return _with_elapsed(result, started)

@@ -228,6 +228,47 @@ def explain(
 
 
 @app.command()
+def serve(
+    data_dir: DataDir = None,
+    port: Annotated[int, typer.Option(help="端口 Port.")] = 8501,
+    address: Annotated[str, typer.Option(help="监听地址 Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """启动问数网页（Streamlit）。Start the chat app (Streamlit)."""
+    import os
+    import subprocess
+    from importlib import resources
+
+    from asker.warehouse.datadir import read_manifest
+
+    settings = settings_for(data_dir)
+    try:
+        read_manifest(settings.data_dir)
+    except AskerError as error:
+        fail(error)
+    app_file = str(resources.files("ui").joinpath("app.py"))
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        app_file,
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.enableXsrfProtection",
+        "true",
+    ]
+    env = {**os.environ, "ASKER_DATA_DIR": str(settings.data_dir.absolute())}
+    out.print(f"问数助手 asker: http://{address}:{port}  (Ctrl+C 退出 to stop)")
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+@app.command()
 def bench(
     data_dir: DataDir = None,
     scales: Annotated[

@@ -216,6 +216,7 @@ def answer_parts(turn: Turn, services: Services) -> answer.MetricAnswerParts:
         filters=_filter_labels(query, turn.language, services)
         + (turn.gated.filters if turn.gated else ()),
         masked=turn.gated.masked_columns if turn.gated else (),
+        dimension_names={d.code: (d.name, d.name_en) for d in services.dictionary.dimensions},
         assumptions=found.assumptions + _default_period_note(turn, services),
         choices=concrete_choices(found, services),
         sql=turn.sql or "",

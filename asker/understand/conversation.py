@@ -87,3 +87,35 @@ class Conversations:
                     created_at=dt.datetime.now(dt.UTC),
                 )
             )
+
+
+answer_feedback = Table(
+    "answer_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(64), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("sql", Text),
+    Column("rating", Integer, nullable=False),  # +1 helpful, -1 not helpful
+    Column("reason", Text),
+    Column("status", String(16), nullable=False, default="pending"),  # reviewed later
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def record_feedback(
+    engine: Engine, user_id: str, question: str, *, sql: str | None, rating: int, reason: str
+) -> None:
+    """Thumbs up or down on an answer, kept for review (nothing is promoted automatically)."""
+    with engine.begin() as con:
+        con.execute(
+            answer_feedback.insert().values(
+                user_id=user_id,
+                question=question,
+                sql=sql,
+                rating=1 if rating > 0 else -1,
+                reason=reason[:2000],
+                status="pending",
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from asker.semantic.compiler import is_balance
 from asker.semantic.model import Dictionary
+from asker.semantic.periods import month_end
 from asker.types import Filter, Labelled, MetricQuery, Order, Period, Understanding
 from asker.understand import leftovers
 from asker.understand.collect import Parts, collect, metric_from_products
@@ -59,6 +61,7 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     parts = collect(question, matches, ctx.dictionary, ctx.lexicon, language)
     query = _query(parts, time, ranking.order, ranking.limit)
     followup = previous is not None and is_followup(question, query)
+    inherited_period = followup and query.period is None
     if previous is not None and followup:
         query = merge(previous, query)
     if not query.metrics and (product_metric := metric_from_products(parts)):
@@ -81,7 +84,27 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     if query.order and not query.dimensions:
         query = replace(query, dimensions=("branch",))
         parts.assumptions.append("按分行排名" if language == "zh" else "ranked by branch")
+    if inherited_period:
+        query = _whole_month_for_flows(query, parts, ctx, language == "zh")
     return _decide(base, query, parts, ctx)
+
+
+def _whole_month_for_flows(query: MetricQuery, parts: Parts, ctx: Context, zh: bool) -> MetricQuery:
+    """A follow-up that keeps a single day from a balance question ('上个月末' then '换成日均'):
+    a flow or a daily average over that one day is not what anyone means, so it is read over
+    that day's month, and the answer says so. A day named outright ('今天的交易笔数') stays."""
+    period = query.period
+    if period is None or period.start != period.end:
+        return query
+    if all(is_balance(ctx.dictionary.metric(m), ctx.dictionary) for m in query.metrics):
+        return query
+    month = Period(period.end.replace(day=1), min(month_end(period.end), ctx.data_date))
+    parts.assumptions.append(
+        f"{period.end.isoformat()} 是时点，期间类指标按该月（{month.start:%Y年%m月}）统计"
+        if zh
+        else f"{period.end.isoformat()} is a single day: flows are read over its month"
+    )
+    return replace(query, period=month)
 
 
 def _decide(base: Understanding, query: MetricQuery, parts: Parts, ctx: Context) -> Understanding:

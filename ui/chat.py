@@ -1,0 +1,133 @@
+"""The chat page: one box, one answer card per question, follow-ups in the same conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from asker import api
+from asker.types import Answer, MetricQuery
+from ui import state
+from ui.render import chart, fmt_number, frame, headline, metric_format, render_error
+from ui.text import lang, starters, t
+
+who = state.principal()
+assert who is not None  # the app shows this page only to logged-in users
+
+
+def ask(pending: tuple[str, Any, str]) -> Answer:
+    kind, value, label = pending
+    settings = state.settings()
+    conversation = st.session_state.conversation
+    if kind == "query" and isinstance(value, MetricQuery):
+        return api.ask_query(
+            value,
+            settings=settings,
+            user=who.user_id,
+            conversation=conversation,
+            label=label,
+            language=lang(),
+        )  # type: ignore[arg-type]
+    return api.ask(str(value), settings=settings, user=who.user_id, conversation=conversation)
+
+
+def table(answer: Answer) -> None:
+    data = frame(answer)
+    for column in data.columns:
+        base = next((m["code"] for m in answer.metrics if column.startswith(m["code"])), None)
+        if base is not None:
+            unit = (
+                "percent"
+                if metric_format(answer, base) == "percent" or column.endswith("_growth")
+                else ""
+            )
+            data[column] = [fmt_number(v, unit) for v in data[column]]
+    data = data.rename(columns=answer.extra.get("labels", {}))
+    st.dataframe(data, hide_index=True, width="stretch")
+
+
+def notes(answer: Answer, key: str) -> None:
+    for metric in answer.metrics:
+        version = f"{t('version')} v{metric['version']}"
+        st.caption(f"**{t('definition')}** · {metric['name']}（{version}）：{metric['definition']}")
+    if answer.as_of:
+        st.caption(f"{t('as_of')}：{answer.as_of}")
+    for item in (*answer.filters, *answer.masked_columns):
+        st.caption(f"· {item.label}")
+    for note in answer.assumptions:
+        st.info(note)
+    choices(answer, key)
+    if answer.sql:
+        with st.expander(t("sql")):
+            st.code(answer.sql, language="sql")
+
+
+def choices(answer: Answer, key: str) -> None:
+    for number, choice in enumerate(answer.choices):
+        if st.button(choice.label, key=f"{key}-choice-{number}"):
+            st.session_state.pending = ("query", choice.value, choice.label)
+            st.rerun()
+
+
+def feedback(answer: Answer, key: str) -> None:
+    left, right, _ = st.columns([1, 1, 4])
+    rating = 1 if left.button(t("helpful"), key=f"{key}-up") else None
+    rating = -1 if right.button(t("not_helpful"), key=f"{key}-down") else rating
+    if rating is not None:
+        api.feedback(
+            state.settings(),
+            user=who.user_id,
+            question=answer.question,
+            sql=answer.sql,
+            rating=rating,
+            reason="",
+        )
+        st.toast(t("thanks"))
+
+
+def card(answer: Answer, key: str) -> None:
+    if answer.status in ("refused", "error"):
+        render_error(answer)
+        return
+    st.markdown(f"**{answer.message}**")
+    if answer.status == "clarify":
+        choices(answer, key)
+        return
+    if answer.row_count == 0:
+        st.caption(t("no_rows"))
+    headline(answer)
+    figure = chart(answer)
+    if figure is not None:
+        st.altair_chart(figure, width="stretch")
+    if answer.row_count > 1 or (
+        answer.row_count == 1 and len(answer.columns) > len(answer.metrics) * 4
+    ):
+        table(answer)
+    notes(answer, key)
+    feedback(answer, key)
+
+
+st.title(t("title"))
+history: list[dict[str, Any]] = st.session_state.setdefault("history", [])
+if not history:
+    st.caption(t("starters"))
+    for number, question in enumerate(starters(who.role)):
+        if st.button(question, key=f"starter-{number}"):
+            st.session_state.pending = ("question", question, question)
+            st.rerun()
+for number, turn in enumerate(history):
+    with st.chat_message("user"):
+        st.write(turn["question"])
+    with st.chat_message("assistant"):
+        card(turn["answer"], f"turn-{number}")
+
+prompt = st.chat_input(t("ask_placeholder"))
+pending = st.session_state.pop("pending", None)
+if prompt:
+    pending = ("question", prompt, prompt)
+if pending:
+    with st.spinner(t("thinking")):
+        answer = ask(pending)
+    history.append({"question": pending[2], "answer": answer})
+    st.rerun()

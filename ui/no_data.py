@@ -1,0 +1,13 @@
+"""Home of roles that read no warehouse data (metric admin, approver, auditor)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+from ui.text import t
+
+who = state.principal()
+st.title(t("title"))
+if who is not None:
+    st.info(f"{who.display_name}：{t('no_data_role')}")
