@@ -200,12 +200,7 @@ def ask(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """提问并得到答案。Ask a question and get the answer."""
-    from asker import api
-
-    emit(
-        api.ask(question, settings=settings_for(data_dir), user=user, conversation=conversation),
-        fmt,
-    )
+    _question("ask", question, data_dir, user=user, conversation=conversation, fmt=fmt)
 
 
 @app.command()
@@ -217,14 +212,22 @@ def explain(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """显示查询计划与最终SQL，不执行。Show the plan and the final SQL without running it."""
+    _question("explain", question, data_dir, user=user, conversation=conversation, fmt=fmt)
+
+
+def _question(
+    how: str,
+    question: str,
+    data_dir: Path | None,
+    *,
+    user: str | None,
+    conversation: str | None,
+    fmt: Format,
+) -> None:
     from asker import api
 
-    emit(
-        api.explain(
-            question, settings=settings_for(data_dir), user=user, conversation=conversation
-        ),
-        fmt,
-    )
+    run = api.ask if how == "ask" else api.explain
+    emit(run(question, settings=settings_for(data_dir), user=user, conversation=conversation), fmt)
 
 
 @app.command()

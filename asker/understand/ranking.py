@@ -14,20 +14,8 @@ import re
 from dataclasses import dataclass
 
 from asker.types import Order
+from asker.understand.time_lexicon import cn_int
 
-NUMERALS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
 NUMBER = r"(\d{1,3}|[一二两三四五六七八九十]{1,3})"
 
 TOP_N = re.compile(
@@ -48,18 +36,6 @@ class Ranking:
     spans: tuple[tuple[int, int], ...]
 
 
-def to_number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if len(text) == 2 and text[0] == "十":
-        return 10 + NUMERALS[text[1]]
-    if len(text) >= 2 and text[-1] == "十":
-        return NUMERALS[text[0]] * 10
-    if len(text) == 3 and text[1] == "十":
-        return NUMERALS[text[0]] * 10 + NUMERALS[text[2]]
-    return NUMERALS.get(text, 0)
-
-
 def find_ranking(text: str) -> Ranking:
     """The ranking a question asks for, with the character spans it used."""
     for pattern, order in (
@@ -70,7 +46,7 @@ def find_ranking(text: str) -> Ranking:
     ):
         found = pattern.search(text)
         if found and not _is_time(text, found):
-            return Ranking(order, to_number(found.group(1)) or None, (found.span(),))  # type: ignore[arg-type]
+            return Ranking(order, cn_int(found.group(1)) or None, (found.span(),))  # type: ignore[arg-type]
     for pattern, order in ((TOP_ONE, "desc"), (BOTTOM_ONE, "asc")):
         found = pattern.search(text)
         if found:
