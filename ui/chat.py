@@ -71,7 +71,10 @@ def choices(answer: Answer, key: str) -> None:
 
 
 def feedback(answer: Answer, key: str) -> None:
-    left, right, _ = st.columns([1, 1, 4])
+    left, right, reason_box = st.columns([1, 1, 4])
+    reason = reason_box.text_input(
+        t("reason"), key=f"{key}-reason", label_visibility="collapsed", placeholder=t("reason")
+    )
     rating = 1 if left.button(t("helpful"), key=f"{key}-up") else None
     rating = -1 if right.button(t("not_helpful"), key=f"{key}-down") else rating
     if rating is not None:
@@ -81,7 +84,7 @@ def feedback(answer: Answer, key: str) -> None:
             question=answer.question,
             sql=answer.sql,
             rating=rating,
-            reason="",
+            reason=reason,
         )
         st.toast(t("thanks"))
 

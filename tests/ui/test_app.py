@@ -130,3 +130,22 @@ def test_english_switch(app: AppTest) -> None:
     login(app, "zhang.wei")
     ask(app, "NPL ratio by branch last quarter")
     assert "Definition" in text_of(app) and "bar" in marks(app)
+
+
+def test_feedback_with_a_reason_is_stored(app: AppTest, tiny_dir: Path) -> None:
+    from sqlalchemy import select
+
+    from asker.appdb import engine_for
+    from asker.understand.conversation import answer_feedback
+
+    login(app, "zhang.wei")
+    ask(app, "本季度不良贷款率")
+    app.text_input(key="turn-0-reason").set_value("口径和监管报表不一致").run()
+    next(b for b in app.button if b.key == "turn-0-down").click().run()
+    engine = engine_for(f"sqlite:///{tiny_dir / 'app.db'}")
+    with engine.connect() as con:
+        rows = con.execute(
+            select(answer_feedback).where(answer_feedback.c.reason == "口径和监管报表不一致")
+        ).all()
+    engine.dispose()
+    assert rows and rows[-1].rating == -1 and rows[-1].status == "pending"
