@@ -19,6 +19,8 @@ import sqlglot
 
 from asker import api
 from asker.config import Settings
+from asker.guardrails import users
+from asker.guardrails.gate import gate
 from asker.warehouse.engine import close_warehouses, open_warehouse
 
 Say = Callable[[str], None]
@@ -131,6 +133,24 @@ def time_questions(settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
     return report
 
 
+def time_gate(settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
+    """The gate's own time on the typical raw queries, for an unscoped and a scoped role."""
+    svc = api.services(settings)
+    report: dict[str, Any] = {}
+    for user in ("zhang.wei", "li.na"):
+        who = users.principal(svc.users, user)
+        runs = []
+        for sql in TYPICAL_QUERIES.values():
+            for _ in range(repeat):
+                started = time.perf_counter()
+                gate(sql, who, policy=svc.policy, catalog=svc.compiler.catalog, orgs=svc.orgs)
+                runs.append((time.perf_counter() - started) * 1000)
+        report[user] = _stats(runs)
+        p50, p95 = report[user]["p50_ms"], report[user]["p95_ms"]
+        say(f"gate {user:<12} p50 {p50:8.2f} ms  p95 {p95:8.2f} ms")
+    return report
+
+
 def _stats(values: list[float]) -> dict[str, float]:
     return {
         "p50_ms": round(statistics.median(values), 2),
@@ -158,6 +178,8 @@ def run(settings: Settings, *, scales: list[str], repeat: int, say: Say) -> dict
             return report
         say(f"raw query latency on {small.warehouse_file} ({repeat} runs each):")
         report["queries"] = time_queries(small.warehouse_file, settings, repeat, say)
+        say("gate overhead on the same raw queries (hand-written SQL):")
+        report["gate"] = time_gate(small, repeat, say)
         say("question → answer latency in-process (deterministic path):")
         report["questions"] = time_questions(small, repeat, say)
     finally:
