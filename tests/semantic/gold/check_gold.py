@@ -28,6 +28,11 @@ DATA_DATE = dt.date(2026, 9, 30)
 HISTORY_START = dt.date(2024, 1, 1)
 
 METRICS = {
+    # supporting metrics (parts of ratios, cumulative and target metrics)
+    "demand_deposit_balance", "deposit_budget_target", "special_mention_balance", "new_loan_count",
+    "new_loan_amount_ytd", "mobile_txn_count", "credit_approved_count", "credit_decided_count",
+    "approved_credit_amount", "drawn_credit_amount", "lead_count", "converted_lead_count",
+    "txn_amount_ytd",
     "deposit_balance", "retail_deposit_balance", "corporate_deposit_balance",
     "time_deposit_balance", "deposit_avg_daily", "deposit_growth_ytd", "time_deposit_ratio",
     "loan_balance", "npl_balance", "npl_ratio", "special_mention_ratio", "overdue_loan_balance",
@@ -39,6 +44,7 @@ METRICS = {
 }  # fmt: skip
 # 较年初 (ytd) makes sense for point-in-time values: balances, balance counts and balance ratios.
 YTD_OK = {
+    "demand_deposit_balance", "special_mention_balance", "deposit_budget_target",
     "deposit_balance", "retail_deposit_balance", "corporate_deposit_balance",
     "time_deposit_balance", "loan_balance", "npl_balance", "overdue_loan_balance",
     "customer_count", "effective_customer_count", "aum_balance", "wealth_balance",
