@@ -255,6 +255,9 @@ def _default_period_note(turn: Turn, services: Services) -> tuple[str, ...]:
     zh = turn.language == "zh"
     balances = all(is_balance(m, services.dictionary) for m in turn.compiled.metrics)
     day = services.data_date.isoformat()
+    if turn.query.grain:
+        label = answer.period_label(turn.compiled.query.period, turn.language)  # type: ignore[arg-type]
+        return (f"未指定期间，按{label}展示趋势" if zh else f"No period named: the trend over {label}",)
     if balances:
         return (
             f"未指定期间，取数据日期 {day} 的时点值"

@@ -72,7 +72,7 @@ STARTERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("近三个月每月新增客户数", "New customers per month, last 3 months"),
     ),
     "client_manager": (
-        ("我管户客户的存款余额", "Deposit balance of my customers"),
+        ("我管户客户的存款余额", "Deposit balance"),
         ("各客群AUM余额", "AUM by segment"),
         ("近30天大额转出笔数", "Large outflows in the last 30 days"),
     ),

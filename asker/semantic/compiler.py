@@ -166,7 +166,7 @@ class Compiler:
         return periods.prior_year_end(period)
 
     def resolve_period(self, query: MetricQuery) -> Period:
-        period = query.period or periods.default_period(self.data_date)
+        period = query.period or periods.default_period(self.data_date, query.grain)
         if (
             period.start > self.data_date
             or period.end < periods.HISTORY_START

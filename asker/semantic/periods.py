@@ -103,6 +103,14 @@ def prior_year_end(period: Period) -> Period:
     return Period(day, day)
 
 
-def default_period(data_date: date) -> Period:
-    """With no period named: the data date's month (balances read at the data date)."""
-    return Period(data_date.replace(day=1), data_date)
+TREND_MONTHS = {"day": 1, "month": 12, "quarter": 24, "year": 36}  # a trend's default window
+
+
+def default_period(data_date: date, grain: Grain | None = None) -> Period:
+    """With no period named: the data date's month (balances read at the data date); a trend
+    (a grain) shows its usual window instead: 12 months, 8 quarters, 3 years, or the month by day.
+    """
+    if grain is None:
+        return Period(data_date.replace(day=1), data_date)
+    start = add_months(data_date.replace(day=1), 1 - TREND_MONTHS[grain])
+    return Period(max(unit_start(start, grain), HISTORY_START), data_date)

@@ -157,7 +157,7 @@ FILLERS_ZH: tuple[str, ...] = (
     "整体",
     "一共有",
 )
-FILLERS_EN = (
+FILLERS_EN: tuple[str, ...] = (
     "what",
     "is",
     "are",
@@ -383,3 +383,7 @@ FILLERS_ZH += (
     "对应", "下属", "下辖", "旗下",
     "是哪个", "是哪家", "哪一个", "哪个是",
 )  # fmt: skip
+
+# "我的客户", "my customers": the asker's own scope, which the gate applies to every question.
+FILLERS_ZH += ("我的", "我管户的", "管户", "我管的", "我名下", "名下的", "我负责的", "本人")
+FILLERS_EN += ("my", "mine", "own")  # fmt: skip
