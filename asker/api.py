@@ -21,6 +21,14 @@ from asker.appdb import create_schema, engine_for
 from asker.config import Settings
 from asker.errors import AskerError, ConfigError, InternalError, InvalidSql
 from asker.guardrails import users
+from asker.guardrails.audit import (
+    AuditLog,
+    AuditRecord,
+    AuditReport,
+    anchor_path,
+    hash_result,
+    load_or_create_key,
+)
 from asker.guardrails.gate import gate
 from asker.guardrails.policy import load_policy
 from asker.guardrails.scope import load_org_directory
@@ -44,7 +52,7 @@ from asker.warehouse.datadir import (
     write_manifest,
 )
 from asker.warehouse.demo_bank import SCALES, build_demo_bank
-from asker.warehouse.engine import Limits, close_warehouses, open_warehouse
+from asker.warehouse.engine import Limits, close_warehouse, open_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +68,7 @@ def init(
     progress: Progress | None = None,
 ) -> Manifest:
     """Build a demo data dir (warehouse, ...) in a staging folder and move it into place."""
-    close_warehouses()
+    close_warehouse(settings.warehouse_file)  # only the file this replaces; others stay open
     with staged_data_dir(settings.data_dir, force=force) as staging:
         counts = build_demo_bank(
             staging / WAREHOUSE,
@@ -91,10 +99,11 @@ def seed_app_db(settings: Settings) -> None:
     try:
         create_schema(engine)
         MetricStore(engine, load_catalog()).import_texts(definitions.seed_texts(), author="system")
+        load_or_create_key(settings.data_dir)  # the audit key lives beside, not in, the database
         users.seed_demo_users(engine, open_warehouse(settings.warehouse_file, limits(settings)))
     finally:
         engine.dispose()
-        close_warehouses()
+        close_warehouse(settings.warehouse_file)  # the staging copy, about to be moved
 
 
 @cache
@@ -189,8 +198,10 @@ def run_sql(
 ) -> Answer:
     """Run one SQL statement through the same gate and executor as every answer (``asker sql``)."""
     started = time.perf_counter()
+    turn = pipeline.Turn(question=statement, user_id=user or "", language=language)
     try:
-        result = _run_sql(statement, settings, user, language)
+        turn = replace(turn, user_id=resolve_user(settings, user))
+        turn, result = _run_sql(turn, settings)
     except AskerError as error:
         result = answer.from_error(statement, language, error)
     except Exception as exc:  # one place turns a bug into a safe message
@@ -198,26 +209,30 @@ def run_sql(
         result = answer.from_error(
             statement, language, InternalError("INTERNAL_ERROR", error_class=type(exc).__name__)
         )
-    return _with_elapsed(result, started)
+    return _audited("sql", turn, _with_elapsed(result, started), settings)
 
 
-def _run_sql(statement: str, settings: Settings, user: str | None, language: Language) -> Answer:
+def _run_sql(turn: pipeline.Turn, settings: Settings) -> tuple[pipeline.Turn, Answer]:
+    statement = turn.question
     if len(statement) > settings.max_input_chars:
         raise InvalidSql("INPUT_TOO_LONG", length=len(statement), limit=settings.max_input_chars)
     svc = services(settings)
-    principal = users.principal(svc.users, resolve_user(settings, user))
+    turn = pipeline.within_limits(pipeline.identify(turn, svc), svc)
+    assert turn.principal is not None
     gated = gate(
         statement,
-        principal,
+        turn.principal,
         policy=svc.policy,
         catalog=svc.compiler.catalog,
         orgs=svc.orgs,
         dialect=svc.executor.dialect,
     )
+    turn = replace(turn, gated=gated, sql=gated.sql)
     cap = min(settings.row_cap, gated.row_cap or settings.row_cap)
     result = svc.executor.execute(gated.tree, row_cap=cap, timeout_s=settings.query_timeout_s)
-    found = answer.from_result(statement, language, result, sql=gated.sql, as_of=svc.data_date)
-    return replace(found, filters=gated.filters, masked_columns=gated.masked_columns)
+    turn = replace(turn, result=result)
+    found = answer.from_result(statement, turn.language, result, sql=gated.sql, as_of=svc.data_date)
+    return turn, replace(found, filters=gated.filters, masked_columns=gated.masked_columns)
 
 
 def _with_elapsed(result: Answer, started: float) -> Answer:
@@ -324,8 +339,86 @@ def feedback(
 
 
 def login(settings: Settings, user: str, password: str) -> Principal:
-    """The user's principal when the password is right; LOGIN_FAILED otherwise."""
-    return users.verify_password(app_engine(settings), user, password)
+    """The user's principal when the password is right; LOGIN_FAILED or ACCOUNT_LOCKED otherwise.
+    Every attempt is audited."""
+    try:
+        who = users.verify_password(
+            app_engine(settings),
+            user,
+            password,
+            max_failures=settings.login_max_failures,
+            lockout_minutes=settings.login_lockout_minutes,
+        )
+    except AskerError as error:
+        audit_log(settings).append(
+            AuditRecord(
+                user_id=user[:64],
+                role="",
+                org_id="",
+                action="login",
+                decision="refused",
+                codes=(error.code,),
+            )
+        )
+        raise
+    audit_log(settings).append(
+        AuditRecord(
+            user_id=who.user_id, role=who.role, org_id=who.org_id, action="login", decision="ok"
+        )
+    )
+    return who
+
+
+def audit_log(settings: Settings) -> AuditLog:
+    """This process's audit log: HMAC chain in the app database, key and anchor in the data dir."""
+    key = (settings.resolved_app_db_url, str(settings.data_dir.resolve()))
+    if key not in _AUDIT:
+        _AUDIT[key] = AuditLog(
+            app_engine(settings),
+            load_or_create_key(settings.data_dir),
+            anchor_path(settings.data_dir),
+        )
+    return _AUDIT[key]
+
+
+_AUDIT: dict[tuple[str, str], AuditLog] = {}
+
+
+def verify_audit(settings: Settings) -> AuditReport:
+    """Check the whole chain against its key and its external anchor (``asker audit verify``)."""
+    return audit_log(settings).verify()
+
+
+def _audit_record(action: str, turn: pipeline.Turn, result: Answer) -> AuditRecord:
+    who, gated = turn.principal, turn.gated
+    return AuditRecord(
+        user_id=turn.user_id[:64],
+        role=who.role if who else "",
+        org_id=who.org_id if who else "",
+        action=action,  # type: ignore[arg-type]
+        question=turn.question,
+        plan=turn.query,
+        generated_sql=turn.compiled.sql() if turn.compiled else None,
+        gated_sql=turn.sql,
+        tables=gated.tables if gated else (),
+        columns=gated.columns if gated else (),
+        filters=tuple(f.label for f in gated.filters) if gated else (),
+        masks=tuple(m.label for m in gated.masked_columns) if gated else (),
+        decision=result.status,
+        codes=(result.code,) if result.code else (),
+        row_count=turn.result.row_count if turn.result else None,
+        elapsed_ms=result.elapsed_ms,
+        result_hash=hash_result(turn.result) if turn.result else None,
+    )
+
+
+def _audited(action: str, turn: pipeline.Turn, result: Answer, settings: Settings) -> Answer:
+    """Append the audit record; if it cannot be written the answer is withheld (fail closed)."""
+    try:
+        audit_log(settings).append(_audit_record(action, turn, result))
+    except AskerError as error:
+        return pipeline.refusal(turn, error)
+    return result
 
 
 def _answer(
@@ -365,7 +458,6 @@ def _answer(
         result = pipeline.refusal(
             turn, InternalError("INTERNAL_ERROR", error_class=type(exc).__name__)
         )
-    result = replace(
-        result, extra={**result.extra, "timings_ms": dict(turn.timings)}
-    )  # keeps labels
-    return _with_elapsed(result, started)
+    result = replace(result, extra={**result.extra, "timings_ms": dict(turn.timings)})
+    action = "explain" if steps is pipeline.EXPLAIN_STEPS else "ask"
+    return _audited(action, turn, _with_elapsed(result, started), settings)

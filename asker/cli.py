@@ -453,5 +453,36 @@ def metrics_export(
     out.print(f"已导出 exported {len(written)} files to {output}")
 
 
+audit_app = typer.Typer(help="审计日志 The audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(data_dir: DataDir = None, fmt: FormatOpt = Format.text) -> None:
+    """校验审计日志的哈希链与外部锚点。Check the audit log's hash chain and external anchor."""
+    from asker import api
+
+    try:
+        report = api.verify_audit(settings_for(data_dir))
+    except AskerError as error:
+        fail(error, fmt)
+    if fmt is Format.json:
+        print_json(
+            {
+                "status": "ok" if report.ok else "error",
+                "count": report.count,
+                "problems": list(report.problems),
+            }
+        )
+    elif report.ok:
+        out.print(f"审计日志完整 The audit log is intact: {report.count} records.")
+    else:
+        head = "审计日志被篡改 The audit log was tampered with"
+        err.print(f"[bold red]{head}[/bold red] ({report.count} records):")
+        for problem in report.problems:
+            err.print(f"  - {problem}")
+    raise typer.Exit(0 if report.ok else 1)
+
+
 def main() -> None:
     app()

@@ -8,11 +8,12 @@ Every setting has a default and a description; a test fails if one is missing fr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PositiveInt, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Scale = Literal["tiny", "small", "large"]
@@ -63,6 +64,26 @@ class Settings(BaseSettings):
     language: Literal["zh", "en"] = Field(
         default="zh", description="Language of messages when the input does not decide it."
     )
+    login_max_failures: int = Field(
+        default=5, gt=0, description="Failed logins in a row after which the account is locked."
+    )
+    login_lockout_minutes: int = Field(
+        default=15, gt=0, description="Minutes a locked account stays locked."
+    )
+    session_hours: float = Field(
+        default=8.0, gt=0, description="Hours a chat app login lasts before it must log in again."
+    )
+    rate_limit_per_minute: int = Field(
+        default=30, gt=0, description="Questions one user may ask per clock minute."
+    )
+    rate_limit_per_minute_by_role: tuple[tuple[str, PositiveInt], ...] = Field(
+        default=(),
+        description="Per-role overrides of rate_limit_per_minute, as a JSON object "
+        'such as {"hq_executive": 60}.',
+    )
+    daily_question_quota: int = Field(
+        default=2000, gt=0, description="Questions one user may ask per day (00:00 UTC+8)."
+    )
 
     @field_validator("data_date")
     @classmethod
@@ -72,6 +93,12 @@ class Settings(BaseSettings):
         if value.day != monthrange(value.year, value.month)[1]:
             raise ValueError(f"数据日期必须是月末 data_date must be a month end, got {value}")
         return value
+
+    @field_validator("rate_limit_per_minute_by_role", mode="before")
+    @classmethod
+    def _role_limits(cls, value: Any) -> Any:
+        # Kept as sorted pairs rather than a dict so Settings stays hashable.
+        return tuple(sorted(value.items())) if isinstance(value, Mapping) else value
 
     @property
     def warehouse_file(self) -> Path:

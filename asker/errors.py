@@ -63,6 +63,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "用户名或密码错误。请重试，或联系管理员重置密码。",
         "The user name or password is wrong. Try again, or ask the administrator to reset it.",
     ),
+    "ACCOUNT_LOCKED": (
+        "账户 {user} 因连续多次登录失败已被锁定，{until} 后自动解锁。"
+        "请届时再试，或联系管理员解锁。",
+        "The account {user} is locked after too many failed logins in a row until {until}. "
+        "Try again after that time, or contact the administrator to unlock it.",
+    ),
+    "RATE_LIMITED": (
+        "提问过于频繁：每人每分钟最多 {limit} 次。请在 {retry_after} 秒后（{retry_at}）重试；"
+        "如需更高限额，请联系管理员。",
+        "Too many questions: at most {limit} per minute per user. "
+        "Try again in {retry_after} s (at {retry_at}); "
+        "to get a higher limit, contact the administrator.",
+    ),
+    "DAILY_QUOTA_EXCEEDED": (
+        "今日提问次数已达上限 {limit} 次。请在 {retry_at} 之后重试；如需提高额度，请联系管理员。",
+        "You have used today's quota of {limit} questions. Try again after {retry_at}, "
+        "or ask the administrator to raise the quota.",
+    ),
     "UNKNOWN_USER": (
         "用户 {user} 不存在。请检查用户名，演示用户见 README。",
         "User {user} does not exist. Check the user name; the demo users are in the README.",
@@ -172,6 +190,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "INTERNAL_ERROR": (
         "内部错误（{error_class}）。请联系管理员并提供发生时间。",
         "Internal error ({error_class}). Contact the administrator with the time it happened.",
+    ),
+    # the audit log (asker/guardrails/audit.py)
+    "AUDIT_UNAVAILABLE": (
+        "审计日志无法记录本次操作（{error_class}），为保证可追溯，答案不予显示。请联系管理员。",
+        "The audit log could not record this action ({error_class}), so the answer is withheld. "
+        "Contact the administrator.",
+    ),
+    "AUDIT_KEY_INVALID": (
+        "审计密钥文件 {path} 无效：必须是 64 位十六进制密钥，且只有所有者可读写（chmod 600）。"
+        "请从备份恢复密钥，或联系管理员。",
+        "The audit key file {path} is invalid: it must hold 64 hex characters and be readable "
+        "by its owner only (chmod 600). Restore the key from its backup, or contact the "
+        "administrator.",
+    ),
+    "AUDIT_TAMPERED": (
+        "审计日志校验未通过，发现 {count} 个问题：\n{problems}",
+        "The audit log failed verification with {count} problem(s):\n{problems}",
     ),
 }
 

@@ -24,6 +24,7 @@ from asker.guardrails import users
 from asker.guardrails.gate import gate
 from asker.guardrails.policy import Policy
 from asker.guardrails.question_scope import check_named_orgs
+from asker.guardrails.rate_limits import QuestionLimits, check_and_count
 from asker.guardrails.scope import OrgDirectory
 from asker.semantic.compiler import CompiledQuery, Compiler, is_balance
 from asker.semantic.model import Dictionary
@@ -95,6 +96,18 @@ def check_input(turn: Turn, services: Services) -> Turn:
 def identify(turn: Turn, services: Services) -> Turn:
     """Who asks: their role and org unit decide what they may see."""
     return replace(turn, principal=users.principal(services.users, turn.user_id))
+
+
+def within_limits(turn: Turn, services: Services) -> Turn:
+    """Questions per minute and per day, per user and role (RATE_LIMITED, DAILY_QUOTA_EXCEEDED)."""
+    assert turn.principal is not None
+    check_and_count(
+        services.users,
+        turn.principal.user_id,
+        turn.principal.role,
+        limits=QuestionLimits.from_settings(services.settings),
+    )
+    return turn
 
 
 def understand(turn: Turn, services: Services) -> Turn:
@@ -257,7 +270,9 @@ def _default_period_note(turn: Turn, services: Services) -> tuple[str, ...]:
     day = services.data_date.isoformat()
     if turn.query.grain:
         label = answer.period_label(turn.compiled.query.period, turn.language)  # type: ignore[arg-type]
-        return (f"未指定期间，按{label}展示趋势" if zh else f"No period named: the trend over {label}",)
+        return (
+            f"未指定期间，按{label}展示趋势" if zh else f"No period named: the trend over {label}",
+        )
     if balances:
         return (
             f"未指定期间，取数据日期 {day} 的时点值"
@@ -292,6 +307,7 @@ def given_query(turn: Turn, services: Services) -> Turn:
 EXPLAIN_STEPS: tuple[Step, ...] = (
     check_input,
     identify,
+    within_limits,
     understand,
     check_scope,
     compile_query,
@@ -300,6 +316,7 @@ EXPLAIN_STEPS: tuple[Step, ...] = (
 ASK_STEPS: tuple[Step, ...] = (*EXPLAIN_STEPS, execute, build_answer)
 QUERY_STEPS: tuple[Step, ...] = (
     identify,
+    within_limits,
     given_query,
     check_scope,
     compile_query,

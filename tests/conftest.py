@@ -3,6 +3,7 @@ and handed to every worker; tests only read it."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -10,6 +11,13 @@ from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+
+pytest_plugins = ["tests.postgres"]  # a real PostgreSQL server per worker, for app-db tests
+
+# Hundreds of tests ask as the same demo users within a minute: the session runs with generous
+# limits (subprocesses inherit them); tests of the limits themselves pass their own settings.
+os.environ.setdefault("ASKER_RATE_LIMIT_PER_MINUTE", "1000000")
+os.environ.setdefault("ASKER_DAILY_QUESTION_QUOTA", "1000000")
 
 hypothesis_settings.register_profile("asker", derandomize=True, deadline=None, max_examples=100)
 hypothesis_settings.load_profile("asker")

@@ -17,6 +17,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("understand", "retrieval", "sql", "guardrails", "answer"),
     ("semantic",),
     ("warehouse",),
+    ("migrations",),
     ("types", "errors", "config", "appdb", "asker"),
 )
 UI_MAY_IMPORT = {"api", "types", "errors", "config", "asker"}

@@ -9,8 +9,6 @@ import streamlit as st
 from asker.config import Settings
 from asker.types import Principal
 
-SESSION_SECONDS = 8 * 3600  # a working day; then log in again
-
 
 def settings() -> Settings:
     if "settings" not in st.session_state:
@@ -23,7 +21,7 @@ def principal() -> Principal | None:
     who = st.session_state.get("principal")
     if who is None:
         return None
-    if time.time() - st.session_state.get("login_at", 0) > SESSION_SECONDS:
+    if time.time() - st.session_state.get("login_at", 0) > settings().session_hours * 3600:
         for key in ("principal", "history", "conversation", "login_at"):
             st.session_state.pop(key, None)
         st.session_state.expired = True

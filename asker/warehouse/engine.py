@@ -125,6 +125,14 @@ def open_warehouse(path: Path, limits: Limits) -> DuckDBExecutor:
         return executor
 
 
+def close_warehouse(path: Path) -> None:
+    """Close this process's executor for ``path``, if open (before that file is replaced)."""
+    with _OPEN_LOCK:
+        executor = _OPEN.pop(path.resolve(), None)
+    if executor is not None:
+        executor.close()
+
+
 def close_warehouses() -> None:
     """Close every executor this process opened (tests, and before a data dir is replaced)."""
     with _OPEN_LOCK:
