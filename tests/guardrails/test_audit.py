@@ -2,7 +2,8 @@
 its record; an append that cannot be written raises AUDIT_UNAVAILABLE and changes nothing; PII
 and result rows never reach it.
 
-Every test runs on a real SQLite file; with ASKER_TEST_PG_URL set, also on PostgreSQL (a schema
+Every test runs on a real SQLite file and on PostgreSQL (the server tests/postgres.py starts, or
+ASKER_TEST_PG_URL) (a schema
 of its own per test).
 """
 
@@ -48,8 +49,7 @@ from asker.guardrails.audit_chain import (
 )
 from asker.types import MetricQuery, QueryResult
 
-PG_URL = os.environ.get("ASKER_TEST_PG_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+BACKENDS = ["sqlite", "postgresql"]  # PostgreSQL: the session's own server (tests/postgres.py)
 WRITERS, PER_WRITER = 8, 200
 
 
@@ -76,13 +76,13 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
     if request.param == "sqlite":
         yield Target(f"sqlite:///{tmp_path / 'app.db'}")
         return
-    assert PG_URL is not None
+    pg_url = os.environ.get("ASKER_TEST_PG_URL") or request.getfixturevalue("pg_url")
     schema = f"audit_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
+    admin = create_engine(pg_url)
     with admin.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     try:
-        yield Target(PG_URL, schema)
+        yield Target(pg_url, schema)
     finally:
         with admin.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
