@@ -4,9 +4,10 @@ The executor runs a checked sqlglot AST, rendered for its own dialect with quote
 nothing outside this module assumes DuckDB. The sandbox (read-only file, external access off,
 configuration locked, no extension autoload, capped spill directory) is set once per process.
 
->>> ex = open_warehouse(Path(tmp) / "warehouse.duckdb", Limits())  # doctest: +SKIP
->>> ex.execute(sqlglot.parse_one("SELECT 1 AS n"), row_cap=10, timeout_s=1).rows  # doctest: +SKIP
-((1,),)
+Usage (tests/warehouse/test_sandbox.py exercises it)::
+
+    executor = open_warehouse(data_dir / "warehouse.duckdb", Limits())
+    executor.execute(sqlglot.parse_one("SELECT 1 AS n"), row_cap=10, timeout_s=1).rows  # ((1,),)
 """
 
 from __future__ import annotations
