@@ -7,7 +7,6 @@ with a code and a message in the caller's language; unexpected exceptions become
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -16,10 +15,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from asker import __version__, answer, pipeline
+from asker import __version__, pipeline
 from asker.appdb import create_schema, engine_for
 from asker.config import Settings
-from asker.errors import AskerError, ConfigError, InternalError, InvalidSql
+from asker.errors import AskerError, ConfigError
 from asker.guardrails import users
 from asker.guardrails.audit import (
     AuditLog,
@@ -29,7 +28,6 @@ from asker.guardrails.audit import (
     hash_result,
     load_or_create_key,
 )
-from asker.guardrails.gate import gate
 from asker.guardrails.policy import load_policy
 from asker.guardrails.scope import load_org_directory
 from asker.semantic import definitions, validate
@@ -53,8 +51,6 @@ from asker.warehouse.datadir import (
 )
 from asker.warehouse.demo_bank import SCALES, build_demo_bank
 from asker.warehouse.engine import Limits, close_warehouse, open_warehouse
-
-log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
@@ -197,42 +193,7 @@ def run_sql(
     statement: str, *, settings: Settings, user: str | None = None, language: Language = "zh"
 ) -> Answer:
     """Run one SQL statement through the same gate and executor as every answer (``asker sql``)."""
-    started = time.perf_counter()
-    turn = pipeline.Turn(question=statement, user_id=user or "", language=language)
-    try:
-        turn = replace(turn, user_id=resolve_user(settings, user))
-        turn, result = _run_sql(turn, settings)
-    except AskerError as error:
-        result = answer.from_error(statement, language, error)
-    except Exception as exc:  # one place turns a bug into a safe message
-        log.exception("run_sql failed")
-        result = answer.from_error(
-            statement, language, InternalError("INTERNAL_ERROR", error_class=type(exc).__name__)
-        )
-    return _audited("sql", turn, _with_elapsed(result, started), settings)
-
-
-def _run_sql(turn: pipeline.Turn, settings: Settings) -> tuple[pipeline.Turn, Answer]:
-    statement = turn.question
-    if len(statement) > settings.max_input_chars:
-        raise InvalidSql("INPUT_TOO_LONG", length=len(statement), limit=settings.max_input_chars)
-    svc = services(settings)
-    turn = pipeline.within_limits(pipeline.identify(turn, svc), svc)
-    assert turn.principal is not None
-    gated = gate(
-        statement,
-        turn.principal,
-        policy=svc.policy,
-        catalog=svc.compiler.catalog,
-        orgs=svc.orgs,
-        dialect=svc.executor.dialect,
-    )
-    turn = replace(turn, gated=gated, sql=gated.sql)
-    cap = min(settings.row_cap, gated.row_cap or settings.row_cap)
-    result = svc.executor.execute(gated.tree, row_cap=cap, timeout_s=settings.query_timeout_s)
-    turn = replace(turn, result=result)
-    found = answer.from_result(statement, turn.language, result, sql=gated.sql, as_of=svc.data_date)
-    return turn, replace(found, filters=gated.filters, masked_columns=gated.masked_columns)
+    return _answer(pipeline.SQL_STEPS, statement, settings, user, None, language=language)
 
 
 def _with_elapsed(result: Answer, started: float) -> Answer:
@@ -442,22 +403,21 @@ def _answer(
     try:
         turn = replace(turn, user_id=resolve_user(settings, user))
         svc = services(settings)
+    except Exception as exc:  # set-up errors end the turn through the same one place
+        turn = pipeline.ended(turn, exc)
+    else:
         turn = pipeline.run(steps, turn, svc)
-        result = turn.answer or pipeline.explained(turn, svc)
         if conversation:
             svc.conversations.record(
                 conversation,
                 turn.user_id,
                 turn.question,
-                turn.query if result.status == "ok" else None,
+                turn.query if turn.answer is None or turn.answer.status == "ok" else None,
             )
-    except AskerError as error:
-        result = pipeline.refusal(turn, error)
-    except Exception as exc:  # one place turns a bug into a safe message
-        log.exception("ask failed")
-        result = pipeline.refusal(
-            turn, InternalError("INTERNAL_ERROR", error_class=type(exc).__name__)
-        )
+        if turn.answer is None:
+            turn = replace(turn, answer=pipeline.explained(turn, svc))
+    assert turn.answer is not None
+    result = turn.answer
     result = replace(result, extra={**result.extra, "timings_ms": dict(turn.timings)})
-    action = "explain" if steps is pipeline.EXPLAIN_STEPS else "ask"
+    action = {pipeline.EXPLAIN_STEPS: "explain", pipeline.SQL_STEPS: "sql"}.get(steps, "ask")
     return _audited(action, turn, _with_elapsed(result, started), settings)

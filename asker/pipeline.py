@@ -10,6 +10,7 @@ the gate checks and regenerates it.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from sqlalchemy import Engine
 
 from asker import answer
 from asker.config import Settings
-from asker.errors import AskerError, InvalidSql, NotAnswerable
+from asker.errors import AskerError, InternalError, InvalidSql, NotAnswerable
 from asker.guardrails import users
 from asker.guardrails.gate import gate
 from asker.guardrails.policy import Policy
@@ -42,6 +43,8 @@ from asker.understand.conversation import Conversations
 from asker.understand.language import detect_language
 from asker.understand.parser import Context, parse
 from asker.warehouse.engine import Executor
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -304,6 +307,38 @@ def given_query(turn: Turn, services: Services) -> Turn:
     return replace(turn, understanding=found)
 
 
+def check_statement(turn: Turn, services: Services) -> Turn:
+    limit = services.settings.max_input_chars
+    if len(turn.question) > limit:
+        raise InvalidSql("INPUT_TOO_LONG", length=len(turn.question), limit=limit)
+    return turn
+
+
+def gate_statement(turn: Turn, services: Services) -> Turn:
+    """A statement typed by a power user meets the same gate as compiled and model-written SQL."""
+    assert turn.principal is not None
+    gated = gate(
+        turn.question,
+        turn.principal,
+        policy=services.policy,
+        catalog=services.compiler.catalog,
+        orgs=services.orgs,
+        dialect=services.executor.dialect,
+    )
+    return replace(turn, gated=gated, sql=gated.sql)
+
+
+def build_sql_answer(turn: Turn, services: Services) -> Turn:
+    assert turn.result is not None and turn.gated is not None
+    found = answer.from_result(
+        turn.question, turn.language, turn.result, sql=turn.sql or "", as_of=services.data_date
+    )
+    return replace(
+        turn,
+        answer=replace(found, filters=turn.gated.filters, masked_columns=turn.gated.masked_columns),
+    )
+
+
 EXPLAIN_STEPS: tuple[Step, ...] = (
     check_input,
     identify,
@@ -324,17 +359,40 @@ QUERY_STEPS: tuple[Step, ...] = (
     execute,
     build_answer,
 )
+SQL_STEPS: tuple[Step, ...] = (
+    check_statement,
+    identify,
+    within_limits,
+    gate_statement,
+    execute,
+    build_sql_answer,
+)
 
 
 def run(steps: tuple[Step, ...], turn: Turn, services: Services) -> Turn:
-    """Run ``steps`` in order, timing each; stop when one ends the turn with an answer."""
+    """Run ``steps`` in order, timing each; stop when one ends the turn with an answer. A step
+    that raises ends the turn with a refusal, keeping what earlier steps found (the principal,
+    the SQL) so the audit record of a refusal is as complete as that of an answer."""
     for step in steps:
         started = time.perf_counter()
-        turn = step(turn, services)
-        turn.timings[step.__name__] = (time.perf_counter() - started) * 1000
+        try:
+            turn = step(turn, services)
+        except Exception as exc:
+            return ended(turn, exc)
+        finally:
+            turn.timings[step.__name__] = (time.perf_counter() - started) * 1000
         if turn.answer is not None:
             break
     return turn
+
+
+def ended(turn: Turn, error: Exception) -> Turn:
+    """The one place an exception becomes what the user sees: asker's own errors keep their
+    code and message; anything else is a bug, logged, and shown only by its class."""
+    if not isinstance(error, AskerError):
+        log.exception("step failed")
+        error = InternalError("INTERNAL_ERROR", error_class=type(error).__name__)
+    return replace(turn, answer=refusal(turn, error))
 
 
 def refusal(turn: Turn, error: AskerError) -> Answer:

@@ -34,6 +34,10 @@ def test_questions_statements_and_logins_are_audited_and_the_chain_verifies(own_
     assert report.ok and report.count >= 4
     entries = api.audit_log(settings).search(user_id="li.na", limit=10)
     decisions = {(e.record["action"], e.record["decision"]) for e in entries}
+    refused = next(e.record for e in entries if e.record["decision"] == "refused")
+    # a refusal is audited as fully as an answer: who asked, in which role and org unit, and why
+    assert (refused["role"], refused["org_id"]) == ("branch_manager", "B05")
+    assert refused["codes"] == ["ACCESS_DENIED"]
     assert {("login", "ok"), ("ask", "ok"), ("ask", "refused"), ("sql", "ok")} <= decisions
 
 
