@@ -18,7 +18,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("semantic",),
     ("warehouse",),
     ("migrations",),
-    ("types", "errors", "config", "appdb", "asker"),
+    ("types", "errors", "config", "appdb", "pii", "asker"),
 )
 UI_MAY_IMPORT = {"api", "types", "errors", "config", "asker"}
 LEVEL = {name: i for i, names in enumerate(LAYERS) for name in names}

@@ -71,8 +71,8 @@ from asker.guardrails.audit_redact import (
     AuditRecord,
     Decision,
     hash_result,
-    redact_pii,
 )
+from asker.pii import redact_pii
 
 __all__ = [
     "ANCHOR_FILE",
