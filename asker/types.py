@@ -214,3 +214,23 @@ class GatedQuery:
     tables: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
     row_cap: int = 0
+
+
+DocKind = Literal["metric", "glossary", "table", "column", "value", "example"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved document.
+
+    ``id`` is stable across rebuilds (``metric:deposit_balance``, ``table:fact_deposit``,
+    ``column:fact_deposit.balance``, ``value:dim_org.org_name=成都分行``, ``example:<id>``);
+    ``key`` is what it names (the metric, table, ``table.column``, example id); ``text`` is the
+    prompt-safe text of the document.
+    """
+
+    id: str
+    kind: DocKind
+    key: str
+    text: str
+    score: float

@@ -6,33 +6,18 @@ question->SQL examples. Every document names the roles that may see it; a search
 documents the asking role may see. No sample rows are ever indexed.
 
 This module fixes the contract between the index (``asker.retrieval``) and the prompt builder
-(``asker.sql``); the pipeline passes hits from one to the other.
+(``asker.sql``); the pipeline passes hits from one to the other. ``Hit`` lives in ``asker.types``
+because both sides (peers that may not import each other) use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
-DocKind = Literal["metric", "glossary", "table", "column", "value", "example"]
+from asker.types import DocKind, Hit
 
-
-@dataclass(frozen=True)
-class Hit:
-    """One retrieved document.
-
-    ``id`` is stable across rebuilds (``metric:deposit_balance``, ``table:fact_deposit``,
-    ``column:fact_deposit.balance``, ``value:dim_org.org_name=成都分行``, ``example:<id>``);
-    ``key`` is what it names (the metric, table, ``table.column``, example id); ``text`` is the
-    prompt-safe text of the document.
-    """
-
-    id: str
-    kind: DocKind
-    key: str
-    text: str
-    score: float
+__all__ = ["DocKind", "Hit", "Retriever"]
 
 
 class Retriever(Protocol):
