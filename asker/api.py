@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
+import yaml
 from sqlalchemy import Engine
 
 from asker import __version__, pipeline
@@ -30,10 +32,14 @@ from asker.guardrails.audit import (
 )
 from asker.guardrails.policy import load_policy
 from asker.guardrails.scope import load_org_directory
-from asker.semantic import definitions, validate
+from asker.semantic import definitions, impact, validate, version_diff, workflow
 from asker.semantic.compiler import Compiler
+from asker.semantic.conflicts import DraftCheck, candidate
+from asker.semantic.drafts import Draft, DraftStore
+from asker.semantic.impact import CaseImpact, ImpactCase
 from asker.semantic.lineage import metric_lineage
 from asker.semantic.store import ImportReport, MetricStore, MetricVersion
+from asker.semantic.version_diff import VersionDiff
 from asker.types import Answer, Language, MetricQuery, Principal
 from asker.understand import leftovers
 from asker.understand.conversation import Conversations, record_feedback
@@ -421,3 +427,303 @@ def _answer(
     result = replace(result, extra={**result.extra, "timings_ms": dict(turn.timings)})
     action = {pipeline.EXPLAIN_STEPS: "explain", pipeline.SQL_STEPS: "sql"}.get(steps, "ask")
     return _audited(action, turn, _with_elapsed(result, started), settings)
+
+
+# --- metric governance: drafts, four-eyes review, versions, locks (asker/semantic/workflow) ---
+
+
+_T = TypeVar("_T")
+
+
+def _governance(settings: Settings) -> workflow.Governance:
+    engine = app_engine(settings)
+    return workflow.Governance(metric_store(settings), DraftStore(engine), as_of_date(settings))
+
+
+def _workflow_step(
+    settings: Settings, user: str, step: str, code: str, run: Callable[[Principal], _T]
+) -> _T:
+    """Run one workflow step as ``user`` and audit it, refused or done (action metric_workflow).
+
+    The step is recorded after it ran: a step whose record cannot be written raises
+    AUDIT_UNAVAILABLE so the person knows the log is incomplete."""
+    who: Principal | None = None
+    try:
+        who = users.principal(app_engine(settings), user)
+        result = run(who)
+    except AskerError as error:
+        _audit_step(
+            settings, user, who, step, code, decision="refused", codes=(error.code,), detail=None
+        )
+        raise
+    _audit_step(
+        settings, user, who, step, code, decision="ok", codes=(), detail=_step_detail(result)
+    )
+    return result
+
+
+def _step_detail(result: object) -> dict[str, object]:
+    detail: dict[str, object] = {}
+    for name in ("id", "version", "row_version", "status"):
+        if hasattr(result, name):
+            detail[name] = getattr(result, name)
+    if isinstance(result, workflow.Saved):
+        detail = {**_step_detail(result.draft), "problems": len(result.check.messages())}
+    return detail
+
+
+def _audit_step(
+    settings: Settings,
+    user: str,
+    who: Principal | None,
+    step: str,
+    code: str,
+    *,
+    decision: str,
+    codes: tuple[str, ...],
+    detail: dict[str, object] | None,
+) -> None:
+    audit_log(settings).append(
+        AuditRecord(
+            user_id=user[:64],
+            role=who.role if who else "",
+            org_id=who.org_id if who else "",
+            action="metric_workflow",
+            question=f"{step} {code}",
+            plan={"step": step, "code": code, **(detail or {})},
+            decision=decision,  # type: ignore[arg-type]
+            codes=codes,
+        )
+    )
+
+
+def _after_publish(settings: Settings) -> None:
+    """Everything a newly published version must reach at once. ``services()`` is keyed by the
+    published versions, so the chat answers with the new version on its next question; here the
+    services built for older versions of this data dir are dropped. (Re-indexing retrieval goes
+    here too.)"""
+    versions = tuple(sorted(metric_store(settings).published_versions().items()))
+    here = (str(settings.data_dir.resolve()), settings.resolved_app_db_url)
+    for key in [k for k in _SERVICES if k[:2] == here and k[2] != versions]:
+        del _SERVICES[key]
+
+
+def search_metrics(
+    settings: Settings, text: str = "", category: str = "", owner: str = ""
+) -> tuple[MetricVersion, ...]:
+    """Published metrics whose code, name, synonyms, abbreviations or aliases contain ``text``,
+    in ``category`` and owned by ``owner`` (department or steward); empty filters match all."""
+    needle = text.strip().casefold()
+    found = []
+    for version in list_metrics(settings):
+        d = version.definition
+        terms = [d["code"], d["name"], d["name_en"]]
+        for field in ("synonyms", "synonyms_en", "abbreviations", "aliases"):
+            terms += d.get(field, [])
+        owners = (d.get("owner_department", ""), d.get("steward", ""))
+        if needle and not any(needle in str(t).casefold() for t in terms):
+            continue
+        if category and d.get("category") != category:
+            continue
+        if owner and owner not in owners:
+            continue
+        found.append(version)
+    return tuple(found)
+
+
+def metric_is_locked(settings: Settings, code: str) -> bool:
+    return workflow.is_locked(_governance(settings), code)
+
+
+def metric_drafts(settings: Settings, *, open_only: bool = True) -> tuple[Draft, ...]:
+    """Open drafts (draft, in review, rejected), oldest first."""
+    return DraftStore(app_engine(settings)).open_drafts()
+
+
+def metric_draft(settings: Settings, draft_id: int) -> Draft:
+    return DraftStore(app_engine(settings)).get(draft_id)
+
+
+def metric_draft_check(settings: Settings, draft_id: int) -> DraftCheck:
+    """Every validation problem and conflict of a draft (the YAML loader's validation)."""
+    return workflow.check(_governance(settings), metric_draft(settings, draft_id))
+
+
+def metric_draft_start(
+    settings: Settings,
+    user: str,
+    code: str,
+    definition: dict[str, object] | None = None,
+    source: str = "custom.yaml",
+) -> Draft:
+    """Open a draft of a published metric (or of a new one, from ``definition``)."""
+    gov = _governance(settings)
+    return _workflow_step(
+        settings,
+        user,
+        "create",
+        code,
+        lambda who: workflow.start_draft(gov, who, code, definition, source),
+    )
+
+
+def metric_draft_save(
+    settings: Settings,
+    user: str,
+    draft_id: int,
+    definition: dict[str, object],
+    row_version: int,
+) -> workflow.Saved:
+    """Save an edit based on ``row_version``; a stale one is refused (METRIC_DRAFT_STALE)."""
+    gov = _governance(settings)
+    code = gov.drafts.get(draft_id).code
+    return _workflow_step(
+        settings,
+        user,
+        "edit",
+        code,
+        lambda who: workflow.save_draft(gov, who, draft_id, definition, row_version),
+    )
+
+
+def metric_draft_submit(settings: Settings, user: str, draft_id: int, row_version: int) -> Draft:
+    gov = _governance(settings)
+    code = gov.drafts.get(draft_id).code
+    return _workflow_step(
+        settings,
+        user,
+        "submit",
+        code,
+        lambda who: workflow.submit(gov, who, draft_id, row_version),
+    )
+
+
+def metric_draft_approve(
+    settings: Settings, user: str, draft_id: int, row_version: int, comment: str = ""
+) -> MetricVersion:
+    """Approve a draft in review and publish it as the metric's next version (four eyes)."""
+    gov = _governance(settings)
+    code = gov.drafts.get(draft_id).code
+    version = _workflow_step(
+        settings,
+        user,
+        "approve",
+        code,
+        lambda who: workflow.approve(gov, who, draft_id, row_version, comment),
+    )
+    _after_publish(settings)
+    return version
+
+
+def metric_draft_reject(
+    settings: Settings, user: str, draft_id: int, row_version: int, comment: str
+) -> Draft:
+    gov = _governance(settings)
+    code = gov.drafts.get(draft_id).code
+    return _workflow_step(
+        settings,
+        user,
+        "reject",
+        code,
+        lambda who: workflow.reject(gov, who, draft_id, row_version, comment),
+    )
+
+
+def metric_rollback(
+    settings: Settings, user: str, code: str, to_version: int, comment: str = ""
+) -> MetricVersion:
+    """Publish version ``to_version``'s content as the metric's next version."""
+    gov = _governance(settings)
+    version = _workflow_step(
+        settings,
+        user,
+        "rollback",
+        code,
+        lambda who: workflow.rollback(gov, who, code, to_version, comment),
+    )
+    _after_publish(settings)
+    return version
+
+
+def metric_deprecate(settings: Settings, user: str, code: str, comment: str = "") -> MetricVersion:
+    gov = _governance(settings)
+    version = _workflow_step(
+        settings, user, "deprecate", code, lambda who: workflow.deprecate(gov, who, code, comment)
+    )
+    _after_publish(settings)
+    return version
+
+
+def metric_unlock(settings: Settings, user: str, code: str, reason: str) -> None:
+    gov = _governance(settings)
+    _workflow_step(
+        settings, user, "unlock", code, lambda who: workflow.unlock(gov, who, code, reason)
+    )
+
+
+def metric_lock(settings: Settings, user: str, code: str) -> None:
+    gov = _governance(settings)
+    _workflow_step(settings, user, "lock", code, lambda who: workflow.lock(gov, who, code))
+
+
+def metric_version_diff(settings: Settings, code: str, before: int, after: int) -> VersionDiff:
+    """What changed between two versions of a metric."""
+    store = metric_store(settings)
+    old, new = store.get(code, before), store.get(code, after)
+    return version_diff.diff(
+        old.definition, new.definition, f"{code} v{before}", f"{code} v{after}"
+    )
+
+
+def metric_draft_diff(settings: Settings, draft_id: int) -> VersionDiff:
+    """What a draft changes against the published version it would replace."""
+    draft = metric_draft(settings, draft_id)
+    published = metric_store(settings).current().get(draft.code)
+    before = published.definition if published else {}
+    label = f"{draft.code} v{published.version}" if published else f"{draft.code} (new)"
+    return version_diff.diff(before, draft.definition, label, f"{draft.code} draft {draft.id}")
+
+
+def metric_impact(
+    settings: Settings, draft_id: int, saved: tuple[ImpactCase, ...] = ()
+) -> tuple[CaseImpact, ...]:
+    """Evaluation cases and saved questions using the draft's metric, each run with the
+    published and with the proposed definition on this data dir's warehouse."""
+    draft = metric_draft(settings, draft_id)
+    store = metric_store(settings)
+    published = store.published()
+    cases = impact.cases_using(draft.code, published, saved)
+    before = compiler(settings)
+    try:
+        metric_file = definitions.MetricFile.model_validate(draft.definition)
+        proposed, _ = candidate(store, draft.code, draft.source, metric_file)
+    except ValueError:  # an invalid draft: every case fails on the proposed side
+        proposed = published
+    after = Compiler(proposed, load_catalog(), as_of_date(settings))
+    executor = open_warehouse(settings.warehouse_file, limits(settings))
+    return impact.measure(cases, before, after, executor, timeout_s=settings.query_timeout_s)
+
+
+def metric_export_yaml(settings: Settings, code: str | None = None) -> str:
+    """The published dictionary (or one metric) as YAML that the import reads back."""
+    store = metric_store(settings)
+    if code is None:
+        return "\n".join(f"# {name}\n{text}" for name, text in store.export_texts().items())
+    return yaml.safe_dump(
+        {"metrics": [store.get(code).definition]}, allow_unicode=True, sort_keys=False, width=100
+    )
+
+
+def metric_import_drafts(settings: Settings, user: str, text: str) -> tuple[workflow.Saved, ...]:
+    """Uploaded YAML becomes drafts (one per metric) that go through review like any edit;
+    the file's YAML problems are refused all at once (DICTIONARY_INVALID)."""
+    parsed, problems = definitions.parse_file("upload.yaml", text)
+    if problems or parsed is None:
+        found = tuple(map(str, problems))
+        raise ConfigError("DICTIONARY_INVALID", source="upload.yaml", problems=found)
+    saved = []
+    for metric in parsed.metrics:
+        body = metric.model_dump(mode="json", exclude_defaults=True)
+        draft = metric_draft_start(settings, user, metric.code, body, "custom.yaml")
+        saved.append(metric_draft_save(settings, user, draft.id, body, draft.row_version))
+    return tuple(saved)

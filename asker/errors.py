@@ -208,6 +208,64 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "审计日志校验未通过，发现 {count} 个问题：\n{problems}",
         "The audit log failed verification with {count} problem(s):\n{problems}",
     ),
+    # the metric governance workflow (asker/semantic/workflow.py)
+    "METRIC_DRAFT_STALE": (
+        "指标 {metric} 的草稿已被 {by} 修改（您基于第 {expected} 版编辑，当前为第 {current} 版），"
+        "您的保存未生效。请重新打开草稿，在最新内容上再做修改。",
+        "The draft of {metric} was changed by {by} (you edited revision {expected}; it is now at "
+        "revision {current}), so your save was not applied. Reopen the draft and make your "
+        "change again on the latest content.",
+    ),
+    "METRIC_DRAFT_STATE": (
+        "指标 {metric} 的草稿当前状态为 {status}，此操作只适用于状态 {allowed}。"
+        "请刷新后查看草稿状态。",
+        "The draft of {metric} is {status}; this step applies only to {allowed}. "
+        "Refresh and check the draft's status.",
+    ),
+    "METRIC_DRAFT_OPEN": (
+        "指标 {metric} 已有一份未完成的草稿。请打开并继续编辑那份草稿，或等其审批完成。",
+        "The metric {metric} already has an open draft. Open and continue that draft, "
+        "or wait until it has been reviewed.",
+    ),
+    "METRIC_DRAFT_UNKNOWN": (
+        "草稿 {draft} 不存在。请从指标页面重新打开。",
+        "The draft {draft} does not exist. Open it again from the metric page.",
+    ),
+    "METRIC_DRAFT_INVALID": (
+        "指标 {metric} 的草稿有 {count} 个问题或冲突，不能提交或发布：\n{problems}",
+        "The draft of {metric} has {count} problem(s) or conflict(s) and cannot be submitted "
+        "or published:\n{problems}",
+    ),
+    "METRIC_ROLE_REQUIRED": (
+        "用户 {user} 不能执行此操作：需要角色 {role}。如需权限，请联系管理员。",
+        "The user {user} cannot do this: it needs the role {role}. "
+        "To get it, contact the administrator.",
+    ),
+    "METRIC_SELF_APPROVAL": (
+        "用户 {user} 编辑过指标 {metric} 的这份草稿，不能自己审批（四眼原则）。"
+        "请由另一位审批人审批。",
+        "The user {user} edited this draft of {metric} and cannot review it (four-eyes rule). "
+        "Ask another approver to review it.",
+    ),
+    "METRIC_LOCKED": (
+        "指标 {metric} 是锁定的监管指标，不能修改、回滚或停用。"
+        "请先由指标审批人解锁（解锁会记入审计日志）。",
+        "The metric {metric} is a locked regulatory metric and cannot be edited, rolled back or "
+        "deprecated. Ask a metric approver to unlock it first (the unlock is audited).",
+    ),
+    "METRIC_NOT_LOCKED": (
+        "指标 {metric} 当前未锁定，无需解锁。",
+        "The metric {metric} is not locked: there is nothing to unlock.",
+    ),
+    "METRIC_COMMENT_REQUIRED": (
+        "对指标 {metric} 的此操作需要填写意见或原因。请填写后重试。",
+        "This step on the metric {metric} needs a comment or reason. Write one and try again.",
+    ),
+    "METRIC_IN_USE": (
+        "指标 {metric} 仍被指标 {users} 引用，不能停用。请先修改或停用这些指标。",
+        "The metric {metric} is still used by {users} and cannot be deprecated. "
+        "Change or deprecate those metrics first.",
+    ),
 }
 
 

@@ -124,10 +124,13 @@ class MetricStore:
             return tuple(_as_version(r) for r in con.execute(query))
 
     def current(self, status: Status = "published") -> dict[str, MetricVersion]:
-        """The latest version of each metric with ``status``."""
+        """The latest version of each metric with ``status``. A metric whose latest published or
+        deprecated version is deprecated is no longer published (a deprecation is a version)."""
+        lifecycle = ("published", "deprecated")
+        statuses = lifecycle if status in lifecycle else (status,)
         latest = (
             select(metric_versions.c.code, func.max(metric_versions.c.version).label("version"))
-            .where(metric_versions.c.status == status)
+            .where(metric_versions.c.status.in_(statuses))
             .group_by(metric_versions.c.code)
             .subquery()
         )
@@ -138,6 +141,7 @@ class MetricStore:
                 (latest.c.code == metric_versions.c.code)
                 & (latest.c.version == metric_versions.c.version),
             )
+            .where(metric_versions.c.status == status)
             .order_by(metric_versions.c.id)
         )
         with self.engine.connect() as con:
@@ -160,6 +164,10 @@ class MetricStore:
             name=f"{code} v{version}",
             suggestions=f"{code} v1..v{found[-1].version}",
         )
+
+    def dimension_files(self) -> list[DimensionFile]:
+        """The dimensions of the dictionary, as stored."""
+        return self._dimension_files()
 
     def _dimension_files(self) -> list[DimensionFile]:
         query = select(dimension_definitions).order_by(dimension_definitions.c.position)
