@@ -11,6 +11,7 @@ from ui import state
 from ui.text import t
 
 DATA_ROLES = ("hq_analyst", "branch_manager", "subbranch_manager", "client_manager", "hq_executive")
+METRIC_PAGES = {"metric_admin": ("metrics",), "metric_approver": ("review", "metrics")}
 
 
 def sidebar() -> None:
@@ -40,6 +41,9 @@ def pages() -> list[st.Page]:
         return [st.Page("login.py", title=t("login"), default=True)]
     if who.role in DATA_ROLES:
         return [st.Page("chat.py", title=t("chat"), default=True)]
+    if who.role in METRIC_PAGES:
+        names = METRIC_PAGES[who.role]
+        return [st.Page(f"{n}.py", title=t(n), default=n == names[0]) for n in names]
     return [st.Page("no_data.py", title=t("title"), default=True)]
 
 
