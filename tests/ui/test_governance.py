@@ -76,8 +76,7 @@ def workflow_steps(data_dir: Path) -> list[tuple[str, str, str]]:
     log = api.audit_log(Settings(data_dir=data_dir))
     entries = log.search(action="metric_workflow", limit=100)
     return [
-        (e.record["user_id"], e.record["question"], e.record["decision"])
-        for e in reversed(entries)
+        (e.record["user_id"], e.record["question"], e.record["decision"]) for e in reversed(entries)
     ]
 
 
