@@ -171,3 +171,47 @@ def test_a_locked_regulatory_metric_cannot_be_drafted_until_unlocked(
         if e.record["decision"] == "refused"
     ]
     assert entry.record["codes"] == ["METRIC_LOCKED"]
+
+
+def save_form(at: AppTest) -> None:
+    next(b for b in at.button if b.label == "保存草稿").click().run()
+
+
+def test_the_form_lists_every_problem_and_conflict_and_blocks_submission(app: AppTest) -> None:
+    login(app, "zhao.min")
+    open_metric(app, "deposit_avg_daily", "存款日均")
+    click(app, "draft_start")
+    synonyms = keyed(app, "text_input", "draft_synonyms-")
+    synonyms.set_value(f"{synonyms.value}, 存款余额")  # deposit_balance's name
+    rest = keyed(app, "text_area", "draft_rest-")
+    rest.set_value(rest.value.replace("fact_deposit_balance_daily", "fact_deposits_typo"))
+    save_form(app)
+    errors = [e.value for e in app.error]
+    assert any("fact_deposits_typo" in e for e in errors), errors
+    assert any("存款余额" in e and "deposit_balance" in e for e in errors), errors
+    click(app, "draft_submit")
+    assert "METRIC_DRAFT_INVALID" in text_of(app)
+
+
+def test_a_stale_save_from_a_second_window_is_refused(app: AppTest, data_dir: Path) -> None:
+    other = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    other.run()
+    for window in (app, other):
+        login(window, "zhao.min")
+        open_metric(window, "wealth_balance", "理财余额")
+    click(app, "draft_start")
+    other.run()  # the second window opens the same draft
+    keyed(app, "text_input", "draft_name_en-").set_value("wealth management balance")
+    save_form(app)
+    keyed(other, "text_input", "draft_aliases-").set_value("理财规模")
+    save_form(other)
+    assert "METRIC_DRAFT_STALE" in text_of(other) and "zhao.min" in text_of(other)
+    (draft,) = api.metric_drafts(Settings(data_dir=data_dir))
+    assert draft.definition["name_en"] == "wealth management balance"
+    assert "理财规模" not in draft.definition.get("aliases", [])
+    click(other, "draft_reload")
+    keyed(other, "text_input", "draft_aliases-").set_value("理财规模")
+    save_form(other)
+    (draft,) = api.metric_drafts(Settings(data_dir=data_dir))
+    assert draft.definition["name_en"] == "wealth management balance"
+    assert draft.definition["aliases"] == ["理财规模"]
