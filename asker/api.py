@@ -535,7 +535,7 @@ def metric_is_locked(settings: Settings, code: str) -> bool:
     return workflow.is_locked(_governance(settings), code)
 
 
-def metric_drafts(settings: Settings, *, open_only: bool = True) -> tuple[Draft, ...]:
+def metric_drafts(settings: Settings) -> tuple[Draft, ...]:
     """Open drafts (draft, in review, rejected), oldest first."""
     return DraftStore(app_engine(settings)).open_drafts()
 
@@ -595,6 +595,19 @@ def metric_draft_submit(settings: Settings, user: str, draft_id: int, row_versio
         "submit",
         code,
         lambda who: workflow.submit(gov, who, draft_id, row_version),
+    )
+
+
+def metric_draft_rebase(settings: Settings, user: str, draft_id: int, row_version: int) -> Draft:
+    """Base a draft on the version published since it was started (after comparing them)."""
+    gov = _governance(settings)
+    code = gov.drafts.get(draft_id).code
+    return _workflow_step(
+        settings,
+        user,
+        "rebase",
+        code,
+        lambda who: workflow.rebase(gov, who, draft_id, row_version),
     )
 
 
@@ -701,7 +714,18 @@ def metric_impact(
         proposed = published
     after = Compiler(proposed, load_catalog(), as_of_date(settings))
     executor = open_warehouse(settings.warehouse_file, limits(settings))
-    return impact.measure(cases, before, after, executor, timeout_s=settings.query_timeout_s)
+    found = impact.measure(cases, before, after, executor, timeout_s=settings.query_timeout_s)
+    if _is_demo(settings):
+        return found
+    # metric roles read no bank data: on a bank's own warehouse only what changed is shown
+    return tuple(item.without_values() for item in found)
+
+
+def _is_demo(settings: Settings) -> bool:
+    try:
+        return read_manifest(settings.data_dir).demo
+    except AskerError:
+        return False
 
 
 def metric_export_yaml(settings: Settings, code: str | None = None) -> str:

@@ -261,6 +261,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "对指标 {metric} 的此操作需要填写意见或原因。请填写后重试。",
         "This step on the metric {metric} needs a comment or reason. Write one and try again.",
     ),
+    "METRIC_BASE_CHANGED": (
+        "指标 {metric} 的草稿基于第 {base} 版，但当前发布的是第 {current} 版，"
+        "直接发布会覆盖新版本的改动。"
+        "请对比两者差异，确认后点「基于最新版本」再提交。",
+        "The draft of {metric} was based on version {base}, but version {current} is published "
+        "now: publishing it would undo that version's changes. Compare them, then choose "
+        "'rebase on the latest version' and submit again.",
+    ),
     "METRIC_IN_USE": (
         "指标 {metric} 仍被指标 {users} 引用，不能停用。请先修改或停用这些指标。",
         "The metric {metric} is still used by {users} and cannot be deprecated. "

@@ -123,7 +123,23 @@ def submit(who: Principal, draft: Any) -> None:
     st.rerun()
 
 
-def section(who: Principal, draft: Any) -> None:
+def rebase(who: Principal, draft: Any, published: int) -> None:
+    """A version was published after the draft started: show what differs, offer to rebase."""
+    st.warning(t("base_changed").format(base=draft.base_version, current=published))
+    diff = api.metric_draft_diff(state.settings(), draft.id)
+    st.code(diff.text or t("no_changes"), language="diff")
+    if not st.button(t("rebase"), key="draft_rebase"):
+        return
+    try:
+        api.metric_draft_rebase(state.settings(), who.user_id, draft.id, started_at(draft))
+    except AskerError as error:
+        render_error(error)
+        return
+    reload(draft.id)
+    st.rerun()
+
+
+def section(who: Principal, draft: Any, published: int | None = None) -> None:
     """The draft of the metric on screen: its form, its check, submit; or its review status."""
     editors = ", ".join(draft.editors)
     st.subheader(t("draft"))
@@ -139,6 +155,8 @@ def section(who: Principal, draft: Any) -> None:
         return
     if draft.status == "rejected" and draft.comment:
         st.warning(t("rejected_note").format(comment=draft.comment))
+    if published is not None and draft.base_version != published:
+        rebase(who, draft, published)
     form(who, draft)
     messages = st.session_state.pop("draft-saved", None)
     if messages is not None:

@@ -125,7 +125,7 @@ def admin(version: Any) -> None:
     code = version.code
     drafts = [d for d in api.metric_drafts(settings) if d.code == code]
     if drafts:
-        draft_form.section(who, drafts[0])
+        draft_form.section(who, drafts[0], version.version)
         return
     if st.button(t("draft_start"), key="draft_start") and run(
         lambda: api.metric_draft_start(settings, who.user_id, code)

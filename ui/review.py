@@ -21,9 +21,11 @@ assert who is not None and who.role == "metric_approver"
 settings = state.settings()
 
 
-def _result(result: Any, error: str | None) -> str:
-    if result is None:
+def _result(result: Any, error: str | None, rows: int) -> str:
+    if error is not None:
         return f"`{error}`"
+    if result is None:
+        return t("impact_hidden").format(rows=rows)
     if not result.rows:
         return "—"
     first = ", ".join(str(v) for v in result.rows[0])
@@ -43,8 +45,8 @@ def impact(draft: Any) -> None:
     rows = [
         [
             item.case.id,
-            _result(item.before, item.error_before),
-            _result(item.after, item.error_after),
+            _result(item.before, item.error_before, item.before_rows),
+            _result(item.after, item.error_after, item.after_rows),
             "⚠️" if item.changed else "",
         ]
         for item in found

@@ -113,7 +113,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_review": ("没有待审批的草稿。", "No draft is waiting for review."),
     "review_pick": ("待审批草稿", "Draft in review"),
     "changes": ("改动（与当前发布版本相比）", "Changes (against the published version)"),
-    "impact": ("影响分析（tiny 演示数据上运行）", "Impact (run on the tiny demo data)"),
+    "impact": (
+        "影响分析（用例分别按当前版本和草稿运行）",
+        "Impact (each case run with the published and the proposed version)",
+    ),
+    "impact_hidden": (
+        "{rows} 行（非演示数据，不显示数值）",
+        "{rows} rows (not demo data: values not shown)",
+    ),
     "impact_none": (
         "没有评测用例或已保存问题使用该指标。",
         "No evaluation case or saved question uses this metric.",
@@ -138,6 +145,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Import YAML (each metric becomes a draft that needs review)",
     ),
     "imported": ("已生成 {count} 份草稿。", "{count} draft(s) created."),
+    "base_changed": (
+        "草稿基于第 {base} 版，之后已发布第 {current} 版。"
+        "请对比下面的差异（草稿相对最新版本），确认后基于最新版本。",
+        "The draft was based on version {base}; version {current} was published since. Compare "
+        "the draft with it below, then rebase the draft on it.",
+    ),
+    "rebase": ("基于最新版本", "Rebase on the latest version"),
     "metric_roles_note": ("可以管理指标定义。", "You can manage metric definitions."),
 }
 

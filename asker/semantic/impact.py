@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,19 +37,29 @@ class ImpactCase:
 
 @dataclass(frozen=True)
 class CaseImpact:
+    """One case run both ways. ``before``/``after`` are None when the run failed (its error code
+    is kept) or when the values were withheld (``hidden``): ``changed`` and the row counts stay."""
+
     case: ImpactCase
-    before: QueryResult | None
-    after: QueryResult | None
+    changed: bool
+    before_rows: int
+    after_rows: int
+    before: QueryResult | None = None
+    after: QueryResult | None = None
     error_before: str | None = None
     error_after: str | None = None
+    hidden: bool = False
 
-    @property
-    def changed(self) -> bool:
-        if self.before is None or self.after is None:
-            return (self.before is None) != (self.after is None) or (
-                self.error_before != self.error_after
-            )
-        return (self.before.columns, self.before.rows) != (self.after.columns, self.after.rows)
+    def without_values(self) -> CaseImpact:
+        return replace(self, before=None, after=None, hidden=True)
+
+
+def _changed(
+    old: QueryResult | None, new: QueryResult | None, errors: tuple[str | None, str | None]
+) -> bool:
+    if old is None or new is None:
+        return (old is None) != (new is None) or errors[0] != errors[1]
+    return (old.columns, old.rows) != (new.columns, new.rows)
 
 
 def _date(value: Any) -> dt.date:
@@ -137,5 +147,16 @@ def measure(
     for case in cases:
         old, old_error = _run(before, case.query, executor, row_cap, timeout_s)
         new, new_error = _run(after, case.query, executor, row_cap, timeout_s)
-        out.append(CaseImpact(case, old, new, old_error, new_error))
+        out.append(
+            CaseImpact(
+                case,
+                _changed(old, new, (old_error, new_error)),
+                old.row_count if old else 0,
+                new.row_count if new else 0,
+                old,
+                new,
+                old_error,
+                new_error,
+            )
+        )
     return tuple(out)

@@ -62,6 +62,19 @@ def _refuse_if_locked(gov: Governance, code: str) -> None:
         raise UserFacingError("METRIC_LOCKED", metric=code)
 
 
+def _refuse_if_base_changed(gov: Governance, draft: Draft) -> None:
+    """A draft must replace the version it was started from, not one published since."""
+    published = gov.store.current().get(draft.code)
+    current = published.version if published else None
+    if current != draft.base_version:
+        raise UserFacingError(
+            "METRIC_BASE_CHANGED",
+            metric=draft.code,
+            base=draft.base_version or "-",
+            current=current or "-",
+        )
+
+
 def check(gov: Governance, draft: Draft) -> DraftCheck:
     return check_draft(gov.store, draft.code, draft.source, draft.definition, gov.data_date)
 
@@ -116,10 +129,25 @@ def submit(gov: Governance, actor: Principal, draft_id: int, expected_row_versio
     require_role(actor, ADMIN)
     draft = gov.drafts.get(draft_id)
     _refuse_if_locked(gov, draft.code)
+    _refuse_if_base_changed(gov, draft)
     found = check(gov, draft)
     if not found.ok:
         raise UserFacingError("METRIC_DRAFT_INVALID", metric=draft.code, problems=found.messages())
     return gov.drafts.change(draft, expected_row_version, allowed=EDITABLE, status="in_review")
+
+
+def rebase(gov: Governance, actor: Principal, draft_id: int, expected_row_version: int) -> Draft:
+    """The admin has compared the draft with the version published since: base it on that one
+    (the draft's content stays as it is)."""
+    require_role(actor, ADMIN)
+    draft = gov.drafts.get(draft_id)
+    published = gov.store.current().get(draft.code)
+    return gov.drafts.change(
+        draft,
+        expected_row_version,
+        allowed=EDITABLE,
+        base_version=published.version if published else None,
+    )
 
 
 # --- metric_approver -------------------------------------------------------------------------
@@ -139,6 +167,7 @@ def approve(
     """Approve and publish a draft in review as the metric's next version."""
     draft = _reviewable(gov, actor, draft_id)
     _refuse_if_locked(gov, draft.code)
+    _refuse_if_base_changed(gov, draft)
     found = check(gov, draft)
     if not found.ok:
         raise UserFacingError("METRIC_DRAFT_INVALID", metric=draft.code, problems=found.messages())

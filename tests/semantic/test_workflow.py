@@ -260,3 +260,18 @@ def test_impact_lists_the_gold_cases_and_how_their_results_change(
     # a change of words only leaves every result as it was
     same = impact.measure(own[:2], before, before, tiny_executor)
     assert [r.changed for r in same] == [False, False]
+
+
+def test_a_draft_started_before_another_publication_must_be_rebased(
+    gov: workflow.Governance,
+) -> None:
+    saved = edit(gov, "deposit_avg_daily", steward="李四")
+    workflow.rollback(gov, QIAN, "deposit_avg_daily", 1, "v2 = v1 again")  # published meanwhile
+    with pytest.raises(UserFacingError) as changed:
+        workflow.submit(gov, ZHAO, saved.draft.id, saved.draft.row_version)
+    assert changed.value.code == "METRIC_BASE_CHANGED"
+    assert "version 1" in changed.value.message("en") and "version 2" in changed.value.message("en")
+    rebased = workflow.rebase(gov, ZHAO, saved.draft.id, saved.draft.row_version)
+    assert rebased.base_version == 2 and rebased.definition["steward"] == "李四"
+    sent = workflow.submit(gov, ZHAO, rebased.id, rebased.row_version)
+    assert workflow.approve(gov, QIAN, sent.id, sent.row_version, "ok").version == 3
