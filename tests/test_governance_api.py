@@ -1,0 +1,80 @@
+"""The governance facade in asker.api: search, YAML export and import as drafts, impact values
+only on demo data, and every step (done or refused) audited."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from asker import api
+from asker.config import Settings
+from asker.errors import AskerError, ConfigError
+from asker.semantic.definitions import seed_texts
+from asker.warehouse.datadir import read_manifest, write_manifest
+
+
+def seed_metrics() -> list[dict[str, object]]:
+    return [m for text in seed_texts().values() for m in yaml.safe_load(text).get("metrics") or []]
+
+
+@pytest.fixture
+def settings(tiny_dir: Path, tmp_path: Path) -> Settings:
+    copy = tmp_path / "data"
+    shutil.copytree(tiny_dir, copy, ignore=shutil.ignore_patterns("*.tmp"))
+    return Settings(data_dir=copy)
+
+
+def test_search_by_words_category_and_owner(tiny_dir: Path) -> None:
+    settings = Settings(data_dir=tiny_dir)
+    regulatory = {str(m["code"]) for m in seed_metrics() if m["category"] == "监管"}
+    assert {v.code for v in api.search_metrics(settings, category="监管")} == regulatory
+    risk = {str(m["code"]) for m in seed_metrics() if m["owner_department"] == "风险管理部"}
+    assert {v.code for v in api.search_metrics(settings, owner="风险管理部")} == risk
+    assert "npl_ratio" in {v.code for v in api.search_metrics(settings, "坏账率")}  # an alias
+    assert "deposit_avg_daily" in {v.code for v in api.search_metrics(settings, "adb")}
+    assert api.search_metrics(settings, "no such metric at all") == ()
+
+
+def test_an_uploaded_yaml_becomes_a_draft_not_a_publication(settings: Settings) -> None:
+    doc = yaml.safe_load(api.metric_export_yaml(settings, "wealth_balance"))
+    doc["metrics"][0]["aliases"] = ["理财规模"]
+    (saved,) = api.metric_import_drafts(settings, "zhao.min", yaml.safe_dump(doc))
+    assert saved.draft.status == "draft" and saved.draft.definition["aliases"] == ["理财规模"]
+    assert saved.check.ok, saved.check.messages()
+    published = api.metric_store(settings).get("wealth_balance")
+    assert published.version == 1 and "aliases" not in published.definition
+    with pytest.raises(ConfigError) as bad:
+        api.metric_import_drafts(
+            settings, "zhao.min", "metrics:\n  - code: X\n    unit: 元\n  - {code: y}\n"
+        )
+    assert bad.value.code == "DICTIONARY_INVALID" and len(bad.value.params["problems"]) > 2
+
+
+def test_impact_values_are_withheld_outside_demo_data(settings: Settings) -> None:
+    draft = api.metric_draft_start(settings, "zhao.min", "wealth_balance")
+    shown = api.metric_impact(settings, draft.id)
+    assert shown and all(i.before is not None and not i.hidden for i in shown)
+    manifest = read_manifest(settings.data_dir)
+    write_manifest(settings.data_dir, replace(manifest, demo=False))  # a bank's own data
+    hidden = api.metric_impact(settings, draft.id)
+    assert [i.case.id for i in hidden] == [i.case.id for i in shown]
+    assert all(i.before is None and i.after is None and i.hidden for i in hidden)
+    assert [i.before_rows for i in hidden] == [i.before_rows for i in shown]
+
+
+def test_refused_steps_are_audited_with_their_code(settings: Settings) -> None:
+    for user, step in (
+        ("zhang.wei", lambda: api.metric_draft_start(settings, "zhang.wei", "loan_balance")),
+        ("qian.hao", lambda: api.metric_deprecate(settings, "qian.hao", "loan_balance")),
+        ("nobody", lambda: api.metric_unlock(settings, "nobody", "npl_ratio", "x")),
+    ):
+        with pytest.raises(AskerError):
+            step()
+        (entry,) = api.audit_log(settings).search(user_id=user, action="metric_workflow")
+        assert entry.record["decision"] == "refused"
+    codes = [e.record["codes"][0] for e in api.audit_log(settings).search(action="metric_workflow")]
+    assert codes == ["UNKNOWN_USER", "METRIC_IN_USE", "METRIC_ROLE_REQUIRED"]
