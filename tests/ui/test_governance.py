@@ -215,3 +215,24 @@ def test_a_stale_save_from_a_second_window_is_refused(app: AppTest, data_dir: Pa
     (draft,) = api.metric_drafts(Settings(data_dir=data_dir))
     assert draft.definition["name_en"] == "wealth management balance"
     assert draft.definition["aliases"] == ["理财规模"]
+
+
+def test_a_rejection_needs_a_comment_and_returns_the_draft_to_its_author(
+    app: AppTest, data_dir: Path
+) -> None:
+    settings = Settings(data_dir=data_dir)
+    draft = api.metric_draft_start(settings, "zhao.min", "txn_count")
+    body = {**draft.definition, "steward": "新负责人"}
+    saved = api.metric_draft_save(settings, "zhao.min", draft.id, body, draft.row_version)
+    api.metric_draft_submit(settings, "zhao.min", draft.id, saved.draft.row_version)
+    login(app, "qian.hao")
+    click(app, "review_reject")
+    assert "METRIC_COMMENT_REQUIRED" in text_of(app)
+    app.text_area(key=f"review_comment-{draft.id}").set_value("负责人需与部门确认")
+    click(app, "review_reject")
+    assert "已退回给作者" in text_of(app) and "没有待审批的草稿" in text_of(app)
+    logout(app)
+    login(app, "zhao.min")
+    open_metric(app, "txn_count", "交易笔数")
+    assert "审批退回：负责人需与部门确认" in text_of(app)
+    assert keyed(app, "text_area", "draft_rest-").value.count("新负责人") == 1
