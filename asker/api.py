@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from asker import __version__, pipeline
 from asker.appdb import create_schema, engine_for
 from asker.config import Settings
-from asker.errors import AskerError, ConfigError
+from asker.errors import AskerError, ConfigError, UserFacingError
 from asker.guardrails import users
 from asker.guardrails.audit import (
     AuditLog,
@@ -729,25 +729,37 @@ def _is_demo(settings: Settings) -> bool:
 
 
 def metric_export_yaml(settings: Settings, code: str | None = None) -> str:
-    """The published dictionary (or one metric) as YAML that the import reads back."""
+    """The published dictionary (or one metric) as one YAML document the import reads back."""
     store = metric_store(settings)
-    if code is None:
-        return "\n".join(f"# {name}\n{text}" for name, text in store.export_texts().items())
+    versions = [store.get(code)] if code else list(store.current().values())
     return yaml.safe_dump(
-        {"metrics": [store.get(code).definition]}, allow_unicode=True, sort_keys=False, width=100
+        {"metrics": [v.definition for v in versions]},
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
     )
 
 
 def metric_import_drafts(settings: Settings, user: str, text: str) -> tuple[workflow.Saved, ...]:
-    """Uploaded YAML becomes drafts (one per metric) that go through review like any edit;
-    the file's YAML problems are refused all at once (DICTIONARY_INVALID)."""
+    """Uploaded YAML becomes drafts (one per changed metric) that go through review like any
+    edit. The file's problems are refused all at once (DICTIONARY_INVALID), and so is a file
+    naming a metric that already has an open draft, before anything is written."""
     parsed, problems = definitions.parse_file("upload.yaml", text)
     if problems or parsed is None:
         found = tuple(map(str, problems))
         raise ConfigError("DICTIONARY_INVALID", source="upload.yaml", problems=found)
+    published = metric_store(settings).current()
+    bodies = {m.code: m.model_dump(mode="json", exclude_defaults=True) for m in parsed.metrics}
+    changed = {
+        code: body
+        for code, body in bodies.items()
+        if code not in published or published[code].definition != body
+    }
+    open_codes = {d.code for d in metric_drafts(settings)} & set(changed)
+    if open_codes:
+        raise UserFacingError("METRIC_DRAFT_OPEN", metric=", ".join(sorted(open_codes)))
     saved = []
-    for metric in parsed.metrics:
-        body = metric.model_dump(mode="json", exclude_defaults=True)
-        draft = metric_draft_start(settings, user, metric.code, body, "custom.yaml")
+    for code, body in changed.items():
+        draft = metric_draft_start(settings, user, code, body, "custom.yaml")
         saved.append(metric_draft_save(settings, user, draft.id, body, draft.row_version))
     return tuple(saved)

@@ -78,3 +78,10 @@ def test_refused_steps_are_audited_with_their_code(settings: Settings) -> None:
         assert entry.record["decision"] == "refused"
     codes = [e.record["codes"][0] for e in api.audit_log(settings).search(action="metric_workflow")]
     assert codes == ["UNKNOWN_USER", "METRIC_IN_USE", "METRIC_ROLE_REQUIRED"]
+
+
+def test_an_exported_dictionary_reimports_as_no_drafts(settings: Settings) -> None:
+    text = api.metric_export_yaml(settings)
+    assert len(yaml.safe_load(text)["metrics"]) == len(seed_metrics())
+    assert api.metric_import_drafts(settings, "zhao.min", text) == ()
+    assert api.metric_drafts(settings) == ()

@@ -70,6 +70,8 @@ def decide(draft: Any) -> None:
             st.rerun()
     except AskerError as error:
         render_error(error)
+        if error.code == "METRIC_DRAFT_STALE":
+            st.session_state.pop(f"review-rv-{draft.id}", None)  # the next view starts afresh
 
 
 st.title(t("review"))
