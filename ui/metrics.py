@@ -131,6 +131,28 @@ def admin(version: Any) -> None:
         lambda: api.metric_draft_start(settings, who.user_id, code)
     ):
         st.rerun()
+    with st.expander(t("new_metric")):
+        new_code = st.text_input(t("new_code"), key="new_code").strip()
+        template = {**version.definition, "code": new_code}
+        if st.button(t("new_metric_start"), key="new_metric_start") and run(
+            lambda: api.metric_draft_start(settings, who.user_id, new_code, template)
+        ):
+            st.session_state["admin_view_next"] = "new"  # the radio is drawn already
+            st.rerun()
+
+
+def new_drafts() -> None:
+    """Drafts of metrics that are not published yet (made from a template or imported)."""
+    published = {v.code for v in api.list_metrics(settings)}
+    fresh = [d for d in api.metric_drafts(settings) if d.code not in published]
+    if not fresh:
+        st.info(t("no_new_drafts"))
+        return
+    labels = {d.id: f"#{d.id} {d.code}（{d.status}）" for d in fresh}
+    chosen_id = st.selectbox(t("draft"), list(labels), key="new_draft_pick", format_func=labels.get)
+    draft = next(d for d in fresh if d.id == chosen_id)
+    st.code(yaml.safe_dump(draft.definition, allow_unicode=True, sort_keys=False), language="yaml")
+    draft_form.section(who, draft)
 
 
 def approver(version: Any) -> None:
@@ -183,7 +205,18 @@ def transfer(version: Any) -> None:
 
 st.title(t("metrics"))
 st.caption(f"{who.display_name}：{t('no_data_role')}{t('metric_roles_note')}")
-chosen = pick()
+view = "library"
+if who.role == "metric_admin":
+    if "admin_view_next" in st.session_state:
+        st.session_state["admin_view"] = st.session_state.pop("admin_view_next")
+    view = st.radio(
+        t("admin_view"),
+        ["library", "new"],
+        key="admin_view",
+        horizontal=True,
+        format_func=lambda v: t("metrics") if v == "library" else t("new_drafts"),
+    )
+chosen = pick() if view == "library" else new_drafts()
 if chosen is not None:
     page(chosen)
     if who.role == "metric_admin":

@@ -151,6 +151,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "The draft was based on version {base}; version {current} was published since. Compare "
         "the draft with it below, then rebase the draft on it.",
     ),
+    "admin_view": ("查看", "View"),
+    "new_drafts": ("新指标草稿", "New metric drafts"),
+    "no_new_drafts": ("没有新指标草稿。", "No draft of a new metric."),
+    "new_metric": ("以此指标为模板新建指标", "New metric from this one as a template"),
+    "new_code": ("新指标编码（小写字母、数字、下划线）", "New metric code (a-z, 0-9, _)"),
+    "new_metric_start": ("创建新指标草稿", "Create the new metric's draft"),
     "rebase": ("基于最新版本", "Rebase on the latest version"),
     "metric_roles_note": ("可以管理指标定义。", "You can manage metric definitions."),
 }

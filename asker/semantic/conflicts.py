@@ -38,10 +38,10 @@ class Conflict:
 
     def __str__(self) -> str:
         if self.kind == "sql":
-            return f"编译后的SQL与指标 {self.other} 相同 compiles to the same SQL as {self.other}"
+            return f"编译后的SQL与指标 {self.other} 相同; compiles to the same SQL as {self.other}"
         return (
-            f"{self.field}: 词语 {self.term!r} 已属于指标 {self.other} "
-            f"is already used by {self.other}"
+            f"{self.field}: 词语 {self.term!r} 已属于指标 {self.other}; "
+            f"{self.term!r} is already used by {self.other}"
         )
 
 

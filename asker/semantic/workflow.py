@@ -12,6 +12,7 @@ new version (content that was already reviewed once). Callers audit every step (
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from sqlalchemy import func, select
 
 from asker.errors import AccessDenied, UserFacingError
 from asker.semantic.conflicts import DraftCheck, check_draft
+from asker.semantic.definitions import CODE
 from asker.semantic.drafts import EDITABLE, Draft, DraftStore
 from asker.semantic.store import MetricStore, MetricVersion, content_hash, metric_versions
 from asker.types import Principal
@@ -100,6 +102,9 @@ def start_draft(
         )
     if definition is None:
         raise UserFacingError("METRIC_DRAFT_STATE", metric=code, status="-", allowed="new")
+    if not re.fullmatch(CODE, code) or len(code) > 64:
+        problem = f"code: 编码必须匹配 must match {CODE} (at most 64 characters): {code!r}"
+        raise UserFacingError("METRIC_DRAFT_INVALID", metric=code or "-", problems=(problem,))
     body = dict(definition)
     return gov.drafts.create(code, source, body, author=actor.user_id, base_version=None)
 

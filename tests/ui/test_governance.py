@@ -236,3 +236,25 @@ def test_a_rejection_needs_a_comment_and_returns_the_draft_to_its_author(
     open_metric(app, "txn_count", "交易笔数")
     assert "审批退回：负责人需与部门确认" in text_of(app)
     assert keyed(app, "text_area", "draft_rest-").value.count("新负责人") == 1
+
+
+def test_a_new_metric_from_a_template_is_flagged_until_it_differs(app: AppTest) -> None:
+    login(app, "zhao.min")
+    open_metric(app, "deposit_balance", "存款余额")
+    app.text_input(key="new_code").set_value("Bad Code")
+    click(app, "new_metric_start")
+    assert "METRIC_DRAFT_INVALID" in text_of(app)
+    app.text_input(key="new_code").set_value("deposit_balance_copy")
+    click(app, "new_metric_start")
+    assert app.radio(key="admin_view").value == "new"
+    errors = "\n".join(e.value for e in app.error)
+    assert "compiles to the same SQL as deposit_balance" in errors, errors
+    assert "'存款余额' is already used by deposit_balance" in errors, errors
+    for key, value in (("name", "存款余额副本测试"), ("name_en", "deposit copy test")):
+        keyed(app, "text_input", f"draft_{key}-").set_value(value)
+    for key in ("synonyms", "synonyms_en", "abbreviations", "aliases"):
+        keyed(app, "text_input", f"draft_{key}-").set_value("")
+    rest = keyed(app, "text_area", "draft_rest-")
+    rest.set_value(rest.value.replace("snapshot: true", "snapshot: true\n  where: balance > 0"))
+    save_form(app)
+    assert "校验通过" in text_of(app), "\n".join(e.value for e in app.error)
