@@ -598,6 +598,19 @@ def metric_draft_submit(settings: Settings, user: str, draft_id: int, row_versio
     )
 
 
+def metric_draft_withdraw(settings: Settings, user: str, draft_id: int, row_version: int) -> Draft:
+    """Discard a draft that is not in review."""
+    gov = _governance(settings)
+    code = gov.drafts.get(draft_id).code
+    return _workflow_step(
+        settings,
+        user,
+        "withdraw",
+        code,
+        lambda who: workflow.withdraw(gov, who, draft_id, row_version),
+    )
+
+
 def metric_draft_rebase(settings: Settings, user: str, draft_id: int, row_version: int) -> Draft:
     """Base a draft on the version published since it was started (after comparing them)."""
     gov = _governance(settings)

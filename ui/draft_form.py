@@ -111,15 +111,20 @@ def reload(draft_id: int) -> None:
 
 
 def submit(who: Principal, draft: Any) -> None:
-    if not st.button(t("submit_review"), key="draft_submit"):
+    left, right = st.columns(2)
+    if left.button(t("submit_review"), key="draft_submit"):
+        step, note = api.metric_draft_submit, "draft-submitted"
+    elif right.button(t("withdraw"), key="draft_withdraw"):
+        step, note = api.metric_draft_withdraw, "draft-withdrawn"
+    else:
         return
     try:
-        api.metric_draft_submit(state.settings(), who.user_id, draft.id, started_at(draft))
+        step(state.settings(), who.user_id, draft.id, started_at(draft))
     except AskerError as error:
         render_error(error)
         return
     reload(draft.id)
-    st.session_state["draft-submitted"] = True
+    st.session_state[note] = True
     st.rerun()
 
 

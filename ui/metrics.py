@@ -86,11 +86,13 @@ def page(version: Any) -> None:
 def versions(items: Any) -> None:
     st.subheader(t("versions"))
     rows = [
-        [v.version, v.status, v.author, v.approver or "", str(v.published_at or "")[:19]]
+        [v.version, v.status, v.author, v.approver or "", str(v.published_at or "")[:19], v.comment]
         for v in items
     ]
     st.dataframe(
-        pd.DataFrame(rows, columns=["v", t("status"), "author", "approver", "published"]),
+        pd.DataFrame(
+            rows, columns=["v", t("status"), "author", "approver", "published", t("comment")]
+        ),
         hide_index=True,
     )
     numbers = [v.version for v in items]
@@ -123,6 +125,8 @@ def run(step: Any, done: str = "") -> bool:
 
 def admin(version: Any) -> None:
     code = version.code
+    if st.session_state.pop("draft-withdrawn", False):
+        st.success(t("withdrawn"))
     drafts = [d for d in api.metric_drafts(settings) if d.code == code]
     if drafts:
         draft_form.section(who, drafts[0], version.version)

@@ -157,6 +157,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "new_metric": ("以此指标为模板新建指标", "New metric from this one as a template"),
     "new_code": ("新指标编码（小写字母、数字、下划线）", "New metric code (a-z, 0-9, _)"),
     "new_metric_start": ("创建新指标草稿", "Create the new metric's draft"),
+    "withdraw": ("撤回草稿", "Withdraw the draft"),
+    "withdrawn": ("草稿已撤回。", "The draft was withdrawn."),
     "rebase": ("基于最新版本", "Rebase on the latest version"),
     "metric_roles_note": ("可以管理指标定义。", "You can manage metric definitions."),
 }

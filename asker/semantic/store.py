@@ -76,6 +76,7 @@ class MetricVersion:
     created_at: dt.datetime
     published_at: dt.datetime | None
     definition: dict[str, Any]
+    comment: str | None = None  # the approver's comment (a rollback names its version)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def _as_version(row: Any) -> MetricVersion:
         created_at=row.created_at,
         published_at=row.published_at,
         definition=dict(row.definition),
+        comment=row.comment,
     )
 
 

@@ -141,6 +141,13 @@ def submit(gov: Governance, actor: Principal, draft_id: int, expected_row_versio
     return gov.drafts.change(draft, expected_row_version, allowed=EDITABLE, status="in_review")
 
 
+def withdraw(gov: Governance, actor: Principal, draft_id: int, expected_row_version: int) -> Draft:
+    """Discard a draft that is not in review; the metric may get a new draft."""
+    require_role(actor, ADMIN)
+    draft = gov.drafts.get(draft_id)
+    return gov.drafts.change(draft, expected_row_version, allowed=EDITABLE, status="withdrawn")
+
+
 def rebase(gov: Governance, actor: Principal, draft_id: int, expected_row_version: int) -> Draft:
     """The admin has compared the draft with the version published since: base it on that one
     (the draft's content stays as it is)."""

@@ -275,3 +275,15 @@ def test_a_draft_started_before_another_publication_must_be_rebased(
     assert rebased.base_version == 2 and rebased.definition["steward"] == "李四"
     sent = workflow.submit(gov, ZHAO, rebased.id, rebased.row_version)
     assert workflow.approve(gov, QIAN, sent.id, sent.row_version, "ok").version == 3
+
+
+def test_a_withdrawn_draft_frees_the_metric_for_a_new_one(gov: workflow.Governance) -> None:
+    saved = edit(gov, "txn_amount", steward="李四")
+    sent = workflow.submit(gov, ZHAO, saved.draft.id, saved.draft.row_version)
+    with pytest.raises(UserFacingError, match="METRIC_DRAFT_STATE"):  # in review: not withdrawn
+        workflow.withdraw(gov, ZHAO, sent.id, sent.row_version)
+    rejected = workflow.reject(gov, QIAN, sent.id, sent.row_version, "不需要")
+    gone = workflow.withdraw(gov, ZHAO, rejected.id, rejected.row_version)
+    assert gone.status == "withdrawn" and gov.drafts.open_drafts() == ()
+    assert workflow.start_draft(gov, ZHAO, "txn_amount").id != gone.id
+    assert gov.store.get("txn_amount").version == 1  # nothing was published

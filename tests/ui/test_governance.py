@@ -258,3 +258,18 @@ def test_a_new_metric_from_a_template_is_flagged_until_it_differs(app: AppTest) 
     rest.set_value(rest.value.replace("snapshot: true", "snapshot: true\n  where: balance > 0"))
     save_form(app)
     assert "校验通过" in text_of(app), "\n".join(e.value for e in app.error)
+
+
+def test_withdrawing_a_draft_and_the_comment_in_the_version_history(
+    app: AppTest, data_dir: Path
+) -> None:
+    login(app, "zhao.min")
+    open_metric(app, "txn_amount", "交易金额")
+    click(app, "draft_start")
+    click(app, "draft_withdraw")
+    assert "草稿已撤回" in text_of(app) and any(b.key == "draft_start" for b in app.button)
+    api.metric_rollback(Settings(data_dir=data_dir), "qian.hao", "txn_amount", 1, "演示回滚")
+    app.run()
+    history = app.dataframe[0].value
+    assert list(history["v"]) == [1, 2]
+    assert history.iloc[1, -1] == "rollback to v1: 演示回滚"
