@@ -23,4 +23,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "asker.guardrails.users",
     "asker.guardrails.rate_limits",
     "asker.guardrails.audit",
+    "asker.understand.verified_examples",
+    "asker.understand.feedback_queue",
+    "asker.understand.saved_questions",
 )
