@@ -30,6 +30,7 @@ from asker.guardrails.audit import (
     hash_result,
     load_or_create_key,
 )
+from asker.guardrails.audit_search import AuditFilter
 from asker.guardrails.policy import load_policy
 from asker.guardrails.scope import OrgDirectory, load_org_directory
 from asker.guardrails.usage import QUESTION_ACTIONS, UsageReport, tokens_used, usage_report
@@ -42,6 +43,7 @@ from asker.understand import feedback_queue, leftovers
 from asker.understand import saved_questions as saved
 from asker.understand import verified_examples as verified
 from asker.understand.conversation import Conversations, record_feedback
+from asker.understand.feedback_queue import FeedbackItem
 from asker.understand.language import detect_language
 from asker.understand.lexicon import build_lexicon
 from asker.understand.parser import Context
@@ -532,7 +534,7 @@ def feedback_with_correction(
 
 def feedback_queue_items(
     settings: Settings, reviewer: Principal, *, status: str | None = "pending"
-) -> tuple[feedback_queue.FeedbackItem, ...]:
+) -> tuple[FeedbackItem, ...]:
     """Thumbs-down items for a reviewer (metric_admin or metric_approver)."""
     _require_role(reviewer, REVIEW_ROLES, "反馈审核 feedback review")
     return feedback_queue.items(app_engine(settings), status=status)
@@ -630,14 +632,14 @@ def verified_examples(settings: Settings) -> tuple[VerifiedExample, ...]:
 
 
 def search_audit(
-    settings: Settings, auditor: Principal, query: audit_search.AuditFilter
+    settings: Settings, auditor: Principal, query: AuditFilter
 ) -> tuple[AuditEntry, ...]:
     """The audit page's search (auditor only), newest first."""
     _require_role(auditor, AUDIT_ROLES, "审计日志 audit log")
     return audit_search.search(app_engine(settings), query)
 
 
-def audit_csv(settings: Settings, auditor: Principal, query: audit_search.AuditFilter) -> bytes:
+def audit_csv(settings: Settings, auditor: Principal, query: AuditFilter) -> bytes:
     """The filtered log as CSV: names, redacted questions, SQL and counts, no data values."""
     return audit_search.to_csv(search_audit(settings, auditor, query))
 
@@ -658,7 +660,7 @@ def usage(
     _require_role(viewer, USAGE_ROLES, "使用统计 usage statistics")
     engine = app_engine(settings)
     entries = audit_search.search(
-        engine, audit_search.AuditFilter(actions=QUESTION_ACTIONS, since=since, until=until)
+        engine, AuditFilter(actions=QUESTION_ACTIONS, since=since, until=until)
     )
     orgs = services(settings).orgs
     return usage_report(
