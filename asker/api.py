@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from asker import __version__, pipeline
+from asker.answer import from_error
 from asker.appdb import create_schema, engine_for
 from asker.config import Settings
 from asker.errors import AccessDenied, AskerError, ConfigError, InvalidSql, UserFacingError
@@ -31,6 +32,7 @@ from asker.guardrails.audit import (
     load_or_create_key,
 )
 from asker.guardrails.audit_search import AuditFilter
+from asker.guardrails.gate import gate
 from asker.guardrails.policy import load_policy
 from asker.guardrails.scope import OrgDirectory, load_org_directory
 from asker.guardrails.usage import QUESTION_ACTIONS, UsageReport, tokens_used, usage_report
@@ -38,7 +40,7 @@ from asker.semantic import definitions, validate
 from asker.semantic.compiler import Compiler
 from asker.semantic.lineage import metric_lineage
 from asker.semantic.store import ImportReport, MetricStore, MetricVersion
-from asker.types import Answer, Language, MetricQuery, Principal
+from asker.types import Answer, GatedQuery, Language, MetricQuery, Principal
 from asker.understand import feedback_queue, leftovers
 from asker.understand import saved_questions as saved
 from asker.understand import verified_examples as verified
@@ -540,33 +542,51 @@ def feedback_queue_items(
     return feedback_queue.items(app_engine(settings), status=status)
 
 
-def check_correction(
-    settings: Settings, reviewer: Principal, item_id: int, sql: str | None = None
-) -> Answer:
-    """The reviewer's check: the corrected SQL through the gate for the user who wrote it
-    (scope and masks applied), planned but not run — reviewers read no data."""
+def _gate_for_author(settings: Settings, author: str, statement: str) -> GatedQuery:
+    """The corrected SQL through the gate for the user who wrote it: scope and masks applied."""
+    svc = services(settings)
+    return gate(
+        statement,
+        users.principal(svc.users, author),
+        policy=svc.policy,
+        catalog=svc.compiler.catalog,
+        orgs=svc.orgs,
+        dialect=svc.executor.dialect,
+    )
+
+
+def _correction(
+    settings: Settings, reviewer: Principal, item_id: int, sql: str | None
+) -> tuple[feedback_queue.FeedbackItem, str]:
     _require_role(reviewer, REVIEW_ROLES, "反馈审核 feedback review")
     found = feedback_queue.item(app_engine(settings), item_id)
-    if found is None:
+    if found is None or found.status != "pending":
         raise UserFacingError("FEEDBACK_NOT_PENDING", item=item_id)
     statement = (sql or found.corrected_sql or "").strip()
     if not statement:
         raise UserFacingError("CORRECTION_REQUIRED", item=item_id)
-    svc = services(settings)
-    turn = pipeline.Turn(question=statement, user_id=found.user_id)
-    turn = pipeline.run((pipeline.identify, pipeline.gate_statement), turn, svc)
-    if turn.answer is not None:
-        return turn.answer
-    assert turn.gated is not None
+    return found, statement
+
+
+def check_correction(
+    settings: Settings, reviewer: Principal, item_id: int, sql: str | None = None
+) -> Answer:
+    """The reviewer's check: the corrected SQL through the gate for the user who wrote it,
+    planned but not run (reviewers read no data). A refusal comes back as a refused Answer."""
+    found, statement = _correction(settings, reviewer, item_id, sql)
+    try:
+        gated = _gate_for_author(settings, found.user_id, statement)
+    except AskerError as error:
+        return from_error(statement, "zh", error)
     return Answer(
         status="ok",
         question=statement,
         language="zh",
-        message="已通过权限检查（未执行）",
-        sql=turn.sql,
-        filters=turn.gated.filters,
-        masked_columns=turn.gated.masked_columns,
-        extra={"tables": turn.gated.tables},
+        message="已通过权限检查（未执行） Passed the gate (not run)",
+        sql=gated.sql,
+        filters=gated.filters,
+        masked_columns=gated.masked_columns,
+        extra={"tables": gated.tables},
     )
 
 
@@ -579,24 +599,21 @@ def promote_feedback(
     sql: str | None = None,
 ) -> VerifiedExample:
     """A reviewer promotes a corrected pair to a verified example, only if the SQL passes the
-    gate (for its author). The reviewer may edit the pair first."""
-    _require_role(reviewer, REVIEW_ROLES, "反馈审核 feedback review")
-    engine = app_engine(settings)
-    found = feedback_queue.item(engine, item_id)
-    if found is None or found.status != "pending":
-        raise UserFacingError("FEEDBACK_NOT_PENDING", item=item_id)
+    gate (for its author; the gate's own refusal is raised otherwise). The reviewer may edit the
+    pair first. The promotion is audited."""
+    found, pair_sql = _correction(settings, reviewer, item_id, sql)
     pair_question = (question or found.corrected_question or "").strip()
-    pair_sql = (sql or found.corrected_sql or "").strip()
-    if not (pair_question and pair_sql):
+    if not pair_question:
         raise UserFacingError("CORRECTION_REQUIRED", item=item_id)
-    checked = check_correction(settings, reviewer, item_id, pair_sql)
-    if checked.status != "ok":
-        raise UserFacingError(checked.code or "INVALID_SQL", detail=checked.message)
+    gated = _gate_for_author(settings, found.user_id, pair_sql)
+    # audited before it takes effect: a change the log cannot record does not happen
+    _audit_review(settings, reviewer, item_id, "promoted", pair_question, gated=gated)
+    engine = app_engine(settings)
     example = verified.add_example(
         engine,
         question=pair_question,
         sql=pair_sql,
-        tables=tuple(checked.extra.get("tables", ())),
+        tables=gated.tables,
         author=found.user_id,
         reviewer=reviewer.user_id,
         source_feedback_id=item_id,
@@ -612,11 +629,39 @@ def promote_feedback(
     return example
 
 
+def _audit_review(
+    settings: Settings,
+    reviewer: Principal,
+    item_id: int,
+    decision: str,
+    question: str,
+    *,
+    gated: GatedQuery | None = None,
+) -> None:
+    """A review changes how later questions are answered: it is on the audit log."""
+    audit_log(settings).append(
+        AuditRecord(
+            user_id=reviewer.user_id,
+            role=reviewer.role,
+            org_id=reviewer.org_id,
+            action="metric_workflow",
+            question=question,
+            plan={"feedback_id": item_id, "review": decision},
+            gated_sql=gated.sql if gated else None,
+            tables=gated.tables if gated else (),
+        )
+    )
+
+
 def reject_feedback(settings: Settings, reviewer: Principal, item_id: int, reason: str) -> None:
     """A reviewer rejects an item; the reason is kept (REASON_REQUIRED without one)."""
     _require_role(reviewer, REVIEW_ROLES, "反馈审核 feedback review")
     if not reason.strip():
         raise UserFacingError("REASON_REQUIRED")
+    found = feedback_queue.item(app_engine(settings), item_id)
+    if found is None or found.status != "pending":
+        raise UserFacingError("FEEDBACK_NOT_PENDING", item=item_id)
+    _audit_review(settings, reviewer, item_id, "rejected", reason.strip())
     feedback_queue.close(
         app_engine(settings),
         item_id,

@@ -178,6 +178,11 @@ def test_a_promoted_correction_answers_the_next_identical_question_within_scope(
         assert [tuple(r) for r in answer.rows] == handmade(tiny_executor, by_org.format(w=where))
     with pytest.raises(UserFacingError, match="FEEDBACK_NOT_PENDING"):
         api.promote_feedback(settings, reviewer, item)
+    (review,) = audit(settings, "WHERE action = 'metric_workflow'")
+    assert (review["user_id"], review["plan"]) == (
+        "qian.hao",
+        {"feedback_id": item, "review": "promoted"},
+    )
 
 
 def test_a_rejected_item_keeps_its_reason(settings: Settings) -> None:
@@ -207,7 +212,7 @@ def test_a_correction_that_fails_the_gate_is_not_promoted(settings: Settings) ->
     )
     reviewer = who(settings, "qian.hao")
     assert api.check_correction(settings, reviewer, item).code == "NOT_READ_ONLY"
-    with pytest.raises(UserFacingError):
+    with pytest.raises(UserFacingError, match="NOT_READ_ONLY"):
         api.promote_feedback(settings, reviewer, item)
     assert [i.id for i in api.feedback_queue_items(settings, reviewer)] == [item]
     assert api.verified_examples(settings) == ()
