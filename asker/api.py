@@ -18,11 +18,14 @@ import yaml
 from sqlalchemy import Engine
 
 from asker import __version__, pipeline
+from asker.answer import from_error
 from asker.appdb import create_schema, engine_for
 from asker.config import Settings
-from asker.errors import AskerError, ConfigError, UserFacingError
-from asker.guardrails import users
+from asker.errors import AccessDenied, AskerError, ConfigError, InvalidSql, UserFacingError
+from asker.guardrails import audit_search, users
+from asker.guardrails import export as export_rules
 from asker.guardrails.audit import (
+    AuditEntry,
     AuditLog,
     AuditRecord,
     AuditReport,
@@ -30,8 +33,11 @@ from asker.guardrails.audit import (
     hash_result,
     load_or_create_key,
 )
+from asker.guardrails.audit_search import AuditFilter
+from asker.guardrails.gate import gate
 from asker.guardrails.policy import load_policy
-from asker.guardrails.scope import load_org_directory
+from asker.guardrails.scope import OrgDirectory, load_org_directory
+from asker.guardrails.usage import QUESTION_ACTIONS, UsageReport, tokens_used, usage_report
 from asker.semantic import definitions, impact, validate, version_diff, workflow
 from asker.semantic.compiler import Compiler
 from asker.semantic.conflicts import DraftCheck, candidate
@@ -40,13 +46,18 @@ from asker.semantic.impact import CaseImpact, ImpactCase
 from asker.semantic.lineage import metric_lineage
 from asker.semantic.store import ImportReport, MetricStore, MetricVersion
 from asker.semantic.version_diff import VersionDiff
-from asker.types import Answer, Language, MetricQuery, Principal
-from asker.understand import leftovers
+from asker.types import Answer, GatedQuery, Language, MetricQuery, Principal
+from asker.understand import feedback_queue, leftovers
+from asker.understand import saved_questions as saved
+from asker.understand import verified_examples as verified
 from asker.understand.conversation import Conversations, record_feedback
+from asker.understand.feedback_queue import FeedbackItem
 from asker.understand.language import detect_language
 from asker.understand.lexicon import build_lexicon
 from asker.understand.parser import Context
+from asker.understand.saved_questions import SavedQuestion
 from asker.understand.values import load_values
+from asker.understand.verified_examples import VerifiedExample
 from asker.warehouse.catalog import load_catalog
 from asker.warehouse.datadir import (
     WAREHOUSE,
@@ -425,6 +436,8 @@ def _answer(
     assert turn.answer is not None
     result = turn.answer
     result = replace(result, extra={**result.extra, "timings_ms": dict(turn.timings)})
+    if turn.query is not None:  # the plan an export re-runs (issue 11)
+        result = replace(result, extra={**result.extra, "plan": turn.query})
     action = {pipeline.EXPLAIN_STEPS: "explain", pipeline.SQL_STEPS: "sql"}.get(steps, "ask")
     return _audited(action, turn, _with_elapsed(result, started), settings)
 
@@ -776,3 +789,337 @@ def metric_import_drafts(settings: Settings, user: str, text: str) -> tuple[work
         draft = metric_draft_start(settings, user, code, body, "custom.yaml")
         saved.append(metric_draft_save(settings, user, draft.id, body, draft.row_version))
     return tuple(saved)
+
+
+# --- operations (issue 11): export, feedback review, audit and usage pages, saved questions ---
+
+REVIEW_ROLES = ("metric_admin", "metric_approver")  # curate the dictionary; read no data
+AUDIT_ROLES = ("auditor",)
+USAGE_ROLES = ("auditor", "metric_admin")  # the log's reader; the dictionary's owner
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """An export: the answer it re-ran (refusals too) and, when allowed, the file's bytes."""
+
+    answer: Answer
+    data: bytes | None
+    filename: str
+    mime: str
+
+
+def can_export(settings: Settings, who: Principal) -> bool:
+    """Whether the role has the export right (the UI shows export buttons only then)."""
+    try:
+        export_rules.check_export_right(who, services(settings).policy)
+    except AskerError:
+        return False
+    return True
+
+
+def export(
+    settings: Settings,
+    *,
+    user: str,
+    fmt: str = "csv",
+    question: str = "",
+    query: MetricQuery | None = None,
+    statement: str | None = None,
+    language: Language = "zh",
+) -> ExportFile:
+    """Re-run an answer's source (its MetricQuery, its SQL statement, or else its question)
+    through the gate for ``user`` — never rows held by the caller — capped at the export row cap,
+    watermarked and audited (action ``export``). EXPORT_NOT_ALLOWED for roles without the right."""
+    started = time.perf_counter()
+    if query is not None:
+        steps, text = pipeline.EXPORT_QUERY_STEPS, question or "（导出）"
+    elif statement is not None:
+        steps, text = pipeline.EXPORT_SQL_STEPS, statement
+    else:
+        steps, text = pipeline.EXPORT_QUESTION_STEPS, question
+    turn = pipeline.Turn(question=text, user_id=user, language=language, query=query)
+    try:
+        kind = export_rules.check_format(fmt)
+        turn = pipeline.run(steps, turn, services(settings))
+    except Exception as exc:
+        turn, kind = pipeline.ended(turn, exc), "csv"
+    assert turn.answer is not None
+    result = _audited("export", turn, _with_elapsed(turn.answer, started), settings)
+    if result.status != "ok" or turn.principal is None:
+        return ExportFile(result, None, "", "")
+    mark = export_rules.Watermark(
+        turn.principal.user_id, turn.principal.display_name, dt.datetime.now(dt.UTC)
+    )
+    write = export_rules.csv_bytes if kind == "csv" else export_rules.xlsx_bytes
+    stamp = mark.at.astimezone(export_rules.CHINA).strftime("%Y%m%d-%H%M%S")
+    return ExportFile(
+        result,
+        write(result.columns, result.rows, mark),
+        f"asker-{turn.principal.user_id}-{stamp}.{kind}",
+        export_rules.MIME[kind],
+    )
+
+
+def _require_role(who: Principal, roles: tuple[str, ...], target: str) -> None:
+    if who.role not in roles:
+        raise AccessDenied("ACCESS_DENIED", role=who.role, target=target)
+
+
+def feedback_with_correction(
+    settings: Settings,
+    *,
+    user: str,
+    question: str,
+    sql: str | None,
+    rating: int,
+    reason: str = "",
+    corrected_question: str = "",
+    corrected_sql: str = "",
+) -> int:
+    """A rating, optionally with a corrected question → SQL pair; pending review. Its id."""
+    return feedback_queue.submit(
+        app_engine(settings),
+        user,
+        question,
+        sql=sql,
+        rating=rating,
+        reason=reason,
+        corrected_question=corrected_question,
+        corrected_sql=corrected_sql,
+    )
+
+
+def feedback_queue_items(
+    settings: Settings, reviewer: Principal, *, status: str | None = "pending"
+) -> tuple[FeedbackItem, ...]:
+    """Thumbs-down items for a reviewer (metric_admin or metric_approver)."""
+    _require_role(reviewer, REVIEW_ROLES, "反馈审核 feedback review")
+    return feedback_queue.items(app_engine(settings), status=status)
+
+
+def _gate_for_author(settings: Settings, author: str, statement: str) -> GatedQuery:
+    """The corrected SQL through the gate for the user who wrote it: scope and masks applied."""
+    svc = services(settings)
+    return gate(
+        statement,
+        users.principal(svc.users, author),
+        policy=svc.policy,
+        catalog=svc.compiler.catalog,
+        orgs=svc.orgs,
+        dialect=svc.executor.dialect,
+    )
+
+
+def _correction(
+    settings: Settings, reviewer: Principal, item_id: int, sql: str | None
+) -> tuple[feedback_queue.FeedbackItem, str]:
+    _require_role(reviewer, REVIEW_ROLES, "反馈审核 feedback review")
+    found = feedback_queue.item(app_engine(settings), item_id)
+    if found is None or found.status != "pending":
+        raise UserFacingError("FEEDBACK_NOT_PENDING", item=item_id)
+    statement = (sql or found.corrected_sql or "").strip()
+    if not statement:
+        raise UserFacingError("CORRECTION_REQUIRED", item=item_id)
+    return found, statement
+
+
+def check_correction(
+    settings: Settings, reviewer: Principal, item_id: int, sql: str | None = None
+) -> Answer:
+    """The reviewer's check: the corrected SQL through the gate for the user who wrote it,
+    planned but not run (reviewers read no data). A refusal comes back as a refused Answer."""
+    found, statement = _correction(settings, reviewer, item_id, sql)
+    try:
+        gated = _gate_for_author(settings, found.user_id, statement)
+    except AskerError as error:
+        return from_error(statement, "zh", error)
+    return Answer(
+        status="ok",
+        question=statement,
+        language="zh",
+        message="已通过权限检查（未执行） Passed the gate (not run)",
+        sql=gated.sql,
+        filters=gated.filters,
+        masked_columns=gated.masked_columns,
+        extra={"tables": gated.tables},
+    )
+
+
+def promote_feedback(
+    settings: Settings,
+    reviewer: Principal,
+    item_id: int,
+    *,
+    question: str | None = None,
+    sql: str | None = None,
+) -> VerifiedExample:
+    """A reviewer promotes a corrected pair to a verified example, only if the SQL passes the
+    gate (for its author; the gate's own refusal is raised otherwise). The reviewer may edit the
+    pair first. The promotion is audited."""
+    found, pair_sql = _correction(settings, reviewer, item_id, sql)
+    pair_question = (question or found.corrected_question or "").strip()
+    if not pair_question:
+        raise UserFacingError("CORRECTION_REQUIRED", item=item_id)
+    gated = _gate_for_author(settings, found.user_id, pair_sql)
+    # audited before it takes effect: a change the log cannot record does not happen
+    _audit_review(settings, reviewer, item_id, "promoted", pair_question, gated=gated)
+    engine = app_engine(settings)
+    example = verified.add_example(
+        engine,
+        question=pair_question,
+        sql=pair_sql,
+        tables=gated.tables,
+        author=found.user_id,
+        reviewer=reviewer.user_id,
+        source_feedback_id=item_id,
+    )
+    feedback_queue.close(
+        engine,
+        item_id,
+        reviewer=reviewer.user_id,
+        decision="promoted",
+        reason="",
+        example_id=example.id,
+    )
+    return example
+
+
+def _audit_review(
+    settings: Settings,
+    reviewer: Principal,
+    item_id: int,
+    decision: str,
+    question: str,
+    *,
+    gated: GatedQuery | None = None,
+) -> None:
+    """A review changes how later questions are answered: it is on the audit log."""
+    audit_log(settings).append(
+        AuditRecord(
+            user_id=reviewer.user_id,
+            role=reviewer.role,
+            org_id=reviewer.org_id,
+            action="metric_workflow",
+            question=question,
+            plan={"feedback_id": item_id, "review": decision},
+            gated_sql=gated.sql if gated else None,
+            tables=gated.tables if gated else (),
+        )
+    )
+
+
+def reject_feedback(settings: Settings, reviewer: Principal, item_id: int, reason: str) -> None:
+    """A reviewer rejects an item; the reason is kept (REASON_REQUIRED without one)."""
+    _require_role(reviewer, REVIEW_ROLES, "反馈审核 feedback review")
+    if not reason.strip():
+        raise UserFacingError("REASON_REQUIRED")
+    found = feedback_queue.item(app_engine(settings), item_id)
+    if found is None or found.status != "pending":
+        raise UserFacingError("FEEDBACK_NOT_PENDING", item=item_id)
+    _audit_review(settings, reviewer, item_id, "rejected", reason.strip())
+    feedback_queue.close(
+        app_engine(settings),
+        item_id,
+        reviewer=reviewer.user_id,
+        decision="rejected",
+        reason=reason.strip(),
+    )
+
+
+def verified_examples(settings: Settings) -> tuple[VerifiedExample, ...]:
+    """Every reviewer-verified question → SQL pair (the retrieval index is fed from here)."""
+    return verified.list_examples(app_engine(settings))
+
+
+def search_audit(
+    settings: Settings, auditor: Principal, query: AuditFilter
+) -> tuple[AuditEntry, ...]:
+    """The audit page's search (auditor only), newest first."""
+    _require_role(auditor, AUDIT_ROLES, "审计日志 audit log")
+    return audit_search.search(app_engine(settings), query)
+
+
+def audit_csv(settings: Settings, auditor: Principal, query: AuditFilter) -> bytes:
+    """The filtered log as CSV: names, redacted questions, SQL and counts, no data values."""
+    return audit_search.to_csv(search_audit(settings, auditor, query))
+
+
+def verify_audit_as(settings: Settings, auditor: Principal) -> AuditReport:
+    _require_role(auditor, AUDIT_ROLES, "审计日志 audit log")
+    return verify_audit(settings)
+
+
+def usage(
+    settings: Settings,
+    viewer: Principal,
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> UsageReport:
+    """Usage statistics counted from the audit log (auditor, metric_admin)."""
+    _require_role(viewer, USAGE_ROLES, "使用统计 usage statistics")
+    engine = app_engine(settings)
+    entries = audit_search.search(
+        engine, AuditFilter(actions=QUESTION_ACTIONS, since=since, until=until)
+    )
+    orgs = services(settings).orgs
+    return usage_report(
+        entries, lambda org: _branch_name(orgs, org), tokens=tokens_used(engine, since, until)
+    )
+
+
+def _branch_name(orgs: OrgDirectory, org_id: str) -> str:
+    try:
+        org = orgs.get(org_id)
+    except AskerError:
+        return org_id or "-"
+    if org.org_level == "支行" and org.branch_id:
+        return orgs.get(org.branch_id).org_name
+    return org.org_name
+
+
+def save_question(
+    settings: Settings, who: Principal, question: str, title: str = ""
+) -> SavedQuestion:
+    if not question.strip():
+        raise InvalidSql("EMPTY_INPUT")
+    return saved.save(app_engine(settings), who.user_id, question, title)
+
+
+def saved_questions(settings: Settings, who: Principal) -> tuple[SavedQuestion, ...]:
+    """The user's saved questions and those shared with their role."""
+    return saved.visible_to(app_engine(settings), who.user_id, who.role)
+
+
+def share_saved_question(settings: Settings, who: Principal, item: int, role: str | None) -> None:
+    if role is not None and role not in services(settings).policy.role_names:
+        raise AccessDenied("ACCESS_DENIED", role=who.role, target=f"role {role}")
+    saved.share(app_engine(settings), item, who.user_id, role)
+
+
+def remove_saved_question(settings: Settings, who: Principal, item: int) -> None:
+    saved.remove(app_engine(settings), item, who.user_id)
+
+
+def rerun_saved_question(settings: Settings, who: Principal, item: int) -> Answer:
+    """Ask a saved question again on today's data, as ``who`` (their scope, their masks)."""
+    found = saved.get(app_engine(settings), item, who.user_id, who.role)
+    return ask(found.question, settings=settings, user=who.user_id)
+
+
+# A role's home panel: the key metrics it opens with, asked through the normal path.
+HOME_PANEL: dict[str, tuple[str, ...]] = {
+    "hq_analyst": ("存款余额环比", "贷款余额环比", "不良贷款率环比"),
+    "branch_manager": ("存款余额环比", "贷款余额环比", "不良贷款率环比"),
+    "subbranch_manager": ("存款余额环比", "贷款余额环比", "不良贷款率环比"),
+    "client_manager": ("存款余额环比", "AUM余额环比"),
+    "hq_executive": ("存款余额环比", "贷款余额环比", "不良贷款率环比"),
+}
+
+
+def home_panel(settings: Settings, who: Principal) -> tuple[Answer, ...]:
+    """The role's key metrics with 环比, each within the user's own scope."""
+    return tuple(
+        ask(question, settings=settings, user=who.user_id)
+        for question in HOME_PANEL.get(who.role, ())
+    )

@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     daily_question_quota: int = Field(
         default=2000, gt=0, description="Questions one user may ask per day (00:00 UTC+8)."
     )
+    export_row_cap: int = Field(
+        default=2000,
+        gt=0,
+        description="Most rows one export (CSV or Excel) holds; the role's row cap may be lower.",
+    )
 
     @field_validator("data_date")
     @classmethod

@@ -274,6 +274,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The metric {metric} is still used by {users} and cannot be deprecated. "
         "Change or deprecate those metrics first.",
     ),
+    # operations: export, feedback review, saved questions (issue 11)
+    "EXPORT_NOT_ALLOWED": (
+        "您的角色（{role}）没有导出权限（查导分离：能查询不等于能导出）。"
+        "如需导出，请联系数据管理员申请导出权限。",
+        "Your role ({role}) may not export data (querying and exporting are separate rights). "
+        "To request the export right, contact the data administrator.",
+    ),
+    "EXPORT_FORMAT_UNKNOWN": (
+        "不支持的导出格式 {format}。请选择 csv 或 xlsx。",
+        "Unknown export format {format}. Choose csv or xlsx.",
+    ),
+    "FEEDBACK_NOT_PENDING": (
+        "反馈 #{item} 不存在或已审核过。请刷新待审核列表后重试。",
+        "Feedback #{item} does not exist or was already reviewed. "
+        "Refresh the review queue and try again.",
+    ),
+    "CORRECTION_REQUIRED": (
+        "反馈 #{item} 没有纠正后的问题和SQL，无法转为已审核示例。"
+        "请补充问题和SQL，或驳回并说明原因。",
+        "Feedback #{item} has no corrected question and SQL to promote. "
+        "Add both, or reject it with a reason.",
+    ),
+    "REASON_REQUIRED": (
+        "驳回反馈时必须填写原因。请说明驳回原因后重试。",
+        "Rejecting feedback needs a reason. Write why and try again.",
+    ),
+    "SAVED_QUESTION_NOT_FOUND": (
+        "收藏的问题 #{item} 不存在，或不属于您。请刷新收藏列表。",
+        "Saved question #{item} does not exist or is not yours. Refresh the list.",
+    ),
 }
 
 

@@ -22,6 +22,7 @@ from asker import answer
 from asker.config import Settings
 from asker.errors import AskerError, InternalError, InvalidSql, NotAnswerable
 from asker.guardrails import users
+from asker.guardrails.export import check_export_right, export_row_cap
 from asker.guardrails.gate import gate
 from asker.guardrails.policy import Policy
 from asker.guardrails.question_scope import check_named_orgs
@@ -42,6 +43,7 @@ from asker.types import (
 from asker.understand.conversation import Conversations
 from asker.understand.language import detect_language
 from asker.understand.parser import Context, parse
+from asker.understand.verified_examples import find_example
 from asker.warehouse.engine import Executor
 
 log = logging.getLogger(__name__)
@@ -339,6 +341,59 @@ def build_sql_answer(turn: Turn, services: Services) -> Turn:
     )
 
 
+# --- operations (issue 11): verified examples and exports -------------------------------------
+
+
+def answer_from_verified_example(turn: Turn, services: Services) -> Turn:
+    """A question a reviewer verified (same normalised text) is answered with the example's SQL,
+    gated for this asker (their scope and masks), saying where the answer came from."""
+    example = find_example(services.users, turn.question)
+    if example is None:
+        return turn
+    asked = turn.question
+    turn = execute(gate_statement(replace(turn, question=example.sql), services), services)
+    turn = replace(turn, question=asked)
+    assert turn.result is not None and turn.gated is not None
+    found = answer.from_result(
+        turn.question, turn.language, turn.result, sql=turn.sql or "", as_of=services.data_date
+    )
+    zh = turn.language == "zh"
+    note = (
+        f"此回答来自已审核的示例 #{example.id}（审核人 {example.reviewer}），按您的权限范围执行"
+        if zh
+        else f"Answered from verified example #{example.id} (reviewed by {example.reviewer}), "
+        "run within your permissions"
+    )
+    extra = {"verified_example": example.id, "statement": example.sql}
+    return replace(
+        turn,
+        answer=replace(
+            found,
+            filters=turn.gated.filters,
+            masked_columns=turn.gated.masked_columns,
+            assumptions=(note,),
+            extra=extra,
+        ),
+    )
+
+
+def check_export(turn: Turn, services: Services) -> Turn:
+    """Export is a right of its own (查导分离): EXPORT_NOT_ALLOWED, before anything runs."""
+    assert turn.principal is not None
+    check_export_right(turn.principal, services.policy)
+    return turn
+
+
+def execute_export(turn: Turn, services: Services) -> Turn:
+    """Like ``execute``, capped at the export row cap."""
+    assert turn.gated is not None and turn.principal is not None
+    cap = export_row_cap(turn.principal, services.policy, services.settings.export_row_cap)
+    result = services.executor.execute(
+        turn.gated.tree, row_cap=cap, timeout_s=services.settings.query_timeout_s
+    )
+    return replace(turn, result=result)
+
+
 EXPLAIN_STEPS: tuple[Step, ...] = (
     check_input,
     identify,
@@ -348,7 +403,13 @@ EXPLAIN_STEPS: tuple[Step, ...] = (
     compile_query,
     gate_query,
 )
-ASK_STEPS: tuple[Step, ...] = (*EXPLAIN_STEPS, execute, build_answer)
+ASK_STEPS: tuple[Step, ...] = (
+    *EXPLAIN_STEPS[:3],  # check_input, identify, within_limits
+    answer_from_verified_example,  # a reviewer-verified question answers with its SQL, gated
+    *EXPLAIN_STEPS[3:],
+    execute,
+    build_answer,
+)
 QUERY_STEPS: tuple[Step, ...] = (
     identify,
     within_limits,
@@ -418,3 +479,38 @@ def explained(turn: Turn, services: Services) -> Answer:
         assumptions=parts.assumptions,
         choices=parts.choices,
     )
+
+
+# Exports re-run the answer's source through the gate, never rows held by the UI.
+EXPORT_QUERY_STEPS: tuple[Step, ...] = (
+    identify,
+    check_export,
+    within_limits,
+    given_query,
+    check_scope,
+    compile_query,
+    gate_query,
+    execute_export,
+    build_answer,
+)
+EXPORT_QUESTION_STEPS: tuple[Step, ...] = (
+    check_input,
+    identify,
+    check_export,
+    within_limits,
+    understand,
+    check_scope,
+    compile_query,
+    gate_query,
+    execute_export,
+    build_answer,
+)
+EXPORT_SQL_STEPS: tuple[Step, ...] = (
+    check_statement,
+    identify,
+    check_export,
+    within_limits,
+    gate_statement,
+    execute_export,
+    build_sql_answer,
+)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
+from ui.nav import operations_pages
 from ui.text import t
 
 DATA_ROLES = ("hq_analyst", "branch_manager", "subbranch_manager", "client_manager", "hq_executive")
@@ -39,12 +40,15 @@ def pages() -> list[st.Page]:
     who = state.principal()
     if who is None:
         return [st.Page("login.py", title=t("login"), default=True)]
-    if who.role in DATA_ROLES:
-        return [st.Page("chat.py", title=t("chat"), default=True)]
-    if who.role in METRIC_PAGES:
+    data_role = who.role in DATA_ROLES
+    if data_role:
+        home = [st.Page("chat.py", title=t("chat"), default=True)]
+    elif who.role in METRIC_PAGES:
         names = METRIC_PAGES[who.role]
-        return [st.Page(f"{n}.py", title=t(n), default=n == names[0]) for n in names]
-    return [st.Page("no_data.py", title=t("title"), default=True)]
+        home = [st.Page(f"{n}.py", title=t(n), default=n == names[0]) for n in names]
+    else:
+        home = [st.Page("no_data.py", title=t("title"), default=True)]
+    return [*home, *operations_pages(who.role, data_role)]
 
 
 st.set_page_config(page_title=t("title"), page_icon="🏦", layout="wide")

@@ -9,6 +9,7 @@ import streamlit as st
 from asker import api
 from asker.types import Answer, MetricQuery
 from ui import state
+from ui.answer_actions import export_buttons, save_button
 from ui.render import chart, fmt_number, frame, headline, metric_format, render_error
 from ui.text import lang, starters, t
 
@@ -75,16 +76,21 @@ def feedback(answer: Answer, key: str) -> None:
     reason = reason_box.text_input(
         t("reason"), key=f"{key}-reason", label_visibility="collapsed", placeholder=t("reason")
     )
+    with st.expander(t("correction")):  # a corrected question → SQL pair for the reviewers
+        fixed_question = st.text_input(t("corrected_question"), key=f"{key}-fixed-question")
+        fixed_sql = st.text_area(t("corrected_sql"), key=f"{key}-fixed-sql")
     rating = 1 if left.button(t("helpful"), key=f"{key}-up") else None
     rating = -1 if right.button(t("not_helpful"), key=f"{key}-down") else rating
     if rating is not None:
-        api.feedback(
+        api.feedback_with_correction(
             state.settings(),
             user=who.user_id,
             question=answer.question,
             sql=answer.sql,
             rating=rating,
             reason=reason,
+            corrected_question=fixed_question,
+            corrected_sql=fixed_sql,
         )
         st.toast(t("thanks"))
 
@@ -108,6 +114,8 @@ def card(answer: Answer, key: str) -> None:
     ):
         table(answer)
     notes(answer, key)
+    export_buttons(answer, key, who)
+    save_button(answer, key, who)
     feedback(answer, key)
 
 

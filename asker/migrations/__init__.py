@@ -24,4 +24,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "asker.guardrails.rate_limits",
     "asker.guardrails.audit",
     "asker.semantic.drafts",
+    "asker.understand.verified_examples",
+    "asker.understand.feedback_queue",
+    "asker.understand.saved_questions",
 )

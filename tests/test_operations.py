@@ -1,0 +1,362 @@
+"""Operations through the api (issue 11), on a copy of the tiny demo bank. Expected values come
+from hand-written SQL run on the warehouse without the gate (tests/guardrails/handmade style)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlglot
+from openpyxl import load_workbook
+from sqlalchemy import text
+
+from asker import api
+from asker.config import Settings
+from asker.errors import AccessDenied, UserFacingError
+from asker.guardrails.audit_search import AuditFilter
+from asker.guardrails.users import principal
+from asker.types import Principal
+
+CUSTOMERS = "SELECT cust_id, cust_name, mobile, open_org_id FROM dim_customer ORDER BY cust_id"
+# §6 masks, written by hand: name -> first character + '**'; mobile -> first 3 + '****' + last 4
+HANDMADE_MASKED = """
+SELECT c.cust_id,
+       CASE WHEN length(c.cust_name) <= 1 THEN repeat('*', length(c.cust_name))
+            ELSE substr(c.cust_name, 1, 1) || '**' END,
+       CASE WHEN length(c.mobile) <= 7 THEN repeat('*', length(c.mobile))
+            ELSE substr(c.mobile, 1, 3) || '****' || substr(c.mobile, length(c.mobile) - 3) END,
+       c.open_org_id
+FROM dim_customer c JOIN dim_org o ON o.org_id = c.open_org_id
+WHERE o.branch_id = 'B05'
+ORDER BY c.cust_id
+"""
+QUESTION = "成都分行各支行的客户数"
+CORRECT_SQL = "SELECT open_org_id, COUNT(*) AS n FROM dim_customer GROUP BY 1 ORDER BY 1"
+
+
+@pytest.fixture
+def settings(tiny_dir: Path, tmp_path: Path) -> Settings:
+    copy = tmp_path / "data"
+    shutil.copytree(tiny_dir, copy)  # these tests write to the app database
+    settings = Settings(data_dir=copy)
+    with api.app_engine(settings).connect() as con:  # other tests' records in the shared bank
+        FIRST_SEQ[copy] = con.execute(text("SELECT COALESCE(MAX(seq), 0) FROM audit_log")).one()[0]
+    return settings
+
+
+FIRST_SEQ: dict[Path, int] = {}
+
+
+def who(settings: Settings, user: str) -> Principal:
+    return principal(api.app_engine(settings), user)
+
+
+def handmade(executor: Any, sql: str) -> list[tuple[Any, ...]]:
+    result = executor.execute(sqlglot.parse_one(sql, dialect="duckdb"), row_cap=10**6, timeout_s=60)
+    return [tuple(r) for r in result.rows]
+
+
+def audit(settings: Settings, where: str) -> list[dict[str, Any]]:
+    with api.app_engine(settings).connect() as con:
+        rows = con.execute(
+            text(f"SELECT record FROM audit_log {where} AND seq > :first ORDER BY seq"),
+            {"first": FIRST_SEQ[settings.data_dir]},
+        )
+        return [json.loads(r.record)["record"] for r in rows]
+
+
+def pending(settings: Settings, reviewer: Principal) -> set[int]:
+    return {i.id for i in api.feedback_queue_items(settings, reviewer)}
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def test_branch_manager_exports_a_masked_csv_scoped_to_chengdu(
+    settings: Settings, tiny_executor: Any
+) -> None:
+    done = api.export(settings, user="li.na", statement=CUSTOMERS, fmt="csv")
+    assert done.answer.status == "ok" and done.data is not None
+    lines = list(csv.reader(io.StringIO(done.data.decode("utf-8-sig"))))
+    assert "li.na" in lines[0][0] and "UTC+8" in lines[0][0]  # the watermark
+    assert lines[1] == ["cust_id", "cust_name", "mobile", "open_org_id"]
+    expected = [[str(v) for v in row] for row in handmade(tiny_executor, HANDMADE_MASKED)]
+    assert lines[2:] == expected and len(expected) > 50
+    raw = {r[0] for r in handmade(tiny_executor, "SELECT cust_name FROM dim_customer")}
+    assert not raw & {line[1] for line in lines[2:]}  # no unmasked name left DuckDB
+
+
+def test_excel_export_carries_the_watermark_and_the_same_rows(
+    settings: Settings, tiny_executor: Any
+) -> None:
+    done = api.export(settings, user="li.na", statement=CUSTOMERS, fmt="xlsx")
+    assert done.data is not None and done.filename.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(done.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "li.na" in str(rows[0][0])
+    assert [tuple(str(v) for v in r) for r in rows[2:]] == [
+        tuple(str(v) for v in r) for r in handmade(tiny_executor, HANDMADE_MASKED)
+    ]
+
+
+def test_an_export_is_capped_in_rows(tiny_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(tiny_dir, copy)
+    done = api.export(Settings(data_dir=copy, export_row_cap=7), user="li.na", statement=CUSTOMERS)
+    assert done.answer.row_count == 7 and done.answer.truncated
+
+
+def test_a_metric_answer_exports_its_plan_not_the_screen(settings: Settings) -> None:
+    shown = api.ask("各支行上个月末存款余额", settings=settings, user="li.na")
+    done = api.export(settings, user="li.na", query=shown.extra["plan"], question=shown.question)
+    lines = list(csv.reader(io.StringIO((done.data or b"").decode("utf-8-sig"))))
+    assert [tuple(r) for r in lines[2:]] == [tuple(str(v) for v in r) for r in shown.rows]
+
+
+def test_a_forged_export_call_without_the_right_is_refused_and_audited(settings: Settings) -> None:
+    done = api.export(settings, user="wang.fang", statement=CUSTOMERS)
+    assert done.data is None
+    assert (done.answer.status, done.answer.code) == ("refused", "EXPORT_NOT_ALLOWED")
+    assert "导出" in done.answer.message
+    records = audit(settings, "WHERE action = 'export'")
+    assert [(r["user_id"], r["decision"], r["codes"]) for r in records] == [
+        ("wang.fang", "refused", ["EXPORT_NOT_ALLOWED"])
+    ]
+    assert not api.can_export(settings, who(settings, "wang.fang"))
+    assert api.can_export(settings, who(settings, "li.na"))
+
+
+@pytest.mark.parametrize("user", ["liu.yang", "sun.li", "zhao.min", "qian.hao"])
+def test_roles_without_the_export_right_export_nothing(settings: Settings, user: str) -> None:
+    done = api.export(settings, user=user, question="存款余额")
+    assert done.data is None and done.answer.code == "EXPORT_NOT_ALLOWED"
+
+
+def test_an_export_meets_the_gate_like_a_query(settings: Settings) -> None:
+    done = api.export(settings, user="chen.jie", statement=CUSTOMERS)  # aggregates only
+    assert done.data is None and done.answer.code in ("DETAIL_NOT_ALLOWED", "ACCESS_DENIED")
+    bad = api.export(settings, user="li.na", statement=CUSTOMERS, fmt="pdf")
+    assert bad.data is None and bad.answer.code == "EXPORT_FORMAT_UNKNOWN"
+
+
+# --- feedback queue and verified examples ------------------------------------------------------
+
+
+def test_nothing_is_promoted_automatically(settings: Settings) -> None:
+    api.feedback_with_correction(
+        settings,
+        user="li.na",
+        question=QUESTION,
+        sql=None,
+        rating=-1,
+        corrected_question=QUESTION,
+        corrected_sql=CORRECT_SQL,
+    )
+    assert api.verified_examples(settings) == ()
+    answer = api.ask(QUESTION, settings=settings, user="li.na")
+    assert not any("已审核的示例" in a for a in answer.assumptions)
+
+
+def test_a_promoted_correction_answers_the_next_identical_question_within_scope(
+    settings: Settings, tiny_executor: Any
+) -> None:
+    item = api.feedback_with_correction(
+        settings,
+        user="li.na",
+        question=QUESTION,
+        sql=None,
+        rating=-1,
+        reason="要各支行",
+        corrected_question=QUESTION,
+        corrected_sql=CORRECT_SQL,
+    )
+    reviewer = who(settings, "qian.hao")
+    assert item in pending(settings, reviewer)
+    example = api.promote_feedback(settings, reviewer, item)
+    assert (example.author, example.reviewer, example.source_feedback_id) == (
+        "li.na",
+        "qian.hao",
+        item,
+    )
+    assert example.tables == ("dim_customer",) and api.verified_examples(settings) == (example,)
+    by_org = "SELECT c.open_org_id, COUNT(*) FROM dim_customer c JOIN dim_org o ON o.org_id = c.open_org_id WHERE {w} GROUP BY 1 ORDER BY 1"  # noqa: E501
+    for user, where in (("li.na", "o.branch_id = 'B05'"), ("wang.fang", "o.org_id = 'B05S01'")):
+        answer = api.ask(f"{QUESTION}？", settings=settings, user=user)  # same once normalised
+        assert any("已审核的示例" in a for a in answer.assumptions), answer
+        assert [tuple(r) for r in answer.rows] == handmade(tiny_executor, by_org.format(w=where))
+    with pytest.raises(UserFacingError, match="FEEDBACK_NOT_PENDING"):
+        api.promote_feedback(settings, reviewer, item)
+    (review,) = audit(settings, "WHERE action = 'metric_workflow'")
+    assert (review["user_id"], review["plan"]) == (
+        "qian.hao",
+        {"feedback_id": item, "review": "promoted"},
+    )
+
+
+def test_a_rejected_item_keeps_its_reason(settings: Settings) -> None:
+    item = api.feedback_with_correction(
+        settings, user="li.na", question="存款", sql=None, rating=-1, reason="不对"
+    )
+    reviewer = who(settings, "zhao.min")
+    with pytest.raises(UserFacingError, match="REASON_REQUIRED"):
+        api.reject_feedback(settings, reviewer, item, "  ")
+    with pytest.raises(UserFacingError, match="CORRECTION_REQUIRED"):
+        api.promote_feedback(settings, reviewer, item)
+    api.reject_feedback(settings, reviewer, item, "口径正确，属于理解偏差")
+    assert item not in pending(settings, reviewer)
+    (kept,) = api.feedback_queue_items(settings, reviewer, status="rejected")
+    assert (kept.review_reason, kept.reviewer) == ("口径正确，属于理解偏差", "zhao.min")
+
+
+def test_a_correction_that_fails_the_gate_is_not_promoted(settings: Settings) -> None:
+    item = api.feedback_with_correction(
+        settings,
+        user="li.na",
+        question="删掉客户",
+        sql=None,
+        rating=-1,
+        corrected_question="删掉客户",
+        corrected_sql="DELETE FROM dim_customer",
+    )
+    reviewer = who(settings, "qian.hao")
+    assert api.check_correction(settings, reviewer, item).code == "NOT_READ_ONLY"
+    with pytest.raises(UserFacingError, match="NOT_READ_ONLY"):
+        api.promote_feedback(settings, reviewer, item)
+    assert item in pending(settings, reviewer)
+    assert api.verified_examples(settings) == ()
+
+
+@pytest.mark.parametrize("user", ["li.na", "sun.li", "zhang.wei"])
+def test_only_reviewers_review(settings: Settings, user: str) -> None:
+    with pytest.raises(AccessDenied):
+        api.feedback_queue_items(settings, who(settings, user))
+
+
+# --- audit and usage ---------------------------------------------------------------------------
+
+
+def test_the_auditor_searches_by_user_org_decision_and_code(settings: Settings) -> None:
+    start = dt.datetime.now(dt.UTC)  # the copied bank may hold other tests' records
+    api.export(settings, user="li.na", statement=CUSTOMERS)
+    api.export(settings, user="wang.fang", statement=CUSTOMERS)
+    api.ask("北京分行贷款余额", settings=settings, user="li.na")
+    auditor = who(settings, "sun.li")
+    exports = api.search_audit(settings, auditor, AuditFilter(actions=("export",), since=start))
+    assert [e.record["user_id"] for e in exports] == ["wang.fang", "li.na"]  # newest first
+    refused = api.search_audit(
+        settings, auditor, AuditFilter(org_id="B05", decisions=("refused",), since=start)
+    )
+    assert [e.record["codes"] for e in refused] == [["ACCESS_DENIED"]]
+    coded = api.search_audit(
+        settings, auditor, AuditFilter(codes=("export_not_allowed",), since=start)
+    )
+    assert [e.record["user_id"] for e in coded] == ["wang.fang"]
+    with pytest.raises(AccessDenied):
+        api.search_audit(settings, who(settings, "li.na"), AuditFilter())
+
+
+def test_the_audit_csv_holds_no_data_values(settings: Settings, tiny_executor: Any) -> None:
+    api.export(settings, user="li.na", statement=CUSTOMERS)
+    auditor = who(settings, "sun.li")
+    data = api.audit_csv(settings, auditor, AuditFilter()).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(data)))
+    assert any(r["action"] == "export" and r["user_id"] == "li.na" for r in rows)
+    values = handmade(tiny_executor, HANDMADE_MASKED)
+    names = {r[0] for r in handmade(tiny_executor, "SELECT cust_name FROM dim_customer")}
+    for value in {v[2] for v in values} | names:  # masked mobiles and raw names alike
+        assert value not in data
+    assert api.verify_audit_as(settings, auditor).ok
+
+
+def test_usage_counts_equal_the_audit_log(settings: Settings) -> None:
+    start = dt.datetime.now(dt.UTC)  # the copied bank may hold other tests' records
+    for user, question in (
+        ("li.na", "各支行上个月末存款余额"),
+        ("li.na", "北京分行贷款余额"),
+        ("wang.fang", "上个月存款余额"),
+        ("zhang.wei", "上个月各分行的情况"),
+        ("zhang.wei", "本季度各分行不良贷款率"),
+    ):
+        api.ask(question, settings=settings, user=user)
+    api.export(settings, user="li.na", statement=CUSTOMERS)  # an export is not a question
+    report = api.usage(settings, who(settings, "sun.li"), since=start)
+    with api.app_engine(settings).connect() as con:
+        by_decision = dict(
+            con.execute(
+                text(
+                    "SELECT decision, COUNT(*) FROM audit_log "
+                    "WHERE action = 'ask' AND created_at >= :start GROUP BY 1"
+                ),
+                {"start": start},
+            ).all()
+        )
+    assert report.questions == sum(by_decision.values()) == 5
+    assert dict(report.outcomes) == {d: by_decision.get(d, 0) for d in dict(report.outcomes)}
+    assert dict(report.per_branch) == {"成都分行": 3, "示范城市商业银行总行": 2}
+    assert dict(report.per_role) == {"branch_manager": 2, "subbranch_manager": 1, "hq_analyst": 2}
+    assert ("deposit_balance", 2) in report.top_metrics and ("npl_ratio", 1) in report.top_metrics
+    assert [u[:2] for u in report.unanswered] == [("北京分行贷款余额", "ACCESS_DENIED")]
+    assert report.tokens == 0 and report.latency_p95_ms >= report.latency_p50_ms > 0
+
+
+def test_tokens_are_read_from_llm_usage_when_it_exists(settings: Settings) -> None:
+    with api.app_engine(settings).begin() as con:
+        con.execute(text("CREATE TABLE llm_usage (id INTEGER, total_tokens INTEGER)"))
+        con.execute(text("INSERT INTO llm_usage VALUES (1, 1200), (2, 34)"))
+    assert api.usage(settings, who(settings, "zhao.min")).tokens == 1234
+    with pytest.raises(AccessDenied):
+        api.usage(settings, who(settings, "li.na"))
+
+
+# --- saved questions and the home panel ---------------------------------------------------------
+
+
+def test_saved_questions_rerun_share_and_belong_to_their_owner(
+    settings: Settings, tiny_executor: Any
+) -> None:
+    li_na, wang_fang = who(settings, "li.na"), who(settings, "wang.fang")
+    saved = api.save_question(settings, li_na, "上个月存款余额", "月末存款")
+    assert api.saved_questions(settings, wang_fang) == ()
+    api.share_saved_question(settings, li_na, saved.id, "subbranch_manager")
+    (shared,) = api.saved_questions(settings, wang_fang)
+    again = api.rerun_saved_question(settings, wang_fang, shared.id)  # her own scope
+    (expected,) = handmade(
+        tiny_executor,
+        "SELECT SUM(balance) FROM fact_deposit_balance_daily "
+        "WHERE biz_date = DATE '2026-08-31' AND org_id = 'B05S01'",
+    )
+    assert again.rows[0][0] == expected[0]
+    with pytest.raises(UserFacingError, match="SAVED_QUESTION_NOT_FOUND"):
+        api.remove_saved_question(settings, wang_fang, saved.id)
+    api.remove_saved_question(settings, li_na, saved.id)
+    assert api.saved_questions(settings, li_na) == ()
+
+
+def test_a_subbranch_managers_home_panel_is_her_own_subbranch_month_on_month(
+    settings: Settings, tiny_executor: Any
+) -> None:
+    deposits, loans, npl = api.home_panel(settings, who(settings, "wang.fang"))
+    balance = (
+        "SELECT SUM(balance) FROM fact_deposit_balance_daily "
+        "WHERE biz_date = DATE '{d}' AND org_id = 'B05S01'"
+    )
+    now, before = (
+        handmade(tiny_executor, balance.format(d=d))[0][0] for d in ("2026-09-30", "2026-08-31")
+    )
+    assert deposits.rows[0][:3] == (now, before, now - before)
+    loan = (
+        "SELECT SUM(balance), SUM(CASE WHEN five_class IN ('次级','可疑','损失') THEN balance END) "
+        "FROM fact_loan_balance_monthly WHERE month_end = DATE '{d}' AND org_id = 'B05S01'"
+    )
+    (l_now, bad_now), (l_before, bad_before) = (
+        handmade(tiny_executor, loan.format(d=d))[0] for d in ("2026-09-30", "2026-08-31")
+    )
+    assert loans.rows[0][:2] == (l_now, l_before)
+    assert npl.rows[0][0] == pytest.approx(float(bad_now / l_now))
+    assert npl.rows[0][1] == pytest.approx(float(bad_before / l_before))

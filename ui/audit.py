@@ -1,0 +1,72 @@
+"""The audit page (auditor): search by user, org, action, time, decision and code; verify the
+hash chain from here; download the filtered log as CSV (it holds no data values)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from asker import api
+from asker.errors import AskerError
+from ui import state
+from ui.render import render_error
+from ui.text import t
+
+who = state.principal()
+assert who is not None and who.role in api.AUDIT_ROLES  # the app shows it only to auditors
+settings = state.settings()
+CHINA = dt.timezone(dt.timedelta(hours=8))
+ACTIONS = ["ask", "explain", "sql", "export", "login", "metric_workflow"]
+DECISIONS = ["ok", "clarify", "refused", "error"]
+
+
+def moment(day: dt.date | None, *, next_day: bool = False) -> dt.datetime | None:
+    """The start of ``day`` (or of the day after) in UTC+8, the bank's day."""
+    if day is None:
+        return None
+    start = dt.datetime.combine(day, dt.time(), tzinfo=CHINA)
+    return start + dt.timedelta(days=1) if next_day else start
+
+
+def filters() -> api.AuditFilter:
+    user, org, code = st.columns(3)
+    actions, results = st.columns(2)
+    since, until = st.columns(2)
+    return api.AuditFilter(
+        user_id=user.text_input(t("audit_user"), key="audit-user"),
+        org_id=org.text_input(t("audit_org"), key="audit-org"),
+        codes=tuple(c for c in [code.text_input(t("audit_code"), key="audit-code")] if c),
+        actions=tuple(actions.multiselect(t("audit_action"), ACTIONS, key="audit-action")),
+        decisions=tuple(results.multiselect(t("audit_decision"), DECISIONS, key="audit-decision")),
+        since=moment(since.date_input(t("audit_since"), value=None, key="audit-since")),
+        until=moment(
+            until.date_input(t("audit_until"), value=None, key="audit-until"), next_day=True
+        ),
+    )
+
+
+st.title(t("audit_page"))
+if st.button(t("verify_chain"), key="audit-verify"):
+    try:
+        report = api.verify_audit_as(settings, who)
+    except AskerError as error:
+        render_error(error)
+    else:
+        if report.ok:
+            st.success(t("chain_ok").format(count=report.count))
+        else:
+            st.error("\n".join(report.problems))
+query = filters()
+entries = api.search_audit(settings, who, query)
+st.caption(f"{len(entries)} {t('audit_found')}")
+st.dataframe(
+    [api.audit_search.row_of(e) for e in entries[:1000]], hide_index=True, key="audit-table"
+)
+st.download_button(
+    t("download_csv"),
+    data=api.audit_csv(settings, who, query),
+    file_name="asker-audit.csv",
+    mime="text/csv",
+    key="audit-csv",
+)
