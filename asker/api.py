@@ -54,7 +54,7 @@ from asker.understand.conversation import Conversations, record_feedback
 from asker.understand.feedback_queue import FeedbackItem
 from asker.understand.language import detect_language
 from asker.understand.lexicon import build_lexicon
-from asker.understand.parser import Context
+from asker.understand.parser import Context, parse
 from asker.understand.saved_questions import SavedQuestion
 from asker.understand.values import load_values
 from asker.understand.verified_examples import VerifiedExample
@@ -724,10 +724,13 @@ def metric_draft_diff(settings: Settings, draft_id: int) -> VersionDiff:
 
 
 def metric_impact(
-    settings: Settings, draft_id: int, saved: tuple[ImpactCase, ...] = ()
+    settings: Settings, draft_id: int, saved: tuple[ImpactCase, ...] | None = None
 ) -> tuple[CaseImpact, ...]:
     """Evaluation cases and saved questions using the draft's metric, each run with the
-    published and with the proposed definition on this data dir's warehouse."""
+    published and with the proposed definition on this data dir's warehouse. ``saved``
+    defaults to every saved question the deterministic parser understands."""
+    if saved is None:
+        saved = saved_impact_cases(settings)
     draft = metric_draft(settings, draft_id)
     store = metric_store(settings)
     published = store.published()
@@ -745,6 +748,17 @@ def metric_impact(
         return found
     # metric roles read no bank data: on a bank's own warehouse only what changed is shown
     return tuple(item.without_values() for item in found)
+
+
+def saved_impact_cases(settings: Settings) -> tuple[ImpactCase, ...]:
+    """Saved questions as impact cases: each parsed as it would be asked today."""
+    context = services(settings).context
+    cases = []
+    for item in saved.every(app_engine(settings)):
+        found = parse(item.question, context)
+        if found.status == "ok" and found.query is not None:
+            cases.append(ImpactCase(f"saved-{item.id}", item.title, found.query, "saved"))
+    return tuple(cases)
 
 
 def _is_demo(settings: Settings) -> bool:

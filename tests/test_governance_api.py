@@ -13,6 +13,7 @@ import yaml
 from asker import api
 from asker.config import Settings
 from asker.errors import AskerError, ConfigError
+from asker.guardrails.users import principal
 from asker.semantic.definitions import seed_texts
 from asker.warehouse.datadir import read_manifest, write_manifest
 
@@ -85,3 +86,15 @@ def test_an_exported_dictionary_reimports_as_no_drafts(settings: Settings) -> No
     assert len(yaml.safe_load(text)["metrics"]) == len(seed_metrics())
     assert api.metric_import_drafts(settings, "zhao.min", text) == ()
     assert api.metric_drafts(settings) == ()
+
+
+def test_saved_questions_that_use_the_metric_are_in_its_impact(settings: Settings) -> None:
+    li_na = principal(api.app_engine(settings), "li.na")
+    using = api.save_question(settings, li_na, "上个月存款日均", "月日均")
+    api.save_question(settings, li_na, "上个月末贷款余额", "贷款")  # another metric
+    api.save_question(settings, li_na, "今天天气怎么样", "不是指标问题")
+    draft = api.metric_draft_start(settings, "zhao.min", "deposit_avg_daily")
+    found = [i for i in api.metric_impact(settings, draft.id) if i.case.origin == "saved"]
+    assert [(i.case.id, i.case.label) for i in found] == [(f"saved-{using.id}", "月日均")]
+    (item,) = found
+    assert item.before is not None and item.after is not None and not item.changed

@@ -99,3 +99,10 @@ def remove(engine: Engine, item: int, user_id: str) -> None:
         ).rowcount
     if changed != 1:
         raise UserFacingError("SAVED_QUESTION_NOT_FOUND", item=item)
+
+
+def every(engine: Engine) -> tuple[SavedQuestion, ...]:
+    """All saved questions of every user: what a metric change would touch (impact review)."""
+    with engine.connect() as con:
+        rows = con.execute(select(saved_questions).order_by(saved_questions.c.id)).mappings()
+        return tuple(SavedQuestion(**dict(row)) for row in rows)
