@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -28,8 +28,13 @@ from asker.guardrails.audit import (
     hash_result,
     load_or_create_key,
 )
-from asker.guardrails.policy import load_policy
+from asker.guardrails.policy import Policy, load_policy
 from asker.guardrails.scope import load_org_directory
+from asker.retrieval import Retriever
+from asker.retrieval.documents import Grants
+from asker.retrieval.embeddings import embedder_for
+from asker.retrieval.index import INDEX_DIR, LazyRetriever, SyncReport
+from asker.retrieval.seeds import Example
 from asker.semantic import definitions, validate
 from asker.semantic.compiler import Compiler
 from asker.semantic.lineage import metric_lineage
@@ -76,6 +81,10 @@ def init(
         if progress:
             progress("metric dictionary")
         seed_app_db(settings.model_copy(update={"data_dir": staging}))
+        if progress:
+            progress("retrieval index")
+        build_index(settings.model_copy(update={"data_dir": staging}), progress=progress)
+        close_warehouse(staging / WAREHOUSE)  # the staging copy, about to be moved
         manifest = Manifest(
             demo=True,
             scale=scale,
@@ -160,7 +169,9 @@ def validate_dictionary(path: Path | None) -> list[str]:
 
 def import_metrics(settings: Settings, path: Path, *, author: str) -> ImportReport:
     """Import YAML as new published versions where content changed; all or nothing."""
-    return metric_store(settings).import_texts(definitions.read_texts(path), author=author)
+    report = metric_store(settings).import_texts(definitions.read_texts(path), author=author)
+    rebuild_index(settings)  # newly published versions reach retrieval at once
+    return report
 
 
 def export_metrics(settings: Settings, folder: Path) -> list[Path]:
@@ -242,6 +253,7 @@ def _build_services(
         policy=load_policy(catalog),
         orgs=load_org_directory(executor),
         users=app_engine(settings),
+        retriever=LazyRetriever(lambda: retriever(settings)),
     )
 
 
@@ -421,3 +433,59 @@ def _answer(
     result = replace(result, extra={**result.extra, "timings_ms": dict(turn.timings)})
     action = {pipeline.EXPLAIN_STEPS: "explain", pipeline.SQL_STEPS: "sql"}.get(steps, "ask")
     return _audited(action, turn, _with_elapsed(result, started), settings)
+
+
+# --- retrieval index ------------------------------------------------------------------------
+
+
+def grants(policy: Policy) -> Grants:
+    """Who may see each table and column, from the permission policy, for the index."""
+    return Grants(policy.role_names, lambda role, t, c: policy.role(role).column_access(t, c))
+
+
+def build_index(
+    settings: Settings, *, examples: Sequence[Example] = (), progress: Progress | None = None
+) -> SyncReport:
+    """Build or refresh the retrieval index of the data dir (idempotent); used by ``init``."""
+    from asker.retrieval.build import rebuild
+
+    engine = engine_for(settings.resolved_app_db_url)
+    catalog = load_catalog()
+    try:
+        dictionary = MetricStore(engine, catalog).published()
+        executor = open_warehouse(settings.warehouse_file, limits(settings))
+        return rebuild(
+            settings.data_dir / INDEX_DIR,
+            embedder_for(settings),
+            dictionary,
+            catalog,
+            grants(load_policy(catalog)),
+            values=load_values(dictionary, catalog, executor),
+            examples=examples,
+            progress=progress,
+        )
+    finally:
+        engine.dispose()
+
+
+def rebuild_index(
+    settings: Settings, *, examples: Sequence[Example] = (), progress: Progress | None = None
+) -> SyncReport:
+    """Refresh the index of an initialised data dir (``asker index``, after a publish)."""
+    app_engine(settings)  # DATA_DIR_MISSING when there is nothing to index
+    return build_index(settings, examples=examples, progress=progress)
+
+
+def retriever(settings: Settings) -> Retriever:
+    """The permission-filtered hybrid retriever over the data dir's index (built if missing)."""
+    from asker.retrieval.build import open_retriever
+
+    path = settings.data_dir / INDEX_DIR
+    if not path.is_dir():
+        rebuild_index(settings)
+    return open_retriever(
+        path,
+        embedder_for(settings),
+        metric_store(settings).published(),
+        settings.data_dir / "cache",
+    )
