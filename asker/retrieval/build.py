@@ -17,7 +17,7 @@ from asker.retrieval.index import (
     open_collection,
     sync,
 )
-from asker.retrieval.seeds import Example, load_examples, load_glossary
+from asker.retrieval.seeds import Example, load_examples, load_expansions, load_glossary
 from asker.semantic.model import Dictionary
 from asker.warehouse.catalog import Catalog
 
@@ -55,4 +55,12 @@ def open_retriever(
     path: Path, embedder: Embedder, dictionary: Dictionary, cache_dir: Path | None = None
 ) -> HybridRetriever:
     collection = open_collection(open_client(path), embedder)
-    return HybridRetriever(collection, embedder, metric_terms(dictionary), cache_dir)
+    return HybridRetriever(
+        collection,
+        embedder,
+        terms=metric_terms(dictionary),
+        cache_dir=cache_dir,
+        metric_names={m.code: m.terms for m in dictionary.metrics},
+        expansions=load_expansions(),
+        links={f"glossary:{t.term}": [f"metric:{m}" for m in t.metrics] for t in load_glossary()},
+    )

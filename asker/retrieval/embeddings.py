@@ -32,21 +32,23 @@ class Embedder(Protocol):
 
 @dataclass(frozen=True)
 class HashingEmbedder:
-    """Hashed character 1-3-grams (scikit-learn's HashingVectorizer), L2-normalised: no model,
+    """Hashed character 2-3-grams (scikit-learn's HashingVectorizer), L2-normalised: no model,
     no download, the same vector for the same text on every machine."""
 
     features: int = 4096
+    ngrams: tuple[int, int] = (2, 3)
 
     @property
     def name(self) -> str:
-        return f"hash{self.features}"
+        low, high = self.ngrams
+        return f"hash{self.features}-c{low}{high}"
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         from sklearn.feature_extraction.text import HashingVectorizer
 
         vectorizer = HashingVectorizer(
             analyzer="char_wb",
-            ngram_range=(1, 3),
+            ngram_range=self.ngrams,
             n_features=self.features,
             alternate_sign=False,
             norm="l2",

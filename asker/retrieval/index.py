@@ -9,7 +9,7 @@ side by the same rule over the same stored documents.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,9 @@ SCHEMA_VERSION = "v1"  # bump when the document layout changes: a new collection
 BATCH = 256
 POOL = 40  # candidates taken from each side before fusion
 RRF_K = 60
+WEIGHTS = {"vector": 1.0, "keyword": 1.5, "name": 1.0}  # per ranking in the fusion
+LINK_SHARE = 0.5  # of a glossary term's score given to each metric it names
+GROUP_CAP = {"metric": 3, "glossary": 1, "example": 1}  # any table's documents: 2
 Progress = Callable[[str], None]
 
 
@@ -119,6 +122,53 @@ def stored_documents(collection: Collection) -> list[Document]:
     ]
 
 
+def _names(doc: Document, metric_names: Mapping[str, Sequence[str]] | None) -> tuple[str, ...]:
+    """What a document is called, for exact matching: a metric's terms, a value's label, a
+    column's or table's name, a glossary term (two characters at least)."""
+    if doc.kind == "metric":
+        names: Sequence[str] = (metric_names or {}).get(doc.key, ())
+    elif doc.kind == "value":
+        names = (doc.id.split("=", 1)[1],)
+    elif doc.kind in ("table", "column"):
+        names = (doc.key.rsplit(".", 1)[-1],)
+    else:
+        names = (doc.key,)
+    return tuple(n.lower() for n in names if len(n) >= 2)
+
+
+def expand(text: str, expansions: Sequence[tuple[str, str]]) -> str:
+    """The question with the bank's words added after the everyday words it uses."""
+    lowered = text.lower()
+    extra = [bank for everyday, bank in expansions if everyday in lowered]
+    return " ".join([text, *extra])
+
+
+def _group(doc: Document) -> str:
+    """Documents about one table (its columns, its values) or the glossary form a group."""
+    if doc.kind in ("table", "column", "value"):
+        return "table:" + doc.key.split(".", 1)[0]
+    return doc.kind
+
+
+def diversified(ranked: list[tuple[Document, float]], k: int) -> list[tuple[Document, float]]:
+    """The best ``k``, with at most GROUP_CAP from one group before any other document is
+    passed over: a prompt needs the metric, its tables and values, not five values of one
+    column."""
+    chosen: list[tuple[Document, float]] = []
+    deferred: list[tuple[Document, float]] = []
+    seen: dict[str, int] = {}
+    for doc, score in ranked:
+        group = _group(doc)
+        if seen.get(group, 0) >= GROUP_CAP.get(group, 2):
+            deferred.append((doc, score))
+            continue
+        seen[group] = seen.get(group, 0) + 1
+        chosen.append((doc, score))
+        if len(chosen) == k:
+            return chosen
+    return (chosen + deferred)[:k]
+
+
 class HybridRetriever:
     """Vector (Chroma) and keyword (BM25) rankings fused by reciprocal rank fusion."""
 
@@ -126,14 +176,21 @@ class HybridRetriever:
         self,
         collection: Collection,
         embedder: Embedder,
+        *,
         terms: Iterable[str] = (),
         cache_dir: Path | None = None,
+        metric_names: Mapping[str, Sequence[str]] | None = None,
+        expansions: Sequence[tuple[str, str]] = (),
+        links: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.collection, self.embedder = collection, embedder
         self.documents = sorted(stored_documents(collection), key=lambda d: d.id)
         keywords.configure(cache_dir, terms)
         self.bm25 = keywords.BM25([keywords.tokens(d.text) for d in self.documents])
         self.by_id = {d.id: d for d in self.documents}
+        self.names = {d.id: _names(d, metric_names) for d in self.documents}
+        self.expansions = tuple(expansions)
+        self.links = {k: tuple(v) for k, v in (links or {}).items()}
 
     def search(
         self, question: str, role: str, k: int = 8, kinds: Sequence[DocKind] | None = None
@@ -146,17 +203,30 @@ class HybridRetriever:
         ]
         if not allowed or k <= 0:
             return []
+        text = expand(text, self.expansions)
         fused: dict[str, float] = {}
-        for ranking in (
-            self._vector(text, role, kinds, len(allowed)),
-            self._keyword(text, allowed),
-        ):
+        rankings = (
+            (WEIGHTS["vector"], self._vector(text, role, kinds, len(allowed))),
+            (WEIGHTS["keyword"], self._keyword(text, allowed)),
+            (WEIGHTS["name"], self._named(text, allowed)),
+        )
+        for weight, ranking in rankings:
             for rank, doc_id in enumerate(ranking):
-                fused[doc_id] = fused.get(doc_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
-        return [
-            self._hit(doc_id, score) for doc_id, score in best if role in self.by_id[doc_id].roles
-        ]
+                fused[doc_id] = fused.get(doc_id, 0.0) + weight / (RRF_K + rank + 1)
+        self._follow_links(fused, role, kinds)
+        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+        best = diversified([(self.by_id[i], score) for i, score in ranked], k)
+        return [self._hit(doc.id, score) for doc, score in best if role in doc.roles]
+
+    def _follow_links(
+        self, fused: dict[str, float], role: str, kinds: Sequence[DocKind] | None
+    ) -> None:
+        """A glossary term found lends part of its score to the metrics it names."""
+        for glossary_id, score in list(fused.items()):
+            for target in self.links.get(glossary_id, ()):
+                doc = self.by_id.get(target)
+                if doc and role in doc.roles and (not kinds or doc.kind in kinds):
+                    fused[target] = fused.get(target, 0.0) + LINK_SHARE * score
 
     def _hit(self, doc_id: str, score: float) -> Hit:
         doc = self.by_id[doc_id]
@@ -175,6 +245,16 @@ class HybridRetriever:
             include=[],
         )
         return [i for i in found["ids"][0] if i in self.by_id]
+
+    def _named(self, text: str, allowed: list[int]) -> list[str]:
+        """Documents one of whose names occurs in the question, longest name first."""
+        lowered = text.lower()
+        found = []
+        for i in allowed:
+            lengths = [len(n) for n in self.names.get(self.documents[i].id, ()) if n in lowered]
+            if lengths:
+                found.append((-max(lengths), self.documents[i].id))
+        return [doc_id for _, doc_id in sorted(found)[:POOL]]
 
     def _keyword(self, text: str, allowed: list[int]) -> list[str]:
         scores = self.bm25.scores(keywords.tokens(text))

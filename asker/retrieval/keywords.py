@@ -60,8 +60,16 @@ def tokens(text: str) -> list[str]:
         for run in _CJK_RUN.findall(piece):
             out += [w for w in _tokenizer().lcut_for_search(run) if len(w) > 1]
             out += [run[i : i + 2] for i in range(len(run) - 1)] or [run]
-        out += _WORD.findall(piece)
+        out += [_stem(w) for w in _WORD.findall(piece)]
     return out
+
+
+def _stem(word: str) -> str:
+    """English plurals and -ing/-ed forms to a common stem: loans/loan, approved/approve."""
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + keep
+    return word
 
 
 class BM25:

@@ -76,3 +76,15 @@ def load_examples() -> tuple[Example, ...]:
             "DICTIONARY_INVALID", source="examples.yaml", problems=(str(exc),)
         ) from exc
     return tuple(Example(e.id, e.question, e.sql, tuple(e.tables)) for e in items)
+
+
+def load_expansions() -> tuple[tuple[str, str], ...]:
+    """(everyday word, the bank's words for it): added to a question before searching."""
+    try:
+        raw = _read("expansions.yaml")["expansions"]
+        pairs = tuple((str(k).lower(), str(v)) for k, v in dict(raw).items())
+    except (KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
+        raise ConfigError(
+            "DICTIONARY_INVALID", source="expansions.yaml", problems=(str(exc),)
+        ) from exc
+    return pairs

@@ -62,9 +62,7 @@ def rank_of(case: Case, hits: Sequence[Hit]) -> int | None:
     return None
 
 
-def evaluate(
-    retriever: Retriever, name: str, *, role: str = "hq_analyst", k: int = 5
-) -> Score:
+def evaluate(retriever: Retriever, name: str, *, role: str = "hq_analyst", k: int = 5) -> Score:
     cases = load_cases(name)
     ranks: list[int | None] = []
     times: list[float] = []
