@@ -76,12 +76,26 @@ def _join(items: Iterable[str]) -> str:
     return "、".join(i for i in items if i)
 
 
+def filter_tables(metric: Metric, dictionary: Dictionary, catalog: Catalog) -> set[str]:
+    """Tables a metric's own filters join to (储蓄存款 reads dim_customer.cust_type)."""
+    measure = metric.measure
+    if measure is None:
+        return set()
+    tables = set()
+    for dim_filter in measure.filters:
+        dimension = dictionary.dimension(dim_filter.dimension)
+        steps = join_path(catalog, measure.table, dimension.path)
+        tables.add(end_table(catalog, measure.table, steps).name)
+    return tables
+
+
 def metric_document(
     metric: Metric, dictionary: Dictionary, grants: Grants, catalog: Catalog
 ) -> Document:
     tables = sorted(base_tables(metric, dictionary))
+    needed = set(tables) | filter_tables(metric, dictionary, catalog)
     roles = [
-        r for r in grants.roles if all(grants.column_roles_of(catalog.table(t), r) for t in tables)
+        r for r in grants.roles if all(grants.column_roles_of(catalog.table(t), r) for t in needed)
     ]
     dims = [
         dictionary.dimension(d).name for d in metric.dimensions if d in dictionary.dimension_codes

@@ -78,6 +78,9 @@ def sync(
     """Make the stored collection hold exactly ``documents``."""
     client = open_client(path)
     try:
+        for stale in client.list_collections():  # another vector space or document layout
+            if stale.name.startswith("asker-") and stale.name != collection_name(embedder):
+                client.delete_collection(stale.name)
         return _sync(open_collection(client, embedder), embedder, documents, progress)
     finally:
         client.close()  # type: ignore[attr-defined]  # Client has it; ClientAPI does not
