@@ -60,7 +60,6 @@ def open_retriever(
         embedder,
         terms=metric_terms(dictionary),
         cache_dir=cache_dir,
-        metric_names={m.code: m.terms for m in dictionary.metrics},
         expansions=load_expansions(),
         links={f"glossary:{t.term}": [f"metric:{m}" for m in t.metrics] for t in load_glossary()},
     )

@@ -12,6 +12,7 @@ row. All text passes through ``redact_pii``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -59,17 +60,32 @@ class Document:
     key: str
     text: str
     roles: tuple[str, ...]
+    names: tuple[str, ...] = ()  # what the document is called, matched whole in a question
 
     @property
     def digest(self) -> str:
-        """Changes whenever the text or the roles change: the upsert compares it."""
-        body = "\x1f".join((self.kind, self.key, self.text, *sorted(self.roles)))
+        """Changes whenever the text, names or roles change: the upsert compares it."""
+        body = "\x1f".join((self.kind, self.key, self.text, *sorted(self.roles), *self.names))
         return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
 
 
-def _doc(id_: str, kind: DocKind, key: str, lines: Iterable[str], roles: Sequence[str]) -> Document:
+def _doc(
+    id_: str,
+    kind: DocKind,
+    key: str,
+    lines: Iterable[str],
+    roles: Sequence[str],
+    *,
+    names: Iterable[str] = (),
+) -> Document:
     text = redact_pii("\n".join(line for line in lines if line))
-    return Document(id_, kind, key, text, tuple(sorted(set(roles))))
+    kept = tuple(dict.fromkeys(redact_pii(n).lower() for n in names if len(n) >= 2))
+    return Document(id_, kind, key, text, tuple(sorted(set(roles))), kept)
+
+
+def _head(comment: str) -> str:
+    """A comment's leading phrase: 「交易类型」 of 「交易类型（转账/消费/...）」."""
+    return re.split(r"[（(：:，,；;]", comment, maxsplit=1)[0].strip()
 
 
 def _join(items: Iterable[str]) -> str:
@@ -115,6 +131,7 @@ def metric_document(
             f"来源表 tables：{_join(tables)}",
         ),
         roles if tables else (),
+        names=metric.terms,
     )
 
 
@@ -134,6 +151,7 @@ def table_document(table: Table, grants: Grants) -> Document:
             f"列 columns：{_join(f'{c.name}（{c.comment}）' for c in shared)}",
         ),
         roles,
+        names=(table.name, _head(table.comment)),
     )
 
 
@@ -156,6 +174,7 @@ def column_documents(table: Table, grants: Grants) -> list[Document]:
                     note,
                 ),
                 roles,
+                names=(column.name, _head(column.comment)),
             )
         )
     return docs
@@ -199,6 +218,7 @@ def value_documents(
                     + (f"；{table.name}.{dimension.key_column} = '{key}'" if key != label else ""),
                 ),
                 roles,
+                names=(label,),
             )
             for key, label in rows
         ]
@@ -226,6 +246,7 @@ def glossary_documents(terms: Sequence[GlossaryTerm], readers: Sequence[str]) ->
                 f"相关指标 metrics：{_join(term.metrics)}" if term.metrics else "",
             ),
             readers,
+            names=(term.term, term.term_en),
         )
         for term in terms
     ]

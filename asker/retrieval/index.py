@@ -33,7 +33,8 @@ POOL = 40  # candidates taken from each side before fusion
 RRF_K = 60
 WEIGHTS = {"vector": 1.0, "keyword": 1.5, "name": 1.0}  # per ranking in the fusion
 LINK_SHARE = 0.5  # of a glossary term's score given to each metric it names
-GROUP_CAP = {"metric": 3, "glossary": 1, "example": 1}  # any table's documents: 2
+GROUP_CAP = {"metric": 4, "glossary": 0, "example": 1}  # glossary: a signal, shown by kind
+TABLE_CAP = 2  # documents about any one table
 Progress = Callable[[str], None]
 
 
@@ -69,7 +70,8 @@ def open_collection(client: ClientAPI, embedder: Embedder) -> Collection:
 
 
 def _metadata(doc: Document) -> dict[str, Any]:
-    return {"kind": doc.kind, "key": doc.key, "roles": list(doc.roles), "digest": doc.digest}
+    meta = {"kind": doc.kind, "key": doc.key, "roles": list(doc.roles), "digest": doc.digest}
+    return meta | ({"names": list(doc.names)} if doc.names else {})  # Chroma refuses []
 
 
 def sync(
@@ -116,27 +118,18 @@ def _sync(
 
 def stored_documents(collection: Collection) -> list[Document]:
     got = collection.get(include=["documents", "metadatas"])
+    metadatas = got["metadatas"] or []
     return [
-        Document(i, m["kind"], str(m["key"]), text or "", tuple(m["roles"]))  # type: ignore[arg-type]
-        for i, text, m in zip(
-            got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
-        )
+        _stored(i, text or "", dict(m))
+        for i, text, m in zip(got["ids"], got["documents"] or [], metadatas, strict=True)
         if m
     ]
 
 
-def _names(doc: Document, metric_names: Mapping[str, Sequence[str]] | None) -> tuple[str, ...]:
-    """What a document is called, for exact matching: a metric's terms, a value's label, a
-    column's or table's name, a glossary term (two characters at least)."""
-    if doc.kind == "metric":
-        names: Sequence[str] = (metric_names or {}).get(doc.key, ())
-    elif doc.kind == "value":
-        names = (doc.id.split("=", 1)[1],)
-    elif doc.kind in ("table", "column"):
-        names = (doc.key.rsplit(".", 1)[-1],)
-    else:
-        names = (doc.key,)
-    return tuple(n.lower() for n in names if len(n) >= 2)
+def _stored(doc_id: str, text: str, meta: dict[str, Any]) -> Document:
+    names = tuple(str(n) for n in meta.get("names") or ())
+    roles = tuple(str(r) for r in meta["roles"])
+    return Document(doc_id, meta["kind"], str(meta["key"]), text, roles, names)
 
 
 def expand(text: str, expansions: Sequence[tuple[str, str]]) -> str:
@@ -162,7 +155,7 @@ def diversified(ranked: list[tuple[Document, float]], k: int) -> list[tuple[Docu
     seen: dict[str, int] = {}
     for doc, score in ranked:
         group = _group(doc)
-        if seen.get(group, 0) >= GROUP_CAP.get(group, 2):
+        if seen.get(group, 0) >= GROUP_CAP.get(group, TABLE_CAP):
             deferred.append((doc, score))
             continue
         seen[group] = seen.get(group, 0) + 1
@@ -182,7 +175,6 @@ class HybridRetriever:
         *,
         terms: Iterable[str] = (),
         cache_dir: Path | None = None,
-        metric_names: Mapping[str, Sequence[str]] | None = None,
         expansions: Sequence[tuple[str, str]] = (),
         links: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
@@ -191,7 +183,6 @@ class HybridRetriever:
         keywords.configure(cache_dir, terms)
         self.bm25 = keywords.BM25([keywords.tokens(d.text) for d in self.documents])
         self.by_id = {d.id: d for d in self.documents}
-        self.names = {d.id: _names(d, metric_names) for d in self.documents}
         self.expansions = tuple(expansions)
         self.links = {k: tuple(v) for k, v in (links or {}).items()}
 
@@ -251,10 +242,12 @@ class HybridRetriever:
 
     def _named(self, text: str, allowed: list[int]) -> list[str]:
         """Documents one of whose names occurs in the question, longest name first."""
-        lowered = text.lower()
+        # "审批通过的笔数" names 审批通过笔数; "risk level" names risk_level
+        forms = (text.lower(), text.lower().replace("的", ""))
         found = []
         for i in allowed:
-            lengths = [len(n) for n in self.names.get(self.documents[i].id, ()) if n in lowered]
+            names = self.documents[i].names
+            lengths = [len(n) for n in names if any(n.replace("_", " ") in f for f in forms)]
             if lengths:
                 found.append((-max(lengths), self.documents[i].id))
         return [doc_id for _, doc_id in sorted(found)[:POOL]]

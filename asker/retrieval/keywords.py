@@ -66,7 +66,7 @@ def tokens(text: str) -> list[str]:
 
 def _stem(word: str) -> str:
     """English plurals and -ing/-ed forms to a common stem: loans/loan, approved/approve."""
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("al", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + keep
     return word
