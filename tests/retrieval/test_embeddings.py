@@ -33,7 +33,9 @@ class _Server:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                owner.requests.append({"path": self.path, "body": body, "auth": self.headers["Authorization"]})
+                owner.requests.append(
+                    {"path": self.path, "body": body, "auth": self.headers["Authorization"]}
+                )
                 status = owner.statuses.pop(0) if owner.statuses else 200
                 if status != 200:
                     self.send_response(status)
@@ -43,8 +45,14 @@ class _Server:
                     {"object": "embedding", "index": i, "embedding": [float(len(t)), float(i), 1.0]}
                     for i, t in enumerate(body["input"])
                 ]
-                payload = json.dumps({"object": "list", "data": data, "model": body["model"],
-                                      "usage": {"prompt_tokens": 1, "total_tokens": 1}}).encode()
+                payload = json.dumps(
+                    {
+                        "object": "list",
+                        "data": data,
+                        "model": body["model"],
+                        "usage": {"prompt_tokens": 1, "total_tokens": 1},
+                    }
+                ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))

@@ -55,7 +55,9 @@ def test_a_changed_metric_is_updated_and_a_removed_one_deleted(
     npl = old.metric("npl_ratio")
     changed = replace(npl, aliases=(*npl.aliases, "呆账比例测试"))
     # time_deposit_ratio is used by no other metric: removing it removes exactly one document
-    metrics = tuple(changed if m is npl else m for m in old.metrics if m.code != "time_deposit_ratio")
+    metrics = tuple(
+        changed if m is npl else m for m in old.metrics if m.code != "time_deposit_ratio"
+    )
     new = replace(old, metrics=metrics)
     assert _rebuild(tiny_index, path, new) == (0, 1, 1, total - 2)
     stored = _stored(path)
@@ -76,7 +78,9 @@ def test_sync_removes_documents_no_longer_built(tiny_index: TinyIndex, tmp_path:
     assert (report.added, report.updated, report.deleted) == (0, 0, values)
 
 
-def test_another_vector_space_gets_its_own_collection(tiny_index: TinyIndex, tmp_path: Path) -> None:
+def test_another_vector_space_gets_its_own_collection(
+    tiny_index: TinyIndex, tmp_path: Path
+) -> None:
     path = tmp_path / "index"
     docs = _all_documents(tiny_index)[:20]
     sync(path, HashingEmbedder(features=1024), docs)
@@ -111,3 +115,42 @@ def _all_documents(index: TinyIndex) -> list:  # type: ignore[type-arg]
     return build_documents(
         index.dictionary, index.catalog, api.grants(index.policy), values=index.values
     )
+
+
+def test_asker_index_command_rebuilds_idempotently(tiny_dir: Path, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from asker.cli import app
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(tiny_dir, data_dir, ignore=shutil.ignore_patterns("index"))
+    runner = CliRunner()
+    first = runner.invoke(app, ["index", "--data-dir", str(data_dir), "--format", "json"])
+    again = runner.invoke(app, ["index", "--data-dir", str(data_dir), "--format", "json"])
+    assert first.exit_code == 0 and again.exit_code == 0, first.output
+    built, rebuilt = json.loads(first.stdout), json.loads(again.stdout)
+    assert built["added"] > 100 and built["unchanged"] == 0
+    assert rebuilt == {
+        "status": "ok",
+        "added": 0,
+        "updated": 0,
+        "deleted": 0,
+        "unchanged": built["added"],
+    }
+    missing = runner.invoke(app, ["index", "--data-dir", str(tmp_path / "nope")])
+    assert missing.exit_code == 1
+
+
+def test_services_carry_a_lazy_retriever_over_the_index_init_built(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(tiny_dir, data_dir)
+    assert (data_dir / "index").is_dir()  # asker init built it
+    retriever = api.services(Settings(data_dir=data_dir)).retriever
+    assert retriever is not None
+    hits = retriever.search("本季度不良贷款率", "branch_manager", k=3, kinds=["metric"])
+    assert hits[0].id == "metric:npl_ratio" and {h.kind for h in hits} == {"metric"}
+    assert retriever.search("本季度不良贷款率", "auditor") == []

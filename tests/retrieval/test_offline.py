@@ -23,7 +23,12 @@ def test_building_and_searching_the_index_uses_no_network(
     report = api.rebuild_index(settings)
     assert report.added > 100
     retriever = api.retriever(settings)
-    for question in ("上个月各分行的存款余额", "NPL ratio by branch", "客户手机号", "各岗位员工人数"):
+    for question in (
+        "上个月各分行的存款余额",
+        "NPL ratio by branch",
+        "客户手机号",
+        "各岗位员工人数",
+    ):
         assert retriever.search(question, "branch_manager", k=5)
     assert api.ask("本季度不良贷款率", settings=settings, user="li.na").status == "ok"
     assert no_network == []

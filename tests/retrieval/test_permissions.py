@@ -34,7 +34,11 @@ PROBES = (
 
 
 def _questions() -> list[str]:
-    return [*PROBES, *(c.question for c in load_cases("tuned")), *(c.question for c in load_cases("heldout"))]
+    return [
+        *PROBES,
+        *(c.question for c in load_cases("tuned")),
+        *(c.question for c in load_cases("heldout")),
+    ]
 
 
 def _denied(role: RolePolicy, catalog: Catalog) -> tuple[set[str], set[str]]:
@@ -76,10 +80,20 @@ def test_no_hit_names_what_the_demo_role_may_not_see(tiny_index: TinyIndex, role
 
 def test_hq_executive_never_sees_a_pii_column(tiny_index: TinyIndex) -> None:
     ids = {h.id for q in PROBES for h in tiny_index.retriever.search(q, "hq_executive", k=20)}
-    assert ids and not {i for i in ids if i.startswith("column:") and i.split(":")[1] in {
-        "dim_customer.cust_name", "dim_customer.id_no", "dim_customer.mobile",
-        "dim_customer.address", "dim_account.card_no", "fact_transaction.counterparty_name",
-    }}
+    assert ids and not {
+        i
+        for i in ids
+        if i.startswith("column:")
+        and i.split(":")[1]
+        in {
+            "dim_customer.cust_name",
+            "dim_customer.id_no",
+            "dim_customer.mobile",
+            "dim_customer.address",
+            "dim_account.card_no",
+            "fact_transaction.counterparty_name",
+        }
+    }
     analyst = {h.id for h in tiny_index.retriever.search("客户手机号码", "hq_analyst", k=5)}
     assert "column:dim_customer.mobile" in analyst  # masked for the analyst: described, marked
 
@@ -89,12 +103,26 @@ def _restricted_policy(policy: Policy) -> Policy:
     from dataclasses import replace
 
     base = policy.role("hq_analyst")
-    everything = {"dim_org", "dim_employee", "dim_product", "dim_date", "dim_account", "dim_loan",
-                  "fact_deposit_balance_daily", "fact_loan_balance_monthly",
-                  "fact_customer_aum_monthly", "fact_credit_application", "fact_marketing_lead",
-                  "fact_budget_target"}
-    limited = replace(base, role="limited_analyst", tables=frozenset(everything),
-                      denied_columns=frozenset({"dim_account.card_no"}))
+    everything = {
+        "dim_org",
+        "dim_employee",
+        "dim_product",
+        "dim_date",
+        "dim_account",
+        "dim_loan",
+        "fact_deposit_balance_daily",
+        "fact_loan_balance_monthly",
+        "fact_customer_aum_monthly",
+        "fact_credit_application",
+        "fact_marketing_lead",
+        "fact_budget_target",
+    }
+    limited = replace(
+        base,
+        role="limited_analyst",
+        tables=frozenset(everything),
+        denied_columns=frozenset({"dim_account.card_no"}),
+    )
     return replace(policy, roles=(*policy.roles, limited))
 
 
@@ -104,14 +132,23 @@ def test_a_role_denied_whole_tables_gets_nothing_about_them(
     policy = _restricted_policy(tiny_index.policy)
     path = tmp_path / "index"
     embedder = HashingEmbedder()
-    rebuild(path, embedder, tiny_index.dictionary, tiny_index.catalog, api.grants(policy),
-            values=tiny_index.values)
+    rebuild(
+        path,
+        embedder,
+        tiny_index.dictionary,
+        tiny_index.catalog,
+        api.grants(policy),
+        values=tiny_index.values,
+    )
     retriever = open_retriever(path, embedder, tiny_index.dictionary)
     role = policy.role("limited_analyst")
     _check_role(retriever, role, tiny_index.catalog)
     ids = {h.id for q in _questions() for h in retriever.search(q, role.role, k=10)}
     # metrics over the denied tables, and examples reading them, are gone too
-    assert not {"metric:txn_count", "metric:retail_deposit_balance"} & ids, ids & {"metric:txn_count", "metric:retail_deposit_balance"}
+    assert not {"metric:txn_count", "metric:retail_deposit_balance"} & ids, ids & {
+        "metric:txn_count",
+        "metric:retail_deposit_balance",
+    }
     assert "example:customers_by_risk_level" not in ids
     assert {"metric:loan_balance", "metric:deposit_balance"} <= ids
 
@@ -120,8 +157,11 @@ def test_no_document_holds_pii_or_a_sample_row(tiny_index: TinyIndex, tiny_execu
     import sqlglot
 
     docs = build_documents(
-        tiny_index.dictionary, tiny_index.catalog, api.grants(tiny_index.policy),
-        values=tiny_index.values, examples=load_examples(),
+        tiny_index.dictionary,
+        tiny_index.catalog,
+        api.grants(tiny_index.policy),
+        values=tiny_index.values,
+        examples=load_examples(),
     )
     text = "\n".join(d.text for d in docs)
     assert redact_pii(text) == text
