@@ -468,11 +468,22 @@ def build_index(
         engine.dispose()
 
 
+def reviewed_examples(settings: Settings) -> tuple[Example, ...]:
+    """Question -> SQL examples reviewed from the feedback queue, indexed beside the shipped
+    ones. None yet: the verified-examples table plugs in here, so every rebuild keeps them."""
+    return ()
+
+
 def rebuild_index(
-    settings: Settings, *, examples: Sequence[Example] = (), progress: Progress | None = None
+    settings: Settings,
+    *,
+    examples: Sequence[Example] | None = None,
+    progress: Progress | None = None,
 ) -> SyncReport:
     """Refresh the index of an initialised data dir (``asker index``, after a publish)."""
     app_engine(settings)  # DATA_DIR_MISSING when there is nothing to index
+    if examples is None:
+        examples = reviewed_examples(settings)
     return build_index(settings, examples=examples, progress=progress)
 
 
