@@ -1,5 +1,8 @@
 """The Chroma index: one persistent collection per vector space, upserted by stable id, and the
-hybrid retriever over it (vector search fused with BM25 by reciprocal rank fusion).
+hybrid retriever over it: a vector search, BM25 and whole-name matches fused by reciprocal rank
+fusion, after the question's PII is redacted and its everyday words expanded. A glossary term found
+lends score to the metrics it names; the result keeps a mix (no table's documents or metrics
+crowding out the rest).
 
 Sync is idempotent: a document whose text and roles are unchanged is not written again, a changed
 one is updated and one no longer built is deleted. Both sides of a search are filtered by role

@@ -24,6 +24,10 @@ def test_hashing_embedder_is_deterministic_and_normalised() -> None:
     assert len(a) == 4096
 
 
+def _vector(text: str) -> list[float]:
+    return [float(len(text)), float(sum(map(ord, text)) % 97), 1.0]
+
+
 class _Server:
     def __init__(self, statuses: list[int]) -> None:
         self.requests: list[dict[str, Any]] = []
@@ -41,9 +45,10 @@ class _Server:
                     self.send_response(status)
                     self.end_headers()
                     return
+                # a vector that depends on the text only; items sent back in reverse order
                 data = [
-                    {"object": "embedding", "index": i, "embedding": [float(len(t)), float(i), 1.0]}
-                    for i, t in enumerate(body["input"])
+                    {"object": "embedding", "index": i, "embedding": _vector(t)}
+                    for i, t in reversed(list(enumerate(body["input"])))
                 ]
                 payload = json.dumps(
                     {
@@ -85,7 +90,8 @@ def test_openai_compatible_endpoint_through_the_real_client(server: _Server) -> 
     )
     embedder = embedder_for(settings)
     assert isinstance(embedder, OpenAIEmbedder)
-    assert embedder.embed(["存款", "不良贷款率"]) == [[2.0, 0.0, 1.0], [5.0, 1.0, 1.0]]
+    # 存 U+5B58, 款 U+6B3E: (23384 + 27454) % 97 = 10
+    assert embedder.embed(["存款", "不良贷款率"]) == [[2.0, 10.0, 1.0], _vector("不良贷款率")]
     request = server.requests[0]
     assert request["path"] == "/v1/embeddings"
     assert request["body"]["model"] == "bge-m3"
@@ -96,7 +102,7 @@ def test_openai_compatible_endpoint_through_the_real_client(server: _Server) -> 
 def test_a_500_then_200_is_retried_and_a_dead_endpoint_is_a_provider_error(server: _Server) -> None:
     server.statuses[:] = [500]
     embedder = OpenAIEmbedder(server.url, "m", "k", timeout_s=5, max_retries=1)
-    assert embedder.embed(["x"]) == [[1.0, 0.0, 1.0]]
+    assert embedder.embed(["x"]) == [[1.0, float(ord("x") % 97), 1.0]]
     server.statuses[:] = [500, 500]
     with pytest.raises(ProviderError) as caught:
         embedder.embed(["x"])
