@@ -495,6 +495,8 @@ def index(data_dir: DataDir = None, fmt: FormatOpt = Format.text) -> None:
                 settings_for(data_dir),
                 progress=lambda step: status.update(f"正在索引 indexing: {step}"),
             )
+    except KeyboardInterrupt:
+        fail(ConfigError("INDEX_INTERRUPTED"), fmt)
     except AskerError as error:
         fail(error, fmt)
     counts = {

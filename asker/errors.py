@@ -217,6 +217,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "was not contacted. Add the host to ASKER_EMBEDDINGS_ALLOWED_HOSTS, or unset "
         "ASKER_EMBEDDINGS_BASE_URL to use the offline embedding.",
     ),
+    "INDEX_INTERRUPTED": (
+        "检索索引的重建被中断。索引仍可使用；"
+        "再次运行 `asker index` 即可补齐（只重做有变化的文档）。",
+        "Rebuilding the retrieval index was interrupted. The index still works; run "
+        "`asker index` again to finish (only changed documents are redone).",
+    ),
     "EMBEDDINGS_FAILED": (
         "向量服务 {url} 调用失败（{error_class}）。请检查服务是否可用，"
         "以及 ASKER_EMBEDDINGS_MODEL、ASKER_EMBEDDINGS_API_KEY 设置。",
