@@ -30,10 +30,9 @@ from asker.guardrails.audit import (
 )
 from asker.guardrails.policy import Policy, load_policy
 from asker.guardrails.scope import load_org_directory
-from asker.retrieval import Retriever
 from asker.retrieval.documents import Grants
 from asker.retrieval.embeddings import embedder_for
-from asker.retrieval.index import INDEX_DIR, LazyRetriever, SyncReport
+from asker.retrieval.index import INDEX_DIR, HybridRetriever, LazyRetriever, SyncReport
 from asker.retrieval.seeds import Example
 from asker.semantic import definitions, validate
 from asker.semantic.compiler import Compiler
@@ -487,7 +486,7 @@ def rebuild_index(
     return build_index(settings, examples=examples, progress=progress)
 
 
-def retriever(settings: Settings) -> Retriever:
+def retriever(settings: Settings) -> HybridRetriever:
     """The permission-filtered hybrid retriever over the data dir's index (built if missing)."""
     from asker.retrieval.build import open_retriever
 

@@ -61,11 +61,14 @@ class Document:
     text: str
     roles: tuple[str, ...]
     names: tuple[str, ...] = ()  # what the document is called, matched whole in a question
+    orgs: tuple[str, ...] | None = None  # an org unit's own value: the units it stands for
 
     @property
     def digest(self) -> str:
         """Changes whenever the text, names or roles change: the upsert compares it."""
-        body = "\x1f".join((self.kind, self.key, self.text, *sorted(self.roles), *self.names))
+        scope = "-" if self.orgs is None else ",".join(self.orgs)
+        parts = (self.kind, self.key, self.text, *sorted(self.roles), *self.names, scope)
+        body = "\x1f".join(parts)
         return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
 
 
@@ -77,10 +80,11 @@ def _doc(
     roles: Sequence[str],
     *,
     names: Iterable[str] = (),
+    orgs: tuple[str, ...] | None = None,
 ) -> Document:
     text = redact_pii("\n".join(line for line in lines if line))
     kept = tuple(dict.fromkeys(redact_pii(n).lower() for n in names if len(n) >= 2))
-    return Document(id_, kind, key, text, tuple(sorted(set(roles))), kept)
+    return Document(id_, kind, key, text, tuple(sorted(set(roles))), kept, orgs)
 
 
 def _head(comment: str) -> str:
@@ -219,10 +223,19 @@ def value_documents(
                 ),
                 roles,
                 names=(label,),
+                orgs=_org_scope(table, dimension, key),
             )
             for key, label in rows
         ]
     return _unique(docs)
+
+
+def _org_scope(table: Table, dimension: Dimension, key: str) -> tuple[str, ...] | None:
+    """Values of the org-unit table are org-scoped: an org's own name stands for that org; any
+    other value there (a city) stands for no single org and is left out of scoped searches."""
+    if table.org_column is None or table.primary_key != (table.org_column,):
+        return None
+    return (key,) if dimension.key_column == table.org_column else ()
 
 
 def _unique(docs: list[Document]) -> list[Document]:

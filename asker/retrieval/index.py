@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
-    from asker.retrieval import Retriever
 
 INDEX_DIR = "index"
 SCHEMA_VERSION = "v1"  # bump when the document layout changes: a new collection is built
@@ -73,8 +72,11 @@ def open_collection(client: ClientAPI, embedder: Embedder) -> Collection:
 
 
 def _metadata(doc: Document) -> dict[str, Any]:
-    meta = {"kind": doc.kind, "key": doc.key, "roles": list(doc.roles), "digest": doc.digest}
-    return meta | ({"names": list(doc.names)} if doc.names else {})  # Chroma refuses []
+    meta: dict[str, Any] = {"kind": doc.kind, "key": doc.key, "roles": list(doc.roles)}
+    meta["digest"] = doc.digest
+    meta |= {"names": list(doc.names)} if doc.names else {}  # Chroma refuses empty lists
+    meta |= {"org_scoped": doc.orgs is not None}
+    return meta | ({"orgs": list(doc.orgs)} if doc.orgs else {})
 
 
 def sync(
@@ -132,7 +134,8 @@ def stored_documents(collection: Collection) -> list[Document]:
 def _stored(doc_id: str, text: str, meta: dict[str, Any]) -> Document:
     names = tuple(str(n) for n in meta.get("names") or ())
     roles = tuple(str(r) for r in meta["roles"])
-    return Document(doc_id, meta["kind"], str(meta["key"]), text, roles, names)
+    orgs = tuple(str(o) for o in meta.get("orgs") or ()) if meta.get("org_scoped") else None
+    return Document(doc_id, meta["kind"], str(meta["key"]), text, roles, names, orgs)
 
 
 def expand(text: str, expansions: Sequence[tuple[str, str]]) -> str:
@@ -168,6 +171,10 @@ def diversified(ranked: list[tuple[Document, float]], k: int) -> list[tuple[Docu
     return (chosen + deferred)[:k]
 
 
+def _in_scope(doc: Document, orgs: frozenset[str] | None) -> bool:
+    return orgs is None or doc.orgs is None or not orgs.isdisjoint(doc.orgs)
+
+
 class HybridRetriever:
     """Vector (Chroma) and keyword (BM25) rankings fused by reciprocal rank fusion."""
 
@@ -190,20 +197,29 @@ class HybridRetriever:
         self.links = {k: tuple(v) for k, v in (links or {}).items()}
 
     def search(
-        self, question: str, role: str, k: int = 8, kinds: Sequence[DocKind] | None = None
+        self,
+        question: str,
+        role: str,
+        k: int = 8,
+        kinds: Sequence[DocKind] | None = None,
+        *,
+        orgs: Iterable[str] | None = None,
     ) -> list[Hit]:
+        """As ``Retriever.search``; ``orgs``, the principal's org units in scope, also drops the
+        org units' own values outside them (None: the role's view, no org scope)."""
         text = redact_pii(question)
+        scope = None if orgs is None else frozenset(orgs)
         allowed = [
             i
             for i, d in enumerate(self.documents)
-            if role in d.roles and (not kinds or d.kind in kinds)
+            if role in d.roles and (not kinds or d.kind in kinds) and _in_scope(d, scope)
         ]
         if not allowed or k <= 0:
             return []
         text = expand(text, self.expansions)
         fused: dict[str, float] = {}
         rankings = (
-            (WEIGHTS["vector"], self._vector(text, role, kinds, len(allowed))),
+            (WEIGHTS["vector"], self._vector(text, role, kinds, allowed)),
             (WEIGHTS["keyword"], self._keyword(text, allowed)),
             (WEIGHTS["name"], self._named(text, allowed)),
         )
@@ -213,7 +229,11 @@ class HybridRetriever:
         self._follow_links(fused, role, kinds)
         ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
         best = diversified([(self.by_id[i], score) for i, score in ranked], k)
-        return [self._hit(doc.id, score) for doc, score in best if role in doc.roles]
+        return [
+            self._hit(doc.id, score)
+            for doc, score in best
+            if role in doc.roles and _in_scope(doc, scope)
+        ]
 
     def _follow_links(
         self, fused: dict[str, float], role: str, kinds: Sequence[DocKind] | None
@@ -230,18 +250,22 @@ class HybridRetriever:
         return Hit(id=doc.id, kind=doc.kind, key=doc.key, text=doc.text, score=round(score, 6))
 
     def _vector(
-        self, text: str, role: str, kinds: Sequence[DocKind] | None, available: int
+        self, text: str, role: str, kinds: Sequence[DocKind] | None, allowed: list[int]
     ) -> list[str]:
         where: dict[str, Any] = {"roles": {"$contains": role}}
         if kinds:
             where = {"$and": [where, {"kind": {"$in": list(kinds)}}]}
+        visible = sum(
+            1 for d in self.documents if role in d.roles and (not kinds or d.kind in kinds)
+        )
         found = self.collection.query(
             query_embeddings=self.embedder.embed([text]),  # type: ignore[arg-type]
-            n_results=min(POOL, available),
+            n_results=min(POOL, visible),
             where=where,
             include=[],
         )
-        return [i for i in found["ids"][0] if i in self.by_id]
+        keep = {self.documents[i].id for i in allowed}
+        return [i for i in found["ids"][0] if i in keep]
 
     def _named(self, text: str, allowed: list[int]) -> list[str]:
         """Documents one of whose names occurs in the question, longest name first."""
@@ -264,13 +288,19 @@ class HybridRetriever:
 class LazyRetriever:
     """Opens the index on the first search: deterministic questions never load Chroma."""
 
-    def __init__(self, load: Callable[[], Retriever]) -> None:
+    def __init__(self, load: Callable[[], HybridRetriever]) -> None:
         self._load = load
-        self._loaded: Retriever | None = None
+        self._loaded: HybridRetriever | None = None
 
     def search(
-        self, question: str, role: str, k: int = 8, kinds: Sequence[DocKind] | None = None
+        self,
+        question: str,
+        role: str,
+        k: int = 8,
+        kinds: Sequence[DocKind] | None = None,
+        *,
+        orgs: Iterable[str] | None = None,
     ) -> list[Hit]:
         if self._loaded is None:
             self._loaded = self._load()
-        return self._loaded.search(question, role, k, kinds)
+        return self._loaded.search(question, role, k, kinds, orgs=orgs)

@@ -180,3 +180,29 @@ def test_no_document_holds_pii_or_a_sample_row(tiny_index: TinyIndex, tiny_execu
             assert len(rows) > 10
             leaked = [r[0] for r in rows if len(str(r[0])) >= 2 and str(r[0]) in text]
             assert not leaked, (table, column, leaked[:5])
+
+
+def test_org_values_outside_the_principals_units_are_dropped(
+    tiny_index: TinyIndex, tiny_executor: Any
+) -> None:
+    import sqlglot
+
+    sql = "SELECT org_id, org_name FROM dim_org WHERE org_id = 'B05' OR branch_id = 'B05'"
+    rows = tiny_executor.execute(sqlglot.parse_one(sql), row_cap=100, timeout_s=30).rows
+    chengdu = {org_id for org_id, _ in rows}
+    names = {name for _, name in rows}
+    assert "成都分行" in names and len(chengdu) >= 3
+    retriever = tiny_index.retriever
+    for question in ("上海分行的存款余额", "成都锦江支行和北京分行", "各城市", "成都分行"):
+        scoped = retriever.search(question, "branch_manager", k=10, orgs=chengdu)
+        values = [h for h in scoped if h.kind == "value" and h.key.startswith("dim_org.")]
+        assert all(h.id.split("=", 1)[1] in names for h in values), (question, values)
+    unscoped = {h.id for h in retriever.search("上海分行", "branch_manager", k=5)}
+    assert "value:dim_org.org_name=上海分行" in unscoped  # the role's view: every org name
+    scoped_ids = {h.id for h in retriever.search("成都分行", "branch_manager", k=5, orgs=chengdu)}
+    assert "value:dim_org.org_name=成都分行" in scoped_ids
+    # product types and channels are not org units: org scope leaves them alone
+    assert any(
+        h.id == "value:dim_product.product_type=大额存单"
+        for h in retriever.search("大额存单", "branch_manager", k=5, orgs=chengdu)
+    )
