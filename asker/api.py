@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -35,9 +35,13 @@ from asker.guardrails.audit import (
 )
 from asker.guardrails.audit_search import AuditFilter
 from asker.guardrails.gate import gate
-from asker.guardrails.policy import load_policy
+from asker.guardrails.policy import Policy, load_policy
 from asker.guardrails.scope import OrgDirectory, load_org_directory
 from asker.guardrails.usage import QUESTION_ACTIONS, UsageReport, tokens_used, usage_report
+from asker.retrieval.documents import Grants
+from asker.retrieval.embeddings import embedder_for
+from asker.retrieval.index import INDEX_DIR, HybridRetriever, LazyRetriever, SyncReport
+from asker.retrieval.seeds import Example
 from asker.semantic import definitions, impact, validate, version_diff, workflow
 from asker.semantic.compiler import Compiler
 from asker.semantic.conflicts import DraftCheck, candidate
@@ -93,6 +97,10 @@ def init(
         if progress:
             progress("metric dictionary")
         seed_app_db(settings.model_copy(update={"data_dir": staging}))
+        if progress:
+            progress("retrieval index")
+        build_index(settings.model_copy(update={"data_dir": staging}), progress=progress)
+        close_warehouse(staging / WAREHOUSE)  # the staging copy, about to be moved
         manifest = Manifest(
             demo=True,
             scale=scale,
@@ -177,7 +185,9 @@ def validate_dictionary(path: Path | None) -> list[str]:
 
 def import_metrics(settings: Settings, path: Path, *, author: str) -> ImportReport:
     """Import YAML as new published versions where content changed; all or nothing."""
-    return metric_store(settings).import_texts(definitions.read_texts(path), author=author)
+    report = metric_store(settings).import_texts(definitions.read_texts(path), author=author)
+    rebuild_index(settings)  # newly published versions reach retrieval at once
+    return report
 
 
 def export_metrics(settings: Settings, folder: Path) -> list[Path]:
@@ -259,6 +269,7 @@ def _build_services(
         policy=load_policy(catalog),
         orgs=load_org_directory(executor),
         users=app_engine(settings),
+        retriever=LazyRetriever(lambda: retriever(settings)),
     )
 
 
@@ -513,12 +524,13 @@ def _audit_step(
 def _after_publish(settings: Settings) -> None:
     """Everything a newly published version must reach at once. ``services()`` is keyed by the
     published versions, so the chat answers with the new version on its next question; here the
-    services built for older versions of this data dir are dropped. (Re-indexing retrieval goes
-    here too.)"""
+    services built for older versions of this data dir are dropped and the retrieval index is
+    brought up to date."""
     versions = tuple(sorted(metric_store(settings).published_versions().items()))
     here = (str(settings.data_dir.resolve()), settings.resolved_app_db_url)
     for key in [k for k in _SERVICES if k[:2] == here and k[2] != versions]:
         del _SERVICES[key]
+    rebuild_index(settings)  # retrieval describes the published versions only
 
 
 def search_metrics(
@@ -995,6 +1007,7 @@ def promote_feedback(
         reason="",
         example_id=example.id,
     )
+    rebuild_index(settings)  # the verified example feeds retrieval from now on
     return example
 
 
@@ -1136,4 +1149,74 @@ def home_panel(settings: Settings, who: Principal) -> tuple[Answer, ...]:
     return tuple(
         ask(question, settings=settings, user=who.user_id)
         for question in HOME_PANEL.get(who.role, ())
+    )
+
+
+# --- retrieval index ------------------------------------------------------------------------
+
+
+def grants(policy: Policy) -> Grants:
+    """Who may see each table and column, from the permission policy, for the index."""
+    return Grants(policy.role_names, lambda role, t, c: policy.role(role).column_access(t, c))
+
+
+def build_index(
+    settings: Settings, *, examples: Sequence[Example] = (), progress: Progress | None = None
+) -> SyncReport:
+    """Build or refresh the retrieval index of the data dir (idempotent); used by ``init``."""
+    from asker.retrieval.build import rebuild
+
+    engine = engine_for(settings.resolved_app_db_url)
+    catalog = load_catalog()
+    try:
+        dictionary = MetricStore(engine, catalog).published()
+        executor = open_warehouse(settings.warehouse_file, limits(settings))
+        return rebuild(
+            settings.data_dir / INDEX_DIR,
+            embedder_for(settings),
+            dictionary,
+            catalog,
+            grants(load_policy(catalog)),
+            values=load_values(dictionary, catalog, executor),
+            examples=examples,
+            progress=progress,
+        )
+    finally:
+        engine.dispose()
+
+
+def reviewed_examples(settings: Settings) -> tuple[Example, ...]:
+    """Question -> SQL examples a reviewer promoted from the feedback queue, indexed beside the
+    shipped ones, so every rebuild keeps them."""
+    return tuple(
+        Example(f"verified-{found.id}", found.question, found.sql, found.tables)
+        for found in verified_examples(settings)
+    )
+
+
+def rebuild_index(
+    settings: Settings,
+    *,
+    examples: Sequence[Example] | None = None,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Refresh the index of an initialised data dir (``asker index``, after a publish)."""
+    app_engine(settings)  # DATA_DIR_MISSING when there is nothing to index
+    if examples is None:
+        examples = reviewed_examples(settings)
+    return build_index(settings, examples=examples, progress=progress)
+
+
+def retriever(settings: Settings) -> HybridRetriever:
+    """The permission-filtered hybrid retriever over the data dir's index (built if missing)."""
+    from asker.retrieval.build import open_retriever
+
+    path = settings.data_dir / INDEX_DIR
+    if not path.is_dir():
+        rebuild_index(settings)
+    return open_retriever(
+        path,
+        embedder_for(settings),
+        metric_store(settings).published(),
+        settings.data_dir / "cache",
     )

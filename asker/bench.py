@@ -21,6 +21,8 @@ from asker import api
 from asker.config import Settings
 from asker.guardrails import users
 from asker.guardrails.gate import gate
+from asker.retrieval.evaluation import SETS, evaluate
+from asker.retrieval.index import INDEX_DIR
 from asker.warehouse.engine import close_warehouses, open_warehouse
 
 Say = Callable[[str], None]
@@ -151,6 +153,32 @@ def time_gate(settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
     return report
 
 
+def time_retrieval(settings: Settings, scale: str, say: Say) -> dict[str, Any]:
+    """Index build from nothing, then search latency and recall@5 / MRR on the labelled sets."""
+    shutil.rmtree(settings.data_dir / INDEX_DIR, ignore_errors=True)
+    started = time.perf_counter()
+    built = api.rebuild_index(settings)
+    seconds = time.perf_counter() - started
+    say(f"index {scale:>5}: {seconds:7.2f} s  {built.added} documents")
+    retriever = api.retriever(settings)
+    report: dict[str, Any] = {"scale": scale, "build_s": round(seconds, 2), "docs": built.added}
+    for name in SETS:
+        score = evaluate(retriever, name)
+        report[name] = {
+            "cases": score.cases,
+            "recall_at_5": round(score.recall_at_k, 3),
+            "mrr": round(score.mrr, 3),
+            "paraphrase_recall_at_5": round(score.paraphrase_recall_at_k, 3),
+            "search_p50_ms": round(score.search_p50_ms, 2),
+        }
+        say(
+            f"retrieval {scale:>5} {name:<8} recall@5 {score.recall_at_k:.3f}  MRR {score.mrr:.3f}"
+            f"  paraphrases {score.paraphrase_recall_at_k:.3f}  search p50 "
+            f"{score.search_p50_ms:.1f} ms ({score.cases} questions)"
+        )
+    return report
+
+
 def _stats(values: list[float]) -> dict[str, float]:
     return {
         "p50_ms": round(statistics.median(values), 2),
@@ -171,6 +199,10 @@ def run(settings: Settings, *, scales: list[str], repeat: int, say: Say) -> dict
     root = Path(tempfile.mkdtemp(prefix="asker-bench-"))
     try:
         report["builds"] = [time_build(scale, root, settings, say) for scale in scales]
+        report["retrieval"] = [
+            time_retrieval(settings.model_copy(update={"data_dir": root / scale}), scale, say)
+            for scale in scales
+        ]
         data_dir = root / "small" if (root / "small").exists() else settings.data_dir
         small = settings.model_copy(update={"data_dir": data_dir})
         if not small.warehouse_file.exists():

@@ -484,5 +484,35 @@ def audit_verify(data_dir: DataDir = None, fmt: FormatOpt = Format.text) -> None
     raise typer.Exit(0 if report.ok else 1)
 
 
+@app.command()
+def index(data_dir: DataDir = None, fmt: FormatOpt = Format.text) -> None:
+    """重建检索索引。Rebuild the retrieval index (metrics, glossary, schema, values, examples)."""
+    from asker import api
+
+    try:
+        with err.status("") as status:
+            report = api.rebuild_index(
+                settings_for(data_dir),
+                progress=lambda step: status.update(f"正在索引 indexing: {step}"),
+            )
+    except KeyboardInterrupt:
+        fail(ConfigError("INDEX_INTERRUPTED"), fmt)
+    except AskerError as error:
+        fail(error, fmt)
+    counts = {
+        "added": report.added,
+        "updated": report.updated,
+        "deleted": report.deleted,
+        "unchanged": report.unchanged,
+    }
+    if fmt is Format.json:
+        print_json({"status": "ok", **counts})
+    else:
+        out.print(
+            f"索引已更新 index updated: 新增 added {report.added} · 更新 updated {report.updated}"
+            f" · 删除 deleted {report.deleted} · 未变 unchanged {report.unchanged}"
+        )
+
+
 def main() -> None:
     app()

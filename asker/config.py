@@ -89,6 +89,25 @@ class Settings(BaseSettings):
         gt=0,
         description="Most rows one export (CSV or Excel) holds; the role's row cap may be lower.",
     )
+    embeddings_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible embeddings endpoint for retrieval; "
+        "default: offline hashed character n-grams (downloads nothing).",
+    )
+    embeddings_model: str = Field(
+        default="bge-m3", description="Embedding model name sent to the embeddings endpoint."
+    )
+    embeddings_api_key: str | None = Field(
+        default=None, description="API key of the embeddings endpoint, if it needs one."
+    )
+    embeddings_timeout_s: float = Field(
+        default=30.0, gt=0, description="Seconds an embeddings request may take."
+    )
+    embeddings_allowed_hosts: tuple[str, ...] = Field(
+        default=(),
+        description="Hosts the embeddings endpoint may be on, as a JSON list such as "
+        '["127.0.0.1"]; an endpoint elsewhere is refused.',
+    )
 
     @field_validator("data_date")
     @classmethod

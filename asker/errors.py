@@ -304,6 +304,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "收藏的问题 #{item} 不存在，或不属于您。请刷新收藏列表。",
         "Saved question #{item} does not exist or is not yours. Refresh the list.",
     ),
+    # retrieval (asker/retrieval/)
+    "EMBEDDINGS_HOST_NOT_ALLOWED": (
+        "向量服务地址 {url} 的主机 {host} 不在允许列表中，已拒绝连接。"
+        "请把该主机加入 ASKER_EMBEDDINGS_ALLOWED_HOSTS，"
+        "或不设置 ASKER_EMBEDDINGS_BASE_URL 以使用离线向量。",
+        "The embeddings endpoint {url} is on host {host}, which is not on the allow-list, so it "
+        "was not contacted. Add the host to ASKER_EMBEDDINGS_ALLOWED_HOSTS, or unset "
+        "ASKER_EMBEDDINGS_BASE_URL to use the offline embedding.",
+    ),
+    "INDEX_INTERRUPTED": (
+        "检索索引的重建被中断。索引仍可使用；"
+        "再次运行 `asker index` 即可补齐（只重做有变化的文档）。",
+        "Rebuilding the retrieval index was interrupted. The index still works; run "
+        "`asker index` again to finish (only changed documents are redone).",
+    ),
+    "EMBEDDINGS_FAILED": (
+        "向量服务 {url} 调用失败（{error_class}）。请检查服务是否可用，"
+        "以及 ASKER_EMBEDDINGS_MODEL、ASKER_EMBEDDINGS_API_KEY 设置。",
+        "The embeddings endpoint {url} failed ({error_class}). Check that it is up and the "
+        "settings ASKER_EMBEDDINGS_MODEL and ASKER_EMBEDDINGS_API_KEY.",
+    ),
 }
 
 

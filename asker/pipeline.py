@@ -28,6 +28,7 @@ from asker.guardrails.policy import Policy
 from asker.guardrails.question_scope import check_named_orgs
 from asker.guardrails.rate_limits import QuestionLimits, check_and_count
 from asker.guardrails.scope import OrgDirectory
+from asker.retrieval import Retriever
 from asker.semantic.compiler import CompiledQuery, Compiler, is_balance
 from asker.semantic.model import Dictionary
 from asker.types import (
@@ -65,6 +66,7 @@ class Services:
     policy: Policy
     orgs: OrgDirectory
     users: Engine
+    retriever: Retriever | None = None
 
 
 @dataclass(frozen=True)

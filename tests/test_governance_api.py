@@ -98,3 +98,18 @@ def test_saved_questions_that_use_the_metric_are_in_its_impact(settings: Setting
     assert [(i.case.id, i.case.label) for i in found] == [(f"saved-{using.id}", "月日均")]
     (item,) = found
     assert item.before is not None and item.after is not None and not item.changed
+
+
+def test_an_approved_version_reaches_retrieval_at_once(settings: Settings) -> None:
+    word = "揽储沉淀额"  # a new synonym no metric has yet
+    retriever = api.retriever(settings)
+    before = retriever.search(word, "hq_analyst", k=3, kinds=["metric"])
+    assert "wealth_balance" not in [hit.key for hit in before]
+    draft = api.metric_draft_start(settings, "zhao.min", "wealth_balance")
+    definition = dict(draft.definition)
+    definition["synonyms"] = [*list(definition.get("synonyms") or []), word]  # type: ignore[call-overload]
+    saved = api.metric_draft_save(settings, "zhao.min", draft.id, definition, draft.row_version)
+    submitted = api.metric_draft_submit(settings, "zhao.min", draft.id, saved.draft.row_version)
+    api.metric_draft_approve(settings, "qian.hao", draft.id, submitted.row_version, "同意")
+    after = api.retriever(settings).search(word, "hq_analyst", k=3, kinds=["metric"])
+    assert after[0].key == "wealth_balance" and word in after[0].text

@@ -190,6 +190,8 @@ def test_a_promoted_correction_answers_the_next_identical_question_within_scope(
         answer = api.ask(f"{QUESTION}？", settings=settings, user=user)  # same once normalised
         assert any("已审核的示例" in a for a in answer.assumptions), answer
         assert [tuple(r) for r in answer.rows] == handmade(tiny_executor, by_org.format(w=where))
+    hits = api.retriever(settings).search(QUESTION, "branch_manager", k=3, kinds=["example"])
+    assert f"example:verified-{example.id}" in [hit.id for hit in hits]  # feeds retrieval too
     with pytest.raises(UserFacingError, match="FEEDBACK_NOT_PENDING"):
         api.promote_feedback(settings, reviewer, item)
     (review,) = audit(settings, "WHERE action = 'metric_workflow'")

@@ -1,0 +1,34 @@
+"""With the default configuration, building the index and searching it make no network
+connection: sockets to anything but loopback and every name lookup fail during the test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from asker import api
+from asker.config import Settings
+from tests.test_offline import no_network  # noqa: F401  (the fixture)
+
+
+def test_building_and_searching_the_index_uses_no_network(
+    no_network: list[Any],  # noqa: F811
+    tiny_dir: Path,
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(tiny_dir, data_dir, ignore=shutil.ignore_patterns("index"))
+    settings = Settings(data_dir=data_dir)
+    report = api.rebuild_index(settings)
+    assert report.added > 100
+    retriever = api.retriever(settings)
+    for question in (
+        "上个月各分行的存款余额",
+        "NPL ratio by branch",
+        "客户手机号",
+        "各岗位员工人数",
+    ):
+        assert retriever.search(question, "branch_manager", k=5)
+    assert api.ask("本季度不良贷款率", settings=settings, user="li.na").status == "ok"
+    assert no_network == []
