@@ -217,7 +217,10 @@ def services(settings: Settings) -> pipeline.Services:
     )
     if key not in _SERVICES:
         _SERVICES[key] = _build_services(settings, store, versions)
-    return _SERVICES[key]
+    built = _SERVICES[key]
+    # The caller's settings (LLM endpoint, limits) apply even when the services were built for
+    # an earlier Settings object over the same data dir.
+    return built if built.settings == settings else replace(built, settings=settings)
 
 
 def _build_services(
@@ -359,7 +362,7 @@ def _audit_record(action: str, turn: pipeline.Turn, result: Answer) -> AuditReco
         action=action,  # type: ignore[arg-type]
         question=turn.question,
         plan=turn.query,
-        generated_sql=turn.compiled.sql() if turn.compiled else None,
+        generated_sql=turn.compiled.sql() if turn.compiled else pipeline.llm_generated_sql(turn),
         gated_sql=turn.sql,
         tables=gated.tables if gated else (),
         columns=gated.columns if gated else (),
@@ -370,6 +373,7 @@ def _audit_record(action: str, turn: pipeline.Turn, result: Answer) -> AuditReco
         row_count=turn.result.row_count if turn.result else None,
         elapsed_ms=result.elapsed_ms,
         result_hash=hash_result(turn.result) if turn.result else None,
+        **pipeline.llm_audit_fields(turn),
     )
 
 

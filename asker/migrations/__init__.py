@@ -23,4 +23,5 @@ TABLE_MODULES: tuple[str, ...] = (
     "asker.guardrails.users",
     "asker.guardrails.rate_limits",
     "asker.guardrails.audit",
+    "asker.sql.usage",
 )

@@ -1,0 +1,3 @@
+from tests.sql.fakes import llm
+
+__all__ = ["llm"]
