@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage, BaseMessage
+from pydantic import Field
 
 from asker import api
 
@@ -19,19 +20,15 @@ class ScriptedModel(FakeMessagesListChatModel):
     """Replies in order (the last one repeats); ``prompts`` holds each request's message texts,
     ``requests`` the keyword arguments (response_format, tools) that came with it."""
 
-    prompts: list[list[str]] = []
-    requests: list[dict[str, Any]] = []
+    prompts: list[list[str]] = Field(default_factory=list)
+    requests: list[dict[str, Any]] = Field(default_factory=list)
 
     def _generate(  # type: ignore[override]
         self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
     ) -> Any:
         self.prompts.append([str(m.content) for m in messages])
         self.requests.append(kw)
-        if self.i >= len(self.responses) - 1:
-            self.i = len(self.responses) - 1
-            response = self.responses[self.i]
-            return _result(response)
-        response = self.responses[self.i]
+        response = self.responses[min(self.i, len(self.responses) - 1)]
         self.i += 1
         return _result(response)
 

@@ -111,7 +111,9 @@ def test_a_clarifying_question_from_the_model(settings: Settings, llm: Install) 
     assert [c.value for c in answer.choices] == ["各分行贷款余额", "各分行不良贷款余额"]
 
 
-def test_the_model_saying_not_answerable_is_not_answerable(settings: Settings, llm: Install) -> None:
+def test_the_model_saying_not_answerable_is_not_answerable(
+    settings: Settings, llm: Install
+) -> None:
     llm({"action": "not_answerable", "reason": "weather"})
     answer = api.ask("明天天气怎么样", settings=settings, user="zhang.wei")
     assert (answer.status, answer.code) == ("refused", "NOT_ANSWERABLE")
