@@ -36,6 +36,7 @@ from asker.sql import answers
 from asker.sql.chain import Candidate, Chain, issue_lines
 from asker.sql.chat import Call, chat_model
 from asker.sql.context import everything, from_hits
+from asker.sql.evaluation import PATHS_DISAGREE, same_numbers
 from asker.sql.injection import PROMPT_INJECTION, looks_like_injection
 from asker.sql.plan import named_orgs
 from asker.sql.prompts import PROMPT_VERSION
@@ -239,7 +240,10 @@ def build_answer(turn: Turn, services: Services) -> Turn:
         return llm_sql_answer(build_sql_answer(turn, services))
     assert turn.compiled is not None and turn.result is not None and turn.understanding is not None
     parts = answer_parts(turn, services)
-    return replace(turn, answer=answer.from_metric_result(parts, turn.result))
+    found = answer.from_metric_result(parts, turn.result)
+    if turn.llm is not None and turn.llm.agree is not None:
+        found = replace(found, extra={**found.extra, "paths_agree": turn.llm.agree})
+    return replace(turn, answer=found)
 
 
 def answer_parts(turn: Turn, services: Services) -> answer.MetricAnswerParts:
@@ -488,10 +492,12 @@ def plan_with_llm(turn: Turn, services: Services) -> Turn:
         return replace(answered, answer=answers.clarify(turn.question, turn.language, outcome))
     if outcome.action == "not_answerable":
         raise NotAnswerable("NOT_ANSWERABLE")
-    candidate = outcome.candidate
+    candidate, shadow = outcome.candidate, None
     if candidate is None:
         candidate = chain.write_sql(llm.question, llm.context)
-    return replace(turn, llm=_with_calls(llm, chain, candidate=candidate))
+    elif services.settings.llm_evaluate_both:
+        shadow = chain.write_sql(llm.question, llm.context)
+    return replace(turn, llm=_with_calls(llm, chain, candidate=candidate, shadow=shadow))
 
 
 def repair_loop(turn: Turn, services: Services) -> Turn:
@@ -562,6 +568,27 @@ def _gate(sql: Any, who: Principal, services: Services) -> GatedQuery:
     )
 
 
+def compare_paths(turn: Turn, services: Services) -> Turn:
+    """Evaluation setting: run the model's free SQL for the same question through the same gate
+    and executor, and flag when its numbers differ from the dictionary answer's."""
+    llm = turn.llm
+    if llm is None or llm.shadow is None or llm.shadow.sql is None or turn.result is None:
+        return turn
+    assert turn.principal is not None
+    try:
+        gated = _gate(llm.shadow.sql, turn.principal, services)
+        other = services.executor.execute(
+            gated.tree,
+            row_cap=services.settings.row_cap,
+            timeout_s=services.settings.query_timeout_s,
+        )
+        agree = same_numbers(turn.result.rows, other.rows)
+    except AskerError:
+        agree = False  # the other path could not even run: that is a disagreement too
+    flags = turn.flags if agree else (*turn.flags, PATHS_DISAGREE)
+    return replace(turn, llm=replace(llm, agree=agree), flags=flags)
+
+
 def llm_sql_answer(turn: Turn) -> Turn:
     """An answer from the model's SQL says so (no governed 口径 stands behind it)."""
     assert turn.answer is not None
@@ -613,7 +640,7 @@ EXPLAIN_STEPS: tuple[Step, ...] = (
     compile_query,
     gate_query,
 )
-ASK_STEPS: tuple[Step, ...] = (*EXPLAIN_STEPS, execute, build_answer)
+ASK_STEPS: tuple[Step, ...] = (*EXPLAIN_STEPS, execute, compare_paths, build_answer)
 QUERY_STEPS: tuple[Step, ...] = (
     identify,
     within_limits,

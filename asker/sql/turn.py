@@ -21,6 +21,8 @@ class LlmTurn:
     calls: tuple[Call, ...] = ()
     rounds: int = 0  # repair rounds used
     rewritten: bool = False
+    shadow: Candidate | None = None  # evaluation: the free-SQL answer to the same question
+    agree: bool | None = None  # evaluation: did both paths give the same numbers
 
     @property
     def prompt_tokens(self) -> int:

@@ -159,3 +159,31 @@ def test_an_endpoint_off_the_allow_list_is_a_configuration_error(tiny_dir: Path)
     answer = api.ask("每个分行有多少名员工", settings=settings)
     assert (answer.status, answer.code) == ("error", "LLM_HOST_NOT_ALLOWED")
     assert "ASKER_LLM_ALLOWED_HOSTS" in answer.message and "10.20.30.40" in answer.message
+
+
+LOANS_BY_BRANCH_SQL = (
+    "SELECT b.org_name, SUM(f.balance) AS loan_balance FROM fact_loan_balance_monthly f "
+    "JOIN dim_org s ON s.org_id = f.org_id JOIN dim_org b ON b.org_id = s.branch_id "
+    "WHERE f.month_end = DATE '2026-09-30' GROUP BY b.org_name"
+)
+
+
+@pytest.mark.parametrize(
+    ("shadow", "agree"),
+    [
+        (LOANS_BY_BRANCH_SQL, True),
+        (LOANS_BY_BRANCH_SQL.replace("WHERE f.month_end = DATE '2026-09-30' ", ""), False),
+    ],
+)
+def test_the_evaluation_setting_runs_both_paths_and_flags_disagreement(
+    settings: Settings, llm: Install, shadow: str, agree: bool
+) -> None:
+    llm(metric_query(metrics=["loan_balance"], dimensions=["branch"]), sql_block(shadow))
+    both = settings.model_copy(update={"llm_evaluate_both": True})
+    question = f"各分行放出去的钱还剩多少（评估 {agree}）"
+    answer = api.ask(question, settings=both, user="zhang.wei")
+    assert answer.status == "ok" and answer.metrics[0]["code"] == "loan_balance"
+    assert answer.extra["paths_agree"] is agree
+    entries = api.audit_log(settings).search(user_id="zhang.wei", limit=20)
+    record = next(e.record for e in entries if e.record["question"] == question)
+    assert ("llm_paths_disagree" in record["flags"]) is not agree
