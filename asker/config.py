@@ -117,7 +117,7 @@ class Settings(BaseSettings):
         default=6000, gt=500, description="Most tokens one prompt may hold; context is trimmed."
     )
     llm_daily_token_quota: int = Field(
-        default=200_000, gt=0, description="Prompt + completion tokens one user may use per day."
+        default=500_000, gt=0, description="Prompt + completion tokens one user may use per day."
     )
     llm_evaluate_both: bool = Field(
         default=False,
