@@ -4,8 +4,8 @@ everything the role may see ranked by shared character bigrams with the question
 Every item is rendered from ``Visible`` (or is the text of a hit ``Visible`` allows), so nothing
 the role may not see can reach a prompt; hits' text is PII-redacted once more on the way.
 
->>> bigrams("存款余额")
-{'存款', '款余', '余额'}
+>>> sorted(bigrams("存款余额"))
+['余额', '存款', '款余']
 """
 
 from __future__ import annotations
