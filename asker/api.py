@@ -425,3 +425,10 @@ def _answer(
     result = replace(result, extra={**result.extra, "timings_ms": dict(turn.timings)})
     action = {pipeline.EXPLAIN_STEPS: "explain", pipeline.SQL_STEPS: "sql"}.get(steps, "ask")
     return _audited(action, turn, _with_elapsed(result, started), settings)
+
+
+def llm_usage(settings: Settings) -> list[tuple[dt.date, str, str, int, int]]:
+    """Admin statistics of the LLM path: (day, user, model, prompt tokens, completion tokens)."""
+    from asker.sql.usage import usage_by_day
+
+    return usage_by_day(app_engine(settings))
