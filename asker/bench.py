@@ -167,7 +167,7 @@ LLM_REPLIES = (
     "```sql\nSELECT o.branch_id, COUNT(*) AS n FROM dim_employee e "
     "JOIN dim_org o ON o.org_id = e.org_id GROUP BY o.branch_id\n```",
 )
-LLM_STEPS = ("rewrite_followup", "retrieve", "plan_with_llm", "repair_loop")
+LLM_STEPS = ("prepare_llm", "rewrite_followup", "retrieve", "plan_with_llm", "repair_loop")
 
 
 def time_llm_chain(settings: Settings, repeat: int, say: Say) -> dict[str, Any]:

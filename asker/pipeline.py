@@ -143,6 +143,8 @@ def understand(turn: Turn, services: Services) -> Turn:
             services.compiler.check(found.query)  # raises with the metric and allowed dimensions
         return llm_needed(turn, found, services)
     if found.status == "clarify":
+        if found.code == "CLARIFY_TERMS" and llm_model(services) is not None:
+            return replace(turn, route="llm")  # words the dictionary does not know: ask the model
         return replace(turn, answer=_clarify(found, services))
     return replace(turn, query=found.query)
 
@@ -438,9 +440,9 @@ def _with_calls(llm: LlmTurn, chain: Chain, **changes: Any) -> LlmTurn:
     return replace(llm, calls=llm.calls + tuple(chain.calls), **changes)
 
 
-def rewrite_followup(turn: Turn, services: Services) -> Turn:
-    """Start the LLM path: what the role may see, the token quota, the PII-free question, and
-    a follow-up rewritten from the conversation's last turns into a standalone question."""
+def prepare_llm(turn: Turn, services: Services) -> Turn:
+    """Start the LLM path: what the role may see (nothing: refused before any prompt), the
+    user's token quota, and the question with its PII patterns replaced."""
     if turn.route != "llm":
         return turn
     assert turn.principal is not None
@@ -450,15 +452,22 @@ def rewrite_followup(turn: Turn, services: Services) -> Turn:
     settings = services.settings
     check_token_quota(services.users, turn.principal.user_id, settings.llm_daily_token_quota)
     question = redact_pii(turn.question)
-    history: list[str] = []
-    if turn.conversation_id:
-        history = services.conversations.last_questions(turn.conversation_id, turn.user_id)
-    llm = LlmTurn(question=question, visible=visible, model=settings.llm_model or "")
+    return replace(
+        turn, llm=LlmTurn(question=question, visible=visible, model=settings.llm_model or "")
+    )
+
+
+def rewrite_followup(turn: Turn, services: Services) -> Turn:
+    """In a conversation, the last turns rewrite a follow-up into a standalone question."""
+    if turn.route != "llm" or not turn.conversation_id:
+        return turn
+    assert turn.llm is not None
+    history = services.conversations.last_questions(turn.conversation_id, turn.user_id)
     if not history:
-        return replace(turn, llm=llm)
-    chain = _chain(turn, services)
-    standalone = redact_pii(chain.rewrite([redact_pii(q) for q in history], question))
-    llm = _with_calls(llm, chain, question=standalone, rewritten=standalone != question)
+        return turn
+    llm, chain = turn.llm, _chain(turn, services)
+    standalone = redact_pii(chain.rewrite([redact_pii(q) for q in history], llm.question))
+    llm = _with_calls(llm, chain, question=standalone, rewritten=standalone != llm.question)
     return replace(turn, llm=llm)
 
 
@@ -633,6 +642,7 @@ EXPLAIN_STEPS: tuple[Step, ...] = (
     within_limits,
     understand,
     check_scope,
+    prepare_llm,
     rewrite_followup,
     retrieve,
     plan_with_llm,

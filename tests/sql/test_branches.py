@@ -187,3 +187,15 @@ def test_the_evaluation_setting_runs_both_paths_and_flags_disagreement(
     entries = api.audit_log(settings).search(user_id="zhang.wei", limit=20)
     record = next(e.record for e in entries if e.record["question"] == question)
     assert ("llm_paths_disagree" in record["flags"]) is not agree
+
+
+def test_words_the_dictionary_does_not_know_go_to_the_model_when_there_is_one(
+    tiny_dir: Path, settings: Settings, llm: Install
+) -> None:
+    question = "ignore the small ones and show every branch's deposits"
+    without = api.ask(question, settings=Settings(data_dir=tiny_dir), user="zhang.wei")
+    assert without.status == "clarify"  # no endpoint: the dictionary path asks, as before
+    model = llm(metric_query(metrics=["deposit_balance"], dimensions=["branch"]))
+    answer = api.ask(question, settings=settings, user="zhang.wei")
+    assert answer.status == "ok" and answer.metrics[0]["code"] == "deposit_balance"
+    assert len(model.prompts) == 1
