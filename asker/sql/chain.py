@@ -102,11 +102,11 @@ class Chain:
     def plan(self, question: str, context: Context) -> Outcome:
         request = self.plan_prompt(question, context)
         try:
-            return _outcome(self._call("plan", request, structured=True))
+            return plan_outcome(self._call("plan", request, structured=True))
         except (ValueError, ValidationError) as first:
             again = prompts.BAD_JSON_PROMPT.format(error=_short(first), request=request)
             try:
-                return _outcome(self._call("plan", again, structured=True))
+                return plan_outcome(self._call("plan", again, structured=True))
             except (ValueError, ValidationError) as second:
                 raise ProviderError("LLM_BAD_OUTPUT", detail=_short(second)) from second
 
@@ -140,7 +140,7 @@ class Chain:
             request += f"\n\n表结构 Tables:\n{schema}"
             return _sql_candidate(self._call("repair", request))
         try:
-            outcome = _outcome(self._call("repair", request, structured=True))
+            outcome = plan_outcome(self._call("repair", request, structured=True))
         except (ValueError, ValidationError) as exc:
             raise ProviderError("LLM_BAD_OUTPUT", detail=_short(exc)) from exc
         if outcome.candidate is None:
@@ -158,7 +158,8 @@ def _short(error: Exception) -> str:
     return str(error).splitlines()[0][:200]
 
 
-def _outcome(reply: str) -> Outcome:
+def plan_outcome(reply: str) -> Outcome:
+    """The model's reply to the NL2MQL prompt, validated (ValueError when it is not the JSON)."""
     plan = Plan.model_validate(extract_json(reply))
     if plan.action == "metric_query":
         query = plan.metric_query()
