@@ -75,7 +75,17 @@ class Visible:
             return hit.key in {m.code for m in self.metrics}
         if hit.kind == "table":
             return hit.key in self.table_names
+        if hit.kind in ("column", "value") and not self._shows_column(hit.key.split("=")[0]):
+            return False
         return not any(_names(hit.text, name) for name in self.hidden)
+
+    def _shows_column(self, key: str) -> bool:
+        """``table.column`` is visible (a key without a column names only its table)."""
+        table, _, column = key.partition(".")
+        for t in self.tables:
+            if t.name == table:
+                return not column or column in {c.name for c in t.columns}
+        return False
 
 
 def _names(text: str, name: str) -> bool:

@@ -199,3 +199,17 @@ def test_words_the_dictionary_does_not_know_go_to_the_model_when_there_is_one(
     answer = api.ask(question, settings=settings, user="zhang.wei")
     assert answer.status == "ok" and answer.metrics[0]["code"] == "deposit_balance"
     assert len(model.prompts) == 1
+
+
+def test_an_unknown_metric_is_repaired_from_the_compiler_issue(
+    settings: Settings, llm: Install
+) -> None:
+    model = llm(
+        metric_query(metrics=["loan_balanse"], dimensions=["branch"]),
+        metric_query(metrics=["loan_balance"], dimensions=["branch"]),
+    )
+    answer = api.ask("各分行放出去的钱还剩多少", settings=settings, user="zhang.wei")
+    assert answer.status == "ok" and answer.metrics[0]["code"] == "loan_balance"
+    repair = model.prompts[1][1]
+    assert "loan_balanse" in repair and "loan_balance" in repair.split("检查发现的问题")[1]
+    assert model.requests[1].get("response_format") == {"type": "json_object"}

@@ -172,3 +172,22 @@ def test_the_scan_catches_what_it_looks_for(tiny_executor: DuckDBExecutor) -> No
     assert "成都高新支行" not in hidden_org_names(tiny_executor, "B05", "org")
     assert "成都锦江支行" in hidden_org_names(tiny_executor, "B05S01", "org")
     assert len(pii_values(tiny_executor)) > 100
+
+
+def test_documents_naming_hidden_columns_or_orgs_are_dropped() -> None:
+    from asker.sql.visible import ColumnView, TableView, Visible
+
+    view = Visible(
+        tables=(TableView("dim_org", "机构", (ColumnView("org_name", "VARCHAR", "机构名称"),)),),
+        metrics=(),
+        dimensions=(),
+        values=(),
+        hidden=frozenset({"dim_customer", "id_no", "上海分行"}),
+    )
+    assert view.allows(Hit("v1", "value", "dim_org.org_name=成都分行", "分行 成都分行", 1))
+    assert not view.allows(Hit("v2", "value", "dim_org.org_name=上海分行", "分行 上海分行", 1))
+    assert not view.allows(Hit("c1", "column", "dim_customer.id_no", "证件号", 1))
+    assert not view.allows(Hit("c2", "column", "dim_org.secret", "机构秘密", 1))
+    assert not view.allows(Hit("t1", "table", "dim_customer", "客户", 1))
+    assert not view.allows(Hit("e1", "example", "1", "SELECT id_no FROM dim_customer", 1))
+    assert view.allows(Hit("e2", "example", "2", "SELECT org_name FROM dim_org", 1))
