@@ -37,7 +37,7 @@ from asker.guardrails.audit_search import AuditFilter
 from asker.guardrails.gate import gate
 from asker.guardrails.policy import Policy, load_policy
 from asker.guardrails.scope import OrgDirectory, load_org_directory
-from asker.guardrails.usage import QUESTION_ACTIONS, UsageReport, tokens_used, usage_report
+from asker.guardrails.usage import QUESTION_ACTIONS, UsageReport, usage_report
 from asker.retrieval.documents import Grants
 from asker.retrieval.embeddings import embedder_for
 from asker.retrieval.index import INDEX_DIR, HybridRetriever, LazyRetriever, SyncReport
@@ -50,6 +50,7 @@ from asker.semantic.impact import CaseImpact, ImpactCase
 from asker.semantic.lineage import metric_lineage
 from asker.semantic.store import ImportReport, MetricStore, MetricVersion
 from asker.semantic.version_diff import VersionDiff
+from asker.sql.usage import tokens_between
 from asker.types import Answer, GatedQuery, Language, MetricQuery, Principal
 from asker.understand import feedback_queue, leftovers
 from asker.understand import saved_questions as saved
@@ -244,7 +245,10 @@ def services(settings: Settings) -> pipeline.Services:
     )
     if key not in _SERVICES:
         _SERVICES[key] = _build_services(settings, store, versions)
-    return _SERVICES[key]
+    built = _SERVICES[key]
+    # The caller's settings (LLM endpoint, limits) apply even when the services were built for
+    # an earlier Settings object over the same data dir.
+    return built if built.settings == settings else replace(built, settings=settings)
 
 
 def _build_services(
@@ -387,7 +391,7 @@ def _audit_record(action: str, turn: pipeline.Turn, result: Answer) -> AuditReco
         action=action,  # type: ignore[arg-type]
         question=turn.question,
         plan=turn.query,
-        generated_sql=turn.compiled.sql() if turn.compiled else None,
+        generated_sql=turn.compiled.sql() if turn.compiled else pipeline.llm_generated_sql(turn),
         gated_sql=turn.sql,
         tables=gated.tables if gated else (),
         columns=gated.columns if gated else (),
@@ -398,6 +402,7 @@ def _audit_record(action: str, turn: pipeline.Turn, result: Answer) -> AuditReco
         row_count=turn.result.row_count if turn.result else None,
         elapsed_ms=result.elapsed_ms,
         result_hash=hash_result(turn.result) if turn.result else None,
+        **pipeline.llm_audit_fields(turn),
     )
 
 
@@ -1091,7 +1096,7 @@ def usage(
     )
     orgs = services(settings).orgs
     return usage_report(
-        entries, lambda org: _branch_name(orgs, org), tokens=tokens_used(engine, since, until)
+        entries, lambda org: _branch_name(orgs, org), tokens=tokens_between(engine, since, until)
     )
 
 
@@ -1220,3 +1225,10 @@ def retriever(settings: Settings) -> HybridRetriever:
         metric_store(settings).published(),
         settings.data_dir / "cache",
     )
+
+
+def llm_usage(settings: Settings) -> list[tuple[dt.date, str, str, int, int]]:
+    """Admin statistics of the LLM path: (day, user, model, prompt tokens, completion tokens)."""
+    from asker.sql.usage import usage_by_day
+
+    return usage_by_day(app_engine(settings))

@@ -187,6 +187,44 @@ def _stats(values: list[float]) -> dict[str, float]:
     }
 
 
+# The LLM path with a local fake model: prompt sizes per role and the chain's own overhead
+# (retrieval of context, prompt rendering, token counting, parsing, gate; no model latency).
+LLM_QUESTION = "每个分行有多少名员工"
+LLM_REPLIES = (
+    '{"action": "needs_sql"}',
+    "```sql\nSELECT o.branch_id, COUNT(*) AS n FROM dim_employee e "
+    "JOIN dim_org o ON o.org_id = e.org_id GROUP BY o.branch_id\n```",
+)
+LLM_STEPS = ("prepare_llm", "rewrite_followup", "retrieve", "plan_with_llm", "repair_loop")
+
+
+def time_llm_chain(settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
+    """Prompt tokens per role and p50/p95 of the LLM steps with a fake chat model."""
+    from dataclasses import replace
+
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from asker import pipeline
+
+    base = api.services(settings)
+    report: dict[str, Any] = {}
+    for user in ("zhang.wei", "li.na", "wang.fang", "liu.yang", "chen.jie"):
+        runs: list[float] = []
+        tokens = 0
+        for _ in range(repeat):
+            fake = FakeListChatModel(responses=list(LLM_REPLIES))
+            svc = replace(base, chat_model=fake)
+            turn = pipeline.run(
+                pipeline.ASK_STEPS, pipeline.Turn(question=LLM_QUESTION, user_id=user), svc
+            )
+            runs.append(sum(turn.timings.get(step, 0.0) for step in LLM_STEPS))
+            tokens = turn.llm.prompt_tokens if turn.llm else 0
+        report[user] = {"prompt_tokens": tokens, **_stats(runs)}
+        p50, p95 = report[user]["p50_ms"], report[user]["p95_ms"]
+        say(f"llm chain {user:<10} {tokens:6d} prompt tokens  p50 {p50:8.2f} ms  p95 {p95:8.2f} ms")
+    return report
+
+
 def run(settings: Settings, *, scales: list[str], repeat: int, say: Say) -> dict[str, Any]:
     """Time each scale's build (in a temporary folder), then raw queries on ``small``."""
     report: dict[str, Any] = {
@@ -214,6 +252,8 @@ def run(settings: Settings, *, scales: list[str], repeat: int, say: Say) -> dict
         report["gate"] = time_gate(small, repeat, say)
         say("question → answer latency in-process (deterministic path):")
         report["questions"] = time_questions(small, repeat, say)
+        say("LLM path with a fake model (prompt tokens per role, chain overhead):")
+        report["llm_chain"] = time_llm_chain(small, max(3, repeat // 3), say)
     finally:
         close_warehouses()
         shutil.rmtree(root, ignore_errors=True)

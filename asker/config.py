@@ -109,6 +109,46 @@ class Settings(BaseSettings):
         '["127.0.0.1"]; an endpoint elsewhere is refused.',
     )
 
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible chat endpoint (e.g. http://127.0.0.1:8000/v1); "
+        "unset: only dictionary questions are answered.",
+    )
+    llm_model: str | None = Field(default=None, description="Chat model name at the endpoint.")
+    llm_api_key: str | None = Field(
+        default=None, description="API key of the chat endpoint (many local servers need none)."
+    )
+    llm_allowed_hosts: tuple[str, ...] = Field(
+        default=("127.0.0.1", "localhost", "::1"),
+        description="Hosts the chat endpoint may be on, as a JSON list; any other host is a "
+        "configuration error.",
+    )
+    llm_timeout_s: float = Field(
+        default=30.0, gt=0, description="Seconds one chat request may take before it is abandoned."
+    )
+    llm_max_retries: int = Field(
+        default=1, ge=0, description="Retries of a failed chat request (timeouts, 5xx)."
+    )
+    llm_structured_output: Literal["json_schema", "function_calling", "json_mode"] = Field(
+        default="json_mode",
+        description="How the model is asked for structured output: json_schema, "
+        "function_calling or json_mode (whatever the endpoint supports).",
+    )
+    llm_repair_rounds: int = Field(
+        default=3, ge=0, description="Rounds the model may repair SQL the gate refused."
+    )
+    llm_prompt_token_budget: int = Field(
+        default=6000, gt=500, description="Most tokens one prompt may hold; context is trimmed."
+    )
+    llm_daily_token_quota: int = Field(
+        default=500_000, gt=0, description="Prompt + completion tokens one user may use per day."
+    )
+    llm_evaluate_both: bool = Field(
+        default=False,
+        description="Evaluation: also write free SQL for questions the dictionary answered and "
+        "flag when the two results disagree.",
+    )
+
     @field_validator("data_date")
     @classmethod
     def _month_end(cls, value: date) -> date:

@@ -325,6 +325,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The embeddings endpoint {url} failed ({error_class}). Check that it is up and the "
         "settings ASKER_EMBEDDINGS_MODEL and ASKER_EMBEDDINGS_API_KEY.",
     ),
+    # the LLM path (asker/sql)
+    "LLM_NOT_CONFIGURED": (
+        "{detail}指标字典无法回答这个问题，回答字典之外的问题需要大模型，但尚未配置。"
+        "请管理员设置 ASKER_LLM_BASE_URL 和 ASKER_LLM_MODEL（必要时 ASKER_LLM_API_KEY）。"
+        "我现在可以回答存款、贷款、资产质量、客户、交易、授信、营销和预算等指标，例如「上个月各分行的存款余额」。",
+        "{detail}The metric dictionary cannot answer this question, and questions outside it "
+        "need an LLM, which is not configured. Ask the administrator to set ASKER_LLM_BASE_URL "
+        "and ASKER_LLM_MODEL (and ASKER_LLM_API_KEY if needed). I can answer metrics on "
+        "deposits, loans, asset quality, customers, transactions, credit, marketing and budgets, "
+        "e.g. 'deposit balance by branch last month'.",
+    ),
+    "LLM_HOST_NOT_ALLOWED": (
+        "大模型服务地址 {host} 不在允许列表中（{allowed}）。请把它加入 ASKER_LLM_ALLOWED_HOSTS，"
+        "或改用允许的地址。",
+        "The LLM endpoint host {host} is not on the allow-list ({allowed}). Add it to "
+        "ASKER_LLM_ALLOWED_HOSTS or use an allowed endpoint.",
+    ),
+    "LLM_UNAVAILABLE": (
+        "大模型服务暂不可用（{error_class}）。字典内的指标问题仍可回答；"
+        "请稍后重试，或联系管理员检查 ASKER_LLM_BASE_URL。",
+        "The LLM endpoint is unavailable ({error_class}). Dictionary questions still work; "
+        "try again later, or ask the administrator to check ASKER_LLM_BASE_URL.",
+    ),
+    "LLM_BAD_OUTPUT": (
+        "大模型的回答无法使用（{detail}）。请换个说法重试。",
+        "The LLM's reply could not be used ({detail}). Rephrase the question and try again.",
+    ),
+    "LLM_REPAIR_EXHAUSTED": (
+        "大模型 {rounds} 轮修改后生成的查询仍未通过权限与语法检查，最后的问题是：{last_issue}。"
+        "请换个更具体的问法，或联系数据管理员。",
+        "After {rounds} rounds of repair the model's query still fails the permission and "
+        "syntax checks; the last issue: {last_issue}. Ask more specifically, or contact the "
+        "data administrator.",
+    ),
+    "LLM_TOKEN_QUOTA_EXCEEDED": (
+        "今日大模型用量已达上限（{used} / {limit} 个 token）。字典内的指标问题仍可回答；"
+        "请明天再试，或请管理员提高 ASKER_LLM_DAILY_TOKEN_QUOTA。",
+        "You have used today's LLM quota ({used} / {limit} tokens). Dictionary questions still "
+        "work; try again tomorrow, or ask the administrator to raise "
+        "ASKER_LLM_DAILY_TOKEN_QUOTA.",
+    ),
 }
 
 

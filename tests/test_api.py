@@ -59,14 +59,16 @@ def test_an_ambiguous_word_uses_the_default_and_offers_the_alternative(settings:
     assert choice.value.metrics == ("deposit_avg_daily",)
 
 
-def test_questions_outside_the_data_are_refused_saying_what_can_be_answered(
+def test_questions_outside_the_dictionary_without_an_llm_name_the_settings_and_what_works(
     settings: Settings,
 ) -> None:
+    # No LLM endpoint is configured (the default): the refusal says the LLM is needed, names
+    # the settings, and says what the dictionary can answer (issue 8, item 7).
     answer = api.ask("明天天气怎么样", settings=settings)
-    assert (answer.status, answer.code) == ("refused", "NOT_ANSWERABLE")
-    assert "存款" in answer.message
+    assert (answer.status, answer.code) == ("refused", "LLM_NOT_CONFIGURED")
+    assert "存款" in answer.message and "ASKER_LLM_BASE_URL" in answer.message
     profit = api.ask("上个月各分行的利润", settings=settings)
-    assert profit.code == "NOT_ANSWERABLE" and "利润" in profit.message
+    assert profit.code == "LLM_NOT_CONFIGURED" and "利润" in profit.message
 
 
 def test_a_question_without_a_metric_is_clarified_with_runnable_choices(settings: Settings) -> None:

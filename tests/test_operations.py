@@ -21,6 +21,8 @@ from asker.config import Settings
 from asker.errors import AccessDenied, UserFacingError
 from asker.guardrails.audit_search import AuditFilter
 from asker.guardrails.users import principal
+from asker.sql.chat import Call
+from asker.sql.usage import record_usage
 from asker.types import Principal
 
 CUSTOMERS = "SELECT cust_id, cust_name, mobile, open_org_id FROM dim_customer ORDER BY cust_id"
@@ -308,9 +310,10 @@ def test_usage_counts_equal_the_audit_log(settings: Settings) -> None:
 
 
 def test_tokens_are_read_from_llm_usage_when_it_exists(settings: Settings) -> None:
-    with api.app_engine(settings).begin() as con:
-        con.execute(text("CREATE TABLE llm_usage (id INTEGER, total_tokens INTEGER)"))
-        con.execute(text("INSERT INTO llm_usage VALUES (1, 1200), (2, 34)"))
+    engine = api.app_engine(settings)
+    for user, prompt, completion in (("li.na", 1000, 200), ("wang.fang", 30, 4)):
+        made = Call("plan", ("…",), "…", prompt_tokens=prompt, completion_tokens=completion)
+        record_usage(engine, user_id=user, role="r", org_id="B05", model="m", made=made)
     assert api.usage(settings, who(settings, "zhao.min")).tokens == 1234
     with pytest.raises(AccessDenied):
         api.usage(settings, who(settings, "li.na"))

@@ -14,8 +14,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, MetaData, Table, func, inspect, select
-
 from asker.guardrails.audit import AuditEntry
 
 CHINA = dt.timezone(dt.timedelta(hours=8))  # a bank day starts at 00:00 UTC+8
@@ -88,24 +86,3 @@ def _metrics(plan: object) -> tuple[str, ...]:
     if isinstance(plan, dict) and isinstance(plan.get("metrics"), list):
         return tuple(str(m) for m in plan["metrics"])
     return ()
-
-
-def tokens_used(engine: Engine, since: dt.datetime | None, until: dt.datetime | None) -> int:
-    """Tokens recorded in ``llm_usage`` (another part of asker writes it); 0 when it is absent."""
-    if not inspect(engine).has_table("llm_usage"):
-        return 0
-    table = Table("llm_usage", MetaData(), autoload_with=engine)
-    names = set(table.c.keys())
-    parts = ["total_tokens"] if "total_tokens" in names else []
-    parts = parts or [n for n in ("prompt_tokens", "completion_tokens") if n in names]
-    if not parts:
-        return 0
-    stmt = select(*(func.coalesce(func.sum(table.c[n]), 0) for n in parts))
-    moment = next((n for n in ("created_at", "at", "timestamp") if n in names), None)
-    if moment is not None and since is not None:
-        stmt = stmt.where(table.c[moment] >= since)
-    if moment is not None and until is not None:
-        stmt = stmt.where(table.c[moment] < until)
-    with engine.connect() as conn:
-        row = conn.execute(stmt).one()
-    return int(sum(int(v or 0) for v in row))

@@ -27,4 +27,5 @@ TABLE_MODULES: tuple[str, ...] = (
     "asker.understand.verified_examples",
     "asker.understand.feedback_queue",
     "asker.understand.saved_questions",
+    "asker.sql.usage",
 )

@@ -74,6 +74,20 @@ class Conversations:
                 return query_from_json(row.query)
         return None
 
+    def last_questions(self, conversation_id: str, user_id: str) -> list[str]:
+        """The questions of the user's last turns in this conversation, oldest first."""
+        query = (
+            select(conversation_turns.c.question)
+            .where(
+                conversation_turns.c.conversation_id == conversation_id,
+                conversation_turns.c.user_id == user_id,
+            )
+            .order_by(conversation_turns.c.id.desc())
+            .limit(KEEP)
+        )
+        with self.engine.connect() as con:
+            return [row.question for row in reversed(con.execute(query).all())]
+
     def record(
         self, conversation_id: str, user_id: str, question: str, query: MetricQuery | None
     ) -> None:

@@ -1,0 +1,54 @@
+"""The LLM path with the real retrieval index (Chroma + BM25 over the demo data dir): what the
+index finds for a paraphrase leads the prompt; without the index the prompt is unranked."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from asker import api
+from asker.config import Settings
+from tests.sql.fakes import Install, metric_query
+
+HEADER = "可用指标 Metrics"
+
+
+def metric_codes(prompt: str) -> list[str]:
+    block = prompt.split(HEADER, 1)[1].split("\n\n", 1)[0]
+    return [line.split(" | ", 1)[0] for line in block.splitlines()[1:] if " | " in line]
+
+
+@pytest.fixture(scope="module")
+def settings(tiny_dir: Path) -> Settings:
+    return Settings(data_dir=tiny_dir, llm_model="scripted")
+
+
+PARAPHRASES = [  # none shares a word with its metric's name or synonyms
+    ("还没收回来的借款一共多少", "loan_balance"),
+    ("贷出去收不回来的比例", "npl_ratio"),
+    ("how much money did customers park with us", "deposit_balance"),
+]
+
+
+@pytest.mark.parametrize(("question", "metric"), PARAPHRASES)
+def test_the_index_brings_the_paraphrased_metric_to_the_top(
+    settings: Settings, llm: Install, question: str, metric: str
+) -> None:
+    assert api.services(settings).retriever is not None
+    model = llm(metric_query(metrics=[metric]))
+    api.ask(question, settings=settings, user="zhang.wei")
+    assert metric in metric_codes(model.prompts[0][1])[:3]
+
+
+@pytest.mark.parametrize(("question", "metric"), PARAPHRASES)
+def test_without_the_index_the_prompt_lists_everything_visible_unranked(
+    settings: Settings, llm: Install, monkeypatch: pytest.MonkeyPatch, question: str, metric: str
+) -> None:
+    model = llm(metric_query(metrics=[metric]))
+    with_index = api.services
+    monkeypatch.setattr(api, "services", lambda s: replace(with_index(s), retriever=None))
+    api.ask(question, settings=settings, user="zhang.wei")
+    codes = metric_codes(model.prompts[0][1])
+    assert metric in codes and metric not in codes[:3]
