@@ -84,7 +84,8 @@ class BankScorer:
     def _oracle(self, case: Case) -> Outcome:
         if not case.expect.sql:
             return _skipped(case, self.presets, "no gold SQL to send through the gate")
-        answer = api.run_sql(case.expect.sql, settings=self.settings, user=case.user)
+        sql = case.expect.model_sql or case.expect.sql
+        answer = api.run_sql(sql, settings=self.settings, user=case.user)
         return self._judge(case, answer)
 
     def _judge(self, case: Case, answer: Answer) -> Outcome:

@@ -21,16 +21,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from asker.errors import ConfigError
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
-Source = Literal["tuned", "held_out", "templated", "handwritten"]
+Source = Literal["tuned", "held_out", "templated", "handwritten", "external"]
 
 
 class Expect(BaseModel):
     """What a right answer is. ``sql`` is the gold SQL (for ``refused`` cases: SQL a model might
-    write that the gate must refuse with ``code`` in oracle mode)."""
+    write that the gate must refuse with ``code`` in oracle mode). ``model_sql``, when given, is
+    what a model would write for the question (no scope, no masks): oracle mode sends it through
+    the gate instead of ``sql`` and holds the result to ``sql`` run ungated."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     status: Literal["ok", "clarify", "refused"]
     sql: str | None = None
+    model_sql: str | None = None
     code: str | None = None
     metrics: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
@@ -59,6 +62,7 @@ class Tags(BaseModel):
     permission: str | None = None  # the role the case checks, when it is a permission case
     source: Source = "handwritten"
     gold_id: str | None = None  # the tests/semantic/gold case its SQL came from
+    difficulty: str | None = None  # external datasets: simple / moderate / challenging
 
 
 class Case(BaseModel):
