@@ -219,12 +219,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "There is no evaluation suite {suite} (no {suite}_*.yaml in {folder}). Check --suite.",
     ),
     "EVAL_DATASET_INVALID": (
-        "外部评测数据集 {path} 无法读取：{detail}。需要 BIRD 格式的 JSON 和同目录下的 SQLite 文件。",
+        "外部评测数据集 {path} 无法读取：{detail}。"
+        "需要 BIRD 格式的 JSON 和同目录下的 SQLite 文件。",
         "The external dataset {path} cannot be read: {detail}. It needs BIRD-style JSON and "
         "its SQLite file next to it.",
     ),
     "EVAL_LLM_NOT_CONFIGURED": (
-        "llm 模式需要配置大模型接口（ASKER_LLM_BASE_URL、ASKER_LLM_MODEL），当前未配置，评测未运行。"
+        "llm 模式需要配置大模型接口（ASKER_LLM_BASE_URL、ASKER_LLM_MODEL），"
+        "当前未配置，评测未运行。"
         "请配置后重试，或使用 --mode deterministic / oracle。",
         "The llm mode needs an LLM endpoint (ASKER_LLM_BASE_URL, ASKER_LLM_MODEL) and none is "
         "configured, so nothing was scored. Configure one, or use --mode deterministic / oracle.",

@@ -116,7 +116,9 @@ class BankScorer:
         if expect.status == "clarify":
             offered = offered_metrics(answer)
             missing = [m for m in expect.choices if m not in offered]
-            return dict.fromkeys(self.presets, not missing), f"choices lack {missing}" * bool(missing)
+            return dict.fromkeys(self.presets, not missing), f"choices lack {missing}" * bool(
+                missing
+            )
         gold = self.gold(case)
         verdicts = {p: compare(answer.columns, answer.rows, gold, PRESETS[p]) for p in self.presets}
         first = verdicts[self.presets[0]]
@@ -137,7 +139,9 @@ class BankScorer:
         tree = sqlglot.parse_one(answer.sql, dialect="duckdb")
         on_shadow = shadow.execute(tree, row_cap=UNLIMITED, timeout_s=60)
         exact = PRESETS["asker"]
-        verdict = compare(answer.columns, answer.rows, Gold(on_shadow.columns, on_shadow.rows), exact)
+        verdict = compare(
+            answer.columns, answer.rows, Gold(on_shadow.columns, on_shadow.rows), exact
+        )
         if not verdict.equal:
             found.append(f"differs from {user}'s shadow warehouse: {verdict.reason}")
         return tuple(found)
@@ -152,7 +156,9 @@ class BankScorer:
             for table, column in load_catalog().pii_columns():
                 tree = sqlglot.parse_one(f'SELECT DISTINCT "{column.name}" FROM "{table}"')
                 found = self.executor.execute(tree, row_cap=UNLIMITED, timeout_s=60).rows
-                raw[(table, column.name)] = {str(r[0]) for r in found if r[0] and len(str(r[0])) >= 4}
+                raw[(table, column.name)] = {
+                    str(r[0]) for r in found if r[0] and len(str(r[0])) >= 4
+                }
             self._raw = raw
         return self._raw
 

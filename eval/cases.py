@@ -72,7 +72,11 @@ class Case(BaseModel):
     language: Literal["zh", "en"]
     user: str = "zhang.wei"
     turns: tuple[str, ...] = ()  # earlier questions of the same conversation
-    modes: tuple[Literal["deterministic", "llm", "oracle"], ...] = ("deterministic", "llm", "oracle")
+    modes: tuple[Literal["deterministic", "llm", "oracle"], ...] = (
+        "deterministic",
+        "llm",
+        "oracle",
+    )
     expect: Expect
     tags: Tags = Tags()
 
@@ -110,5 +114,7 @@ def load_suite(name: str, folder: Path = CASES_DIR) -> tuple[Case, ...]:
     seen: set[str] = set()
     duplicates = sorted({c.id for c in cases if c.id in seen or seen.add(c.id)})  # type: ignore[func-returns-value]
     if duplicates:
-        raise ConfigError("EVAL_CASES_INVALID", path=str(folder), problems=f"duplicate ids {duplicates}")
+        raise ConfigError(
+            "EVAL_CASES_INVALID", path=str(folder), problems=f"duplicate ids {duplicates}"
+        )
     return tuple(cases)

@@ -54,7 +54,7 @@ def _fail(error: AskerError) -> NoReturn:
 
 def _settings(data_dir: Path | None) -> Settings:
     try:
-        return Settings(**({"data_dir": data_dir} if data_dir else {}))
+        return Settings(data_dir=data_dir) if data_dir else Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "?"
@@ -66,10 +66,19 @@ def _presets(headline: PresetName | None, default: str) -> tuple[str, ...]:
     return (first, *(p.value for p in PresetName if p.value != first))
 
 
+@eval_app.callback()
+def harness() -> None:
+    """评测 The evaluation harness: gold cases, execution accuracy, policy checks, reports."""
+
+
 @eval_app.command()
-def run(
-    suite: Annotated[str, typer.Option(help="评测集 Gold suite: eval/cases/<suite>_*.yaml.")] = "bank",
-    mode: Annotated[ModeName, typer.Option(help="deterministic | llm | oracle")] = ModeName.deterministic,
+def run(  # noqa: PLR0917 - typer reads the options from the signature
+    suite: Annotated[
+        str, typer.Option(help="评测集 Gold suite: eval/cases/<suite>_*.yaml.")
+    ] = "bank",
+    mode: Annotated[
+        ModeName, typer.Option(help="deterministic | llm | oracle")
+    ] = ModeName.deterministic,
     preset: Annotated[
         PresetName | None,
         typer.Option(help="主口径 Headline comparator preset (all three are always scored)."),
@@ -83,23 +92,29 @@ def run(
     cases_dir: Annotated[
         Path | None, typer.Option("--cases-dir", help="用例目录 Folder of the suite's YAML.")
     ] = None,
-    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="数据目录 Data directory.")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="数据目录 Data directory.")
+    ] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="输出目录 Results folder (default <data dir>/eval/...).")
+        Path | None,
+        typer.Option("--out", help="输出目录 Results folder (default <data dir>/eval/...)."),
     ] = None,
     baseline: Annotated[
         Path | None, typer.Option(help="基线 A saved summary.json to diff against.")
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="并行数 Parallel workers.")] = 2,
     timeout: Annotated[float, typer.Option(min=1, help="单例超时 Seconds per case.")] = 120.0,
-    fresh: Annotated[bool, typer.Option(help="重新开始 Ignore earlier results in the folder.")] = False,
+    fresh: Annotated[
+        bool, typer.Option(help="重新开始 Ignore earlier results in the folder.")
+    ] = False,
 ) -> None:
     """运行评测 Score a gold suite or an external dataset; write summary.json, report.md/html."""
     settings = _settings(data_dir)
     try:
         summary = _run(
-            settings, suite, mode.value, preset, dataset, predictions, cases_dir, out_dir,
-            baseline, workers, timeout, fresh,
+            settings, suite=suite, mode=mode.value, preset=preset, dataset=dataset,
+            predictions=predictions, cases_dir=cases_dir, out_dir=out_dir, baseline=baseline,
+            workers=workers, timeout=timeout, fresh=fresh,
         )  # fmt: skip
     except AskerError as error:
         _fail(error)
@@ -109,6 +124,7 @@ def run(
 
 def _run(
     settings: Settings,
+    *,
     suite: str,
     mode: str,
     preset: PresetName | None,

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -188,9 +187,7 @@ def compare(
     """Whether the predicted result equals the gold under ``options``."""
     if len(columns) != len(gold.columns):
         return Verdict(False, f"{len(columns)} columns, expected {len(gold.columns)}")
-    ordered = options.row_order == "always" or (
-        options.row_order == "gold_orders" and gold.ordered
-    )
+    ordered = options.row_order == "always" or (options.row_order == "gold_orders" and gold.ordered)
     want = _prepared(gold.rows, options)
     reason = ""
     for order in _column_orders(len(columns), options):

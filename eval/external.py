@@ -64,7 +64,9 @@ def load_items(path: Path) -> list[Item]:
             raise ValueError("the JSON must be a list of questions")
         return [Item.model_validate(r) for r in raw]
     except (OSError, ValueError, ValidationError) as error:
-        raise ConfigError("EVAL_DATASET_INVALID", path=str(path), detail=str(error)[:300]) from error
+        raise ConfigError(
+            "EVAL_DATASET_INVALID", path=str(path), detail=str(error)[:300]
+        ) from error
 
 
 def sqlite_file(dataset: Path, db_id: str) -> Path:
@@ -74,7 +76,9 @@ def sqlite_file(dataset: Path, db_id: str) -> Path:
     ):
         if candidate.is_file():
             return candidate
-    raise ConfigError("EVAL_DATASET_INVALID", path=str(dataset), detail=f"no SQLite file for {db_id}")
+    raise ConfigError(
+        "EVAL_DATASET_INVALID", path=str(dataset), detail=f"no SQLite file for {db_id}"
+    )
 
 
 def to_duckdb_sql(sql: str) -> str:
@@ -189,31 +193,43 @@ class ExternalScorer:
         executor = open_warehouse(duck_file, self.limits)
         assert case.expect.sql
         reference = self.reference(db_id, case.expect.sql, executor)
+        extra = self.transpile_check(case.expect.sql, reference, executor)
         predicted = self.predictions.get(qid) if self.predictions is not None else case.expect.sql
-        extra: dict[str, Any] = {}
-        try:
-            duck_gold = run_gold(to_duckdb_sql(case.expect.sql), executor, timeout_s=self.timeout_s)
-            extra["transpiled_gold_matches"] = compare(
-                duck_gold.columns, duck_gold.rows, reference, PRESETS["asker"]
-            ).equal
-        except Exception as exc:  # a transpile the engine cannot run is reported, not fatal
-            extra["transpiled_gold_matches"] = False
-            extra["transpile_error"] = type(exc).__name__
         if not predicted:
-            return self._outcome(case, "refused", dict.fromkeys(self.presets, False), "no prediction", extra)
+            return self._outcome(case, got="refused", reason="no prediction", extra=extra)
         try:
             gated = gate(
-                to_duckdb_sql(predicted), EVALUATOR, policy=self.policy, catalog=catalog, orgs=self.orgs
+                to_duckdb_sql(predicted),
+                EVALUATOR,
+                policy=self.policy,
+                catalog=catalog,
+                orgs=self.orgs,
             )
             result = executor.execute(gated.tree, row_cap=ROW_CAP, timeout_s=self.timeout_s)
         except AskerError as error:
-            return self._outcome(case, "refused", dict.fromkeys(self.presets, False), error.code, extra)
+            return self._outcome(case, got="refused", reason=error.code, extra=extra)
         except sqlglot.errors.SqlglotError as error:
-            return self._outcome(case, "refused", dict.fromkeys(self.presets, False), type(error).__name__, extra)
-        verdicts = {p: compare(result.columns, result.rows, reference, PRESETS[p]) for p in self.presets}
+            return self._outcome(case, got="refused", reason=type(error).__name__, extra=extra)
+        verdicts = {
+            p: compare(result.columns, result.rows, reference, PRESETS[p]) for p in self.presets
+        }
         return self._outcome(
-            case, "ok", {p: v.equal for p, v in verdicts.items()}, verdicts[self.presets[0]].reason, extra, result.elapsed_ms
+            case,
+            got="ok",
+            correct={p: v.equal for p, v in verdicts.items()},
+            reason=verdicts[self.presets[0]].reason,
+            extra=extra,
+            latency_ms=result.elapsed_ms,
         )
+
+    def transpile_check(self, sql: str, reference: Gold, executor: Any) -> dict[str, Any]:
+        """Whether the transpiled gold, run ungated on DuckDB, equals the SQLite reference."""
+        try:
+            duck = run_gold(to_duckdb_sql(sql), executor, timeout_s=self.timeout_s)
+        except Exception as exc:  # a transpile the engine cannot run is reported, not fatal
+            return {"transpiled_gold_matches": False, "transpile_error": type(exc).__name__}
+        same = compare(duck.columns, duck.rows, reference, PRESETS["asker"]).equal
+        return {"transpiled_gold_matches": same}
 
     def reference(self, db_id: str, sql: str, executor: Any) -> Gold:
         """The gold run on the original SQLite file; ties at LIMIT from the DuckDB copy."""
@@ -236,17 +252,18 @@ class ExternalScorer:
     def _outcome(
         self,
         case: Case,
+        *,
         got: str,
-        correct: dict[str, bool],
         reason: str,
         extra: dict[str, Any],
+        correct: dict[str, bool] | None = None,
         latency_ms: float = 0.0,
     ) -> Outcome:
         return Outcome(
             id=case.id,
             expected="ok",
             got=got,
-            correct=correct,
+            correct=correct or dict.fromkeys(self.presets, False),
             tags=case.tag_values(),
             code=None if got == "ok" else reason,
             reason=reason,
@@ -260,7 +277,11 @@ def load_predictions(path: Path) -> dict[str, str]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ConfigError("EVAL_DATASET_INVALID", path=str(path), detail=str(error)[:300]) from error
+        raise ConfigError(
+            "EVAL_DATASET_INVALID", path=str(path), detail=str(error)[:300]
+        ) from error
     if not isinstance(raw, dict):
-        raise ConfigError("EVAL_DATASET_INVALID", path=str(path), detail="predictions must be an object")
+        raise ConfigError(
+            "EVAL_DATASET_INVALID", path=str(path), detail="predictions must be an object"
+        )
     return {str(k): str(v).split("\t----- bird -----")[0] for k, v in raw.items()}

@@ -30,9 +30,7 @@ def run_gold(sql: str, executor: Executor, *, timeout_s: float, dialect: str = "
     ties: tuple[tuple[Any, ...], ...] = ()
     if order is not None and tree.args.get("limit") is not None and result.rows:
         ties = _tied_rows(tree, executor, len(result.rows), timeout_s)
-    return Gold(
-        columns=result.columns, rows=result.rows, ordered=order is not None, ties=ties
-    )
+    return Gold(columns=result.columns, rows=result.rows, ordered=order is not None, ties=ties)
 
 
 def _tied_rows(

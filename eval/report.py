@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,7 +39,9 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-def summarize(outcomes: Sequence[Outcome], presets: Sequence[str], run: dict[str, Any]) -> dict:
+def summarize(
+    outcomes: Sequence[Outcome], presets: Sequence[str], run: dict[str, Any]
+) -> dict[str, Any]:
     scored = [o for o in outcomes if o.scored]
     answerable = [o for o in scored if o.expected == "ok"]
     head = presets[0]
@@ -64,8 +65,11 @@ def summarize(outcomes: Sequence[Outcome], presets: Sequence[str], run: dict[str
             "max": round(max(latencies, default=0.0), 1),
         },
         "metric_choice": _metric_choice(answerable),
-        "errors": [{"id": o.id, "got": o.got, "reason": o.reason} for o in scored
-                   if o.got in ("error", "timeout")],  # fmt: skip
+        "errors": [
+            {"id": o.id, "got": o.got, "reason": o.reason}
+            for o in scored
+            if o.got in ("error", "timeout")
+        ],
         "failures": [
             {"id": o.id, "expected": o.expected, "got": o.got, "code": o.code, "reason": o.reason}
             for o in scored
@@ -101,7 +105,9 @@ def _per_tag(scored: Sequence[Outcome], head: str) -> dict[str, dict[str, dict[s
             cell[0] += o.correct[head]
             cell[1] += 1
     return {
-        tag: {v: {"n": n, "correct": r, "share": _share(r, n)} for v, (r, n) in sorted(vals.items())}
+        tag: {
+            v: {"n": n, "correct": r, "share": _share(r, n)} for v, (r, n) in sorted(vals.items())
+        }
         for tag, vals in sorted(table.items(), key=lambda kv: _tag_rank(kv[0]))
     }
 
@@ -123,7 +129,9 @@ def _metric_choice(answerable: Sequence[Outcome]) -> dict[str, Any]:
         "judged": len(judged),
         "same_metrics": same,
         "share": _share(same, len(judged)),
-        "confusions": [{"gold": g, "chosen": c, "n": n} for (g, c), n in confusions.most_common(20)],
+        "confusions": [
+            {"gold": g, "chosen": c, "n": n} for (g, c), n in confusions.most_common(20)
+        ],
     }
 
 
@@ -132,7 +140,8 @@ def baseline_diff(summary: dict[str, Any], baseline: dict[str, Any]) -> dict[str
     now, before = summary["outcomes"], baseline.get("outcomes", {})
     return {
         "ex_delta": {
-            p: None if summary["ex"].get(p) is None or baseline.get("ex", {}).get(p) is None
+            p: None
+            if summary["ex"].get(p) is None or baseline.get("ex", {}).get(p) is None
             else round(summary["ex"][p] - baseline["ex"][p], 4)
             for p in summary["ex"]
         },

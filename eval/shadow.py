@@ -139,7 +139,9 @@ class Shadows:
             return self._built[who.user_id]
 
 
-def raw_pii_values(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> dict[tuple[str, str], set[str]]:
+def raw_pii_values(
+    con: duckdb.DuckDBPyConnection, catalog: Catalog
+) -> dict[tuple[str, str], set[str]]:
     """Every raw PII value of the warehouse long enough to be recognisable, by column."""
     values: dict[tuple[str, str], set[str]] = {}
     for table, column in catalog.pii_columns():
