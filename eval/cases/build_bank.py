@@ -49,7 +49,7 @@ GRAIN_ZH = {"day": "每天的", "month": "每月的", "quarter": "每季度的",
 GRAIN_EN = {"day": "daily", "month": "monthly", "quarter": "quarterly", "year": "yearly"}
 COMPARE_ZH = {"yoy": "同比", "mom": "环比", "ytd": "较年初"}
 COMPARE_EN = {"yoy": "year on year", "mom": "month on month", "ytd": "vs start of year"}
-EN_EVERY = 3  # every third templated question is written in English
+EN_EVERY = 2  # every second templated question is written in English (where it can be)
 
 
 def _d(value: Any) -> dt.date:
@@ -294,7 +294,7 @@ def templated(golds: list[dict[str, Any]], used: set[str]) -> list[dict[str, Any
     cases = []
     for n, gold in enumerate(g for g in golds if g["id"] not in used):
         q = gold["query"]
-        english = question_en(q) if n % EN_EVERY == 2 else None
+        english = question_en(q) if n % EN_EVERY == 1 else None
         text = english or question_zh(q)
         cases.append(answer_case(f"templated/{gold['id']}", text, gold, "templated"))
     return cases
