@@ -117,8 +117,9 @@ def _tag_rank(tag: str) -> int:
 
 
 def _metric_choice(answerable: Sequence[Outcome]) -> dict[str, Any]:
-    """Whether the answer used the gold's metrics, and the most common confusions."""
-    judged = [o for o in answerable if o.metrics_gold and o.got == "ok"]
+    """Whether the answer used the gold's metrics, and the most common confusions (answers that
+    name no metric, such as oracle mode's SQL answers, are not judged)."""
+    judged = [o for o in answerable if o.metrics_gold and o.metrics_got and o.got == "ok"]
     same = sum(tuple(o.metrics_got) == tuple(o.metrics_gold) for o in judged)
     confusions = Counter(
         (",".join(o.metrics_gold), ",".join(o.metrics_got) or "-")
