@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import sqlglot
 import yaml
+from sqlglot import exp
 
 from asker.semantic.validate import load_seed_dictionary
 
@@ -139,6 +142,50 @@ def gold_cases() -> list[dict[str, Any]]:
     return found
 
 
+SERIES = re.compile(
+    r"generate_series\((DATE '[\d-]+'), (DATE '[\d-]+'), INTERVAL (\d+) MONTH\) AS g\(d\)"
+)
+
+
+def gate_dialect(sql: str) -> str | None:
+    """The gold query in the gate's allow-listed SQL, or None when it already is.
+
+    The gate refuses ``VALUES`` lists and table functions such as ``generate_series`` by design
+    (allow-list, fail closed); a model writing for asker gets them refused and rewrites them.
+    This is that rewrite, mechanical and meaning-preserving: VALUES rows become UNION ALL
+    SELECTs, a series of month starts becomes the month-start rows of dim_date. Oracle mode sends
+    it through the gate (``model_sql``) and holds the result to the original gold run ungated.
+    """
+    if "VALUES" not in sql and "generate_series" not in sql:
+        return None
+
+    def month_starts(m: re.Match[str]) -> str:
+        start, end, step = m.group(1), m.group(2), int(m.group(3))
+        return (
+            f"(SELECT biz_date AS d FROM dim_date WHERE day = 1 AND biz_date BETWEEN {start} "
+            f"AND {end} AND (month - MONTH({start})) % {step} = 0) AS g"
+        )
+
+    tree = sqlglot.parse_one(SERIES.sub(month_starts, sql), dialect="duckdb")
+    for cte in list(tree.find_all(exp.CTE)):
+        values = cte.this.find(exp.Values)
+        if values is None:
+            continue
+        names = [c.name for c in cte.args["alias"].columns]
+        rows = [
+            exp.select(
+                *[exp.alias_(v.copy(), n) for v, n in zip(row.expressions, names, strict=True)]
+            )
+            for row in values.expressions
+        ]
+        union: exp.Query = rows[0]
+        for row in rows[1:]:
+            union = exp.union(union, row, distinct=False)
+        cte.set("this", union)
+        cte.set("alias", exp.TableAlias(this=exp.to_identifier(cte.alias)))
+    return tree.sql(dialect="duckdb", pretty=True) + "\n"
+
+
 def answer_case(
     cid: str, question: str, gold: dict[str, Any], source: str, **extra: Any
 ) -> dict[str, Any]:
@@ -147,7 +194,12 @@ def answer_case(
         "id": cid,
         "question": question,
         "language": _language(question),
-        "expect": {"status": "ok", "sql": gold["sql"].strip() + "\n", "metrics": q["metrics"]},
+        "expect": {
+            "status": "ok",
+            "sql": gold["sql"].strip() + "\n",
+            **({"model_sql": model} if (model := gate_dialect(gold["sql"])) else {}),
+            "metrics": q["metrics"],
+        },
         "tags": tags(q, source, gold_id=gold["id"], **extra),
     }
 

@@ -222,3 +222,20 @@ def test_asker_eval_run_prints_ex_per_tag_and_latency(tiny_dir: Path, tmp_path: 
     assert done.returncode == 0, done.stderr
     assert "EX (asker) 100.0%" in done.stdout and "p95" in done.stdout
     assert "source" in done.stdout and "policy violations 违规: 0" in done.stdout
+
+
+def test_oracle_on_the_whole_bank_suite_passes_every_gold_and_refusal(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The gate keeps the meaning of every hand-written gold (in its allow-listed SQL) for the
+    roles allowed to see it, and refuses what it must (ISSUE 12: oracle gives 100%)."""
+    cases = load_suite("bank")
+    scorer = BankScorer(settings, "oracle", ("asker",), tmp_path)
+    outcomes = run_cases(
+        cases, scorer, out_dir=tmp_path, presets=("asker",), workers=2, show_progress=False
+    )
+    scored = [o for o in outcomes if o.scored]
+    assert len(scored) >= 450
+    wrong = [(o.id, o.got, o.code, o.reason) for o in scored if not o.correct["asker"]]
+    assert not wrong, wrong
+    assert not [o.id for o in outcomes if o.violations]
