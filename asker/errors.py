@@ -366,6 +366,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "work; try again tomorrow, or ask the administrator to raise "
         "ASKER_LLM_DAILY_TOKEN_QUOTA.",
     ),
+    # the evaluation harness (eval/)
+    "EVAL_CASES_INVALID": (
+        "评测用例文件 {path} 有问题：{problems}。请按 eval/cases/README.md 的格式修正。",
+        "The evaluation case file {path} has problems: {problems}. "
+        "Fix it to the format of eval/cases/README.md.",
+    ),
+    "EVAL_SUITE_UNKNOWN": (
+        "没有名为 {suite} 的评测集（在 {folder} 中找不到 {suite}_*.yaml）。请检查 --suite。",
+        "There is no evaluation suite {suite} (no {suite}_*.yaml in {folder}). Check --suite.",
+    ),
+    "EVAL_DATASET_INVALID": (
+        "外部评测数据集 {path} 无法读取：{detail}。"
+        "需要 BIRD 格式的 JSON 和同目录下的 SQLite 文件。",
+        "The external dataset {path} cannot be read: {detail}. It needs BIRD-style JSON and "
+        "its SQLite file next to it.",
+    ),
+    "EVAL_LLM_NOT_CONFIGURED": (
+        "llm 模式需要配置大模型接口（ASKER_LLM_BASE_URL、ASKER_LLM_MODEL），"
+        "当前未配置，评测未运行。"
+        "请配置后重试，或使用 --mode deterministic / oracle。",
+        "The llm mode needs an LLM endpoint (ASKER_LLM_BASE_URL, ASKER_LLM_MODEL) and none is "
+        "configured, so nothing was scored. Configure one, or use --mode deterministic / oracle.",
+    ),
 }
 
 
