@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
 
 from asker.understand.lexicon import Lexicon, normalise
 from asker.understand.matcher import Match, find_terms
@@ -23,30 +23,30 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def yield_time_to_metrics(
-    question: str, time: TimeParse, lexicon: Lexicon, blocked: set[int]
+    question: str,
+    time: TimeParse,
+    lexicon: Lexicon,
+    blocked: set[int],
+    reparse: Callable[[str], TimeParse],
 ) -> TimeParse:
-    """Drop time readings that sit inside a longer metric name."""
+    """Time words inside a longer metric name are part of the name: the question's time is read
+    again with those names blanked out, so the rest of it still counts ("2026年第2季度各分行本年累计
+    新发放贷款金额" is the cumulative metric at the end of Q2 2026)."""
     metrics = [
         (m.start, m.end)
         for m in find_terms(question, lexicon, blocked)
         if any(t.kind == "metric" for t in m.terms)
     ]
-    dropped = [
-        s
+    inside = [
+        ((s.start, s.end), m)
         for s in time.spans
-        if any(_overlaps((s.start, s.end), m) and m[1] - m[0] > s.end - s.start for m in metrics)
+        for m in metrics
+        if _overlaps((s.start, s.end), m) and m[1] - m[0] > s.end - s.start
     ]
-    if not dropped:
+    if not inside:
         return time
-    kinds = {s.kind for s in dropped}
-    return replace(
-        time,
-        spans=tuple(s for s in time.spans if s not in dropped),
-        period=None if "period" in kinds else time.period,
-        point_in_time=False if "period" in kinds else time.point_in_time,
-        grain=None if "grain" in kinds else time.grain,
-        compare=None if "compare" in kinds else time.compare,
-    )
+    hidden = {i for pair in inside for start, end in pair for i in range(start, end)}
+    return reparse("".join(" " if i in hidden else c for i, c in enumerate(question)))
 
 
 def _free_run(text: str, taken: set[int], start: int, step: int) -> str:

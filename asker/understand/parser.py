@@ -51,7 +51,11 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     ranking = find_ranking(question)
     rank_blocked = _blocked((), ranking.spans)
     time = yield_time_to_metrics(
-        question, parse_time(question, ctx.data_date), ctx.lexicon, rank_blocked
+        question,
+        parse_time(question, ctx.data_date),
+        ctx.lexicon,
+        rank_blocked,
+        lambda text: parse_time(text, ctx.data_date),
     )
     blocked = _blocked(time.spans, ranking.spans)
     matches = find_terms(question, ctx.lexicon, blocked)
