@@ -94,6 +94,7 @@ TYPES = {
     exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT,
     exp.DataType.Type.TINYINT, exp.DataType.Type.DECIMAL, exp.DataType.Type.DOUBLE,
     exp.DataType.Type.FLOAT, exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP,
+    exp.DataType.Type.TIMESTAMPNTZ,  # what sqlglot reads TIMESTAMP as after a transpile
     exp.DataType.Type.BOOLEAN,
 }  # fmt: skip
 META_KEYS = {"line", "col", "start", "end", "nonnull"}
