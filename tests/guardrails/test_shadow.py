@@ -1,5 +1,6 @@
 """Shadow warehouses: for each role, a copy of tiny with out-of-scope rows physically deleted and
-PII columns pre-masked by masks written here, independently of the gate. Generated queries gated
+PII columns pre-masked by the contract's masks written as plain SQL (eval/shadow.py, the oracle
+the evaluation harness uses too), independently of the gate. Generated queries gated
 on the real warehouse must return what the same query returns ungated on the role's shadow, or be
 refused; no result cell may hold a raw PII value of the warehouse."""
 
@@ -25,103 +26,24 @@ from asker.guardrails.users import principal
 from asker.types import Principal
 from asker.warehouse.catalog import load_catalog
 from asker.warehouse.engine import DuckDBExecutor
-from tests.helpers import result_diff, rows
+from eval.shadow import build_shadow, hidden_values, raw_pii_values
+from tests.helpers import result_diff
 
 CATALOG = load_catalog()
 POLICY = load_policy(CATALOG)
 ROLES_WITH_DATA = ("zhang.wei", "li.na", "wang.fang", "liu.yang", "chen.jie")
-
-# Masks as the contract states them (ARCHITECTURE §6), written as plain SQL for the shadow.
-MASK_SQL = {
-    "name": "CASE WHEN length({c}) <= 1 THEN repeat('*', length({c})) "
-    "ELSE left({c}, 1) || '**' END",
-    "id_number": "CASE WHEN length({c}) <= 10 THEN repeat('*', length({c})) "
-    "ELSE left({c}, 6) || '********' || right({c}, 4) END",
-    "mobile": "CASE WHEN length({c}) <= 7 THEN repeat('*', length({c})) "
-    "ELSE left({c}, 3) || '****' || right({c}, 4) END",
-    "bank_card": "CASE WHEN length({c}) <= 10 THEN repeat('*', length({c})) "
-    "ELSE left({c}, 6) || '******' || right({c}, 4) END",
-    "address": "CASE WHEN length({c}) <= 6 THEN repeat('*', length({c})) "
-    "ELSE left({c}, 6) || '****' END",
-}
-
-
-def _scope_orgs(con: duckdb.DuckDBPyConnection, who: Principal) -> list[str]:
-    """The unit and everything under it, walked from dim_org by hand."""
-    found, frontier = {who.org_id}, [who.org_id]
-    while frontier:
-        rows = con.execute(
-            f"SELECT org_id FROM dim_org WHERE parent_org_id IN ({_list(frontier)})"
-        ).fetchall()
-        frontier = [r[0] for r in rows if r[0] not in found]
-        found |= set(frontier)
-    return sorted(found)
-
-
-def _ancestors(con: duckdb.DuckDBPyConnection, who: Principal) -> list[str]:
-    """The units above the principal's own: dim_org shows their names (ARCHITECTURE decision
-    recorded in the gate: names, not data)."""
-    found: list[str] = []
-    parent = con.execute(
-        "SELECT parent_org_id FROM dim_org WHERE org_id = ?", [who.org_id]
-    ).fetchone()
-    while parent and parent[0]:
-        found.append(parent[0])
-        parent = con.execute(
-            "SELECT parent_org_id FROM dim_org WHERE org_id = ?", [parent[0]]
-        ).fetchone()
-    return found
-
-
-def _list(values: list[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values) or "NULL"
-
-
-def _delete_out_of_scope(con: duckdb.DuckDBPyConnection, who: Principal) -> None:
-    scope = POLICY.role(who.role).row_scope
-    if scope == "all":
-        return
-    own_units = _scope_orgs(con, who) if scope == "org" else [who.org_id]
-    customers = f"SELECT cust_id FROM dim_customer WHERE manager_emp_id = '{who.emp_id}'"
-    for table in CATALOG.tables:
-        if scope == "customer" and table.customer_column:
-            column = "manager_emp_id" if table.name == "dim_customer" else table.customer_column
-            keep = f"'{who.emp_id}'" if table.name == "dim_customer" else f"({customers})"
-            con.execute(
-                f'DELETE FROM "{table.name}" WHERE "{column}" NOT IN {keep}'
-                if table.name != "dim_customer"
-                else f'DELETE FROM "{table.name}" WHERE "{column}" IS DISTINCT FROM {keep}'
-            )
-        elif table.org_column:
-            units = own_units + (_ancestors(con, who) if table.name == "dim_org" else [])
-            con.execute(
-                f'DELETE FROM "{table.name}" WHERE "{table.org_column}" IS NULL '
-                f'OR "{table.org_column}" NOT IN ({_list(units)})'
-            )
-
-
-def _mask(con: duckdb.DuckDBPyConnection, who: Principal) -> None:
-    role = POLICY.role(who.role)
-    for table, column in CATALOG.pii_columns():
-        if role.column_access(table, column.name) == "masked":
-            expr = MASK_SQL[column.pii or ""].format(c=f'"{column.name}"')
-            con.execute(f'UPDATE "{table}" SET "{column.name}" = {expr}')
 
 
 @pytest.fixture(scope="module")
 def shadows(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
     engine = engine_for(f"sqlite:///{tiny_dir / 'app.db'}")
     folder = tmp_path_factory.mktemp("shadows")
-    built = {}
-    for user in ROLES_WITH_DATA:
-        who = principal(engine, user)
-        path = folder / f"{user}.duckdb"
-        shutil.copy(tiny_dir / "warehouse.duckdb", path)
-        con = duckdb.connect(str(path))
-        _delete_out_of_scope(con, who)
-        _mask(con, who)
-        con.close()
-        built[user] = path
+    built = {
+        user: build_shadow(
+            tiny_dir / "warehouse.duckdb", folder / f"{user}.duckdb", principal(engine, user)
+        )
+        for user in ROLES_WITH_DATA
+    }
     engine.dispose()
     yield built
 
@@ -135,24 +57,18 @@ def principals(tiny_dir: Path) -> dict[str, Principal]:
 
 
 @pytest.fixture(scope="module")
-def raw_pii(tiny_executor: DuckDBExecutor) -> dict[tuple[str, str], set[str]]:
-    """Every raw PII value of the warehouse long enough to be recognisable, by column."""
-    values: dict[tuple[str, str], set[str]] = {}
-    for table, column in CATALOG.pii_columns():
-        found = rows(tiny_executor, f'SELECT DISTINCT "{column.name}" FROM "{table}"')
-        values[(table, column.name)] = {
-            str(r[0]) for r in found if r[0] is not None and len(str(r[0])) >= 4
-        }
-    return values
-
-
-def hidden_values(user: Principal, raw: dict[tuple[str, str], set[str]]) -> set[str]:
-    """Raw values the role may not see: of its masked or denied columns, less any value that
-    also occurs in a column it sees unmasked (a customer named like a counterparty)."""
-    role = POLICY.role(user.role)
-    hidden = {v for key, vals in raw.items() if role.column_access(*key) != "visible" for v in vals}
-    shown = {v for key, vals in raw.items() if role.column_access(*key) == "visible" for v in vals}
-    return hidden - shown
+def raw_pii(
+    tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[str, str], set[str]]:
+    """Every raw PII value of the warehouse long enough to be recognisable, by column (read from
+    a copy: this process already holds the warehouse open with the executor's configuration)."""
+    copy = tmp_path_factory.mktemp("raw") / "warehouse.duckdb"
+    shutil.copy(tiny_dir / "warehouse.duckdb", copy)
+    con = duckdb.connect(str(copy), read_only=True)
+    try:
+        return raw_pii_values(con, CATALOG)
+    finally:
+        con.close()
 
 
 # --- the query generator ------------------------------------------------------------------------
@@ -227,7 +143,7 @@ def test_gated_results_equal_the_roles_shadow(
     raw_pii: dict[tuple[str, str], set[str]],
 ) -> None:
     orgs = load_org_directory(tiny_executor)
-    hidden = hidden_values(principals[user], raw_pii)
+    hidden = hidden_values(principals[user], raw_pii, POLICY)
     shadow = duckdb.connect(str(shadows[user]), read_only=True)
     answered = refused = 0
 
