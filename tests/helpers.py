@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+import shutil
+import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import sqlglot
@@ -50,3 +54,19 @@ def result_diff(got: Sequence[Sequence[Any]], want: Sequence[Sequence[Any]]) -> 
         if len(a) != len(b) or not all(same_value(x, y) for x, y in zip(a, b, strict=True)):
             return f"row differs:\n got  {a}\n want {b}"
     return None
+
+
+APP_DB_FILES = ("app.db", "app.db-wal", "app.db-shm", "app.db-journal", "*.tmp")
+
+
+def copy_data_dir(source: Path, target: Path, *ignore: str) -> Path:
+    """A private copy of a data dir that other tests keep writing to: files are copied, the
+    SQLite app database through SQLite's backup API (a consistent snapshot, whatever its WAL
+    holds at that moment); ``ignore`` names more entries to leave out (e.g. ``"index"``)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(*APP_DB_FILES, *ignore))
+    with (
+        closing(sqlite3.connect(source / "app.db")) as src,
+        closing(sqlite3.connect(target / "app.db")) as dst,
+    ):
+        src.backup(dst)
+    return target

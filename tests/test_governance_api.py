@@ -3,7 +3,6 @@ only on demo data, and every step (done or refused) audited."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from asker.errors import AskerError, ConfigError
 from asker.guardrails.users import principal
 from asker.semantic.definitions import seed_texts
 from asker.warehouse.datadir import read_manifest, write_manifest
+from tests.helpers import copy_data_dir
 
 
 def seed_metrics() -> list[dict[str, object]]:
@@ -25,7 +25,7 @@ def seed_metrics() -> list[dict[str, object]]:
 @pytest.fixture
 def settings(tiny_dir: Path, tmp_path: Path) -> Settings:
     copy = tmp_path / "data"
-    shutil.copytree(tiny_dir, copy, ignore=shutil.ignore_patterns("*.tmp"))
+    copy_data_dir(tiny_dir, copy)
     return Settings(data_dir=copy)
 
 

@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from asker.guardrails.users import principal
 from asker.sql.chat import Call
 from asker.sql.usage import record_usage
 from asker.types import Principal
+from tests.helpers import copy_data_dir
 
 CUSTOMERS = "SELECT cust_id, cust_name, mobile, open_org_id FROM dim_customer ORDER BY cust_id"
 # §6 masks, written by hand: name -> first character + '**'; mobile -> first 3 + '****' + last 4
@@ -45,7 +45,7 @@ CORRECT_SQL = "SELECT open_org_id, COUNT(*) AS n FROM dim_customer GROUP BY 1 OR
 @pytest.fixture
 def settings(tiny_dir: Path, tmp_path: Path) -> Settings:
     copy = tmp_path / "data"
-    shutil.copytree(tiny_dir, copy)  # these tests write to the app database
+    copy_data_dir(tiny_dir, copy)  # these tests write to the app database
     settings = Settings(data_dir=copy)
     with api.app_engine(settings).connect() as con:  # other tests' records in the shared bank
         FIRST_SEQ[copy] = con.execute(text("SELECT COALESCE(MAX(seq), 0) FROM audit_log")).one()[0]
@@ -109,7 +109,7 @@ def test_excel_export_carries_the_watermark_and_the_same_rows(
 
 def test_an_export_is_capped_in_rows(tiny_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "data"
-    shutil.copytree(tiny_dir, copy)
+    copy_data_dir(tiny_dir, copy)
     done = api.export(Settings(data_dir=copy, export_row_cap=7), user="li.na", statement=CUSTOMERS)
     assert done.answer.row_count == 7 and done.answer.truncated
 

@@ -3,7 +3,6 @@ document is updated, a removed one deleted, and a search sees the change."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from asker.retrieval.build import open_retriever, rebuild
 from asker.retrieval.embeddings import HashingEmbedder
 from asker.retrieval.index import open_client, open_collection, stored_documents, sync
 from asker.semantic.model import Dictionary
+from tests.helpers import copy_data_dir
 from tests.retrieval.conftest import TinyIndex
 
 
@@ -95,7 +95,7 @@ def test_another_vector_space_gets_its_own_collection(
 
 def test_publishing_a_metric_version_refreshes_the_index(tiny_dir: Path, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    shutil.copytree(tiny_dir, data_dir)
+    copy_data_dir(tiny_dir, data_dir)
     settings = Settings(data_dir=data_dir)
     texts = api.metric_store(settings).export_texts()
     name, text = next((n, t) for n, t in texts.items() if "code: npl_ratio" in t)
@@ -125,7 +125,7 @@ def test_asker_index_command_rebuilds_idempotently(tiny_dir: Path, tmp_path: Pat
     from asker.cli import app
 
     data_dir = tmp_path / "data"
-    shutil.copytree(tiny_dir, data_dir, ignore=shutil.ignore_patterns("index"))
+    copy_data_dir(tiny_dir, data_dir, "index")
     runner = CliRunner()
     first = runner.invoke(app, ["index", "--data-dir", str(data_dir), "--format", "json"])
     again = runner.invoke(app, ["index", "--data-dir", str(data_dir), "--format", "json"])
@@ -147,7 +147,7 @@ def test_services_carry_a_lazy_retriever_over_the_index_init_built(
     tiny_dir: Path, tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
-    shutil.copytree(tiny_dir, data_dir)
+    copy_data_dir(tiny_dir, data_dir)
     assert (data_dir / "index").is_dir()  # asker init built it
     retriever = api.services(Settings(data_dir=data_dir)).retriever
     assert retriever is not None

@@ -3,12 +3,12 @@ connection: sockets to anything but loopback and every name lookup fail during t
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 from asker import api
 from asker.config import Settings
+from tests.helpers import copy_data_dir
 from tests.test_offline import no_network  # noqa: F401  (the fixture)
 
 
@@ -18,7 +18,7 @@ def test_building_and_searching_the_index_uses_no_network(
     tmp_path: Path,
 ) -> None:
     data_dir = tmp_path / "data"
-    shutil.copytree(tiny_dir, data_dir, ignore=shutil.ignore_patterns("index"))
+    copy_data_dir(tiny_dir, data_dir, "index")
     settings = Settings(data_dir=data_dir)
     report = api.rebuild_index(settings)
     assert report.added > 100

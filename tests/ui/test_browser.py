@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import copy_data_dir
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -45,7 +47,7 @@ def app_url(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             pytest.fail("chromium is not installed: .ci/run installs it (apt-get install chromium)")
         pytest.skip("chromium is not installed on this machine")
     data_dir = tmp_path_factory.mktemp("browser") / "data"
-    shutil.copytree(tiny_dir, data_dir)
+    copy_data_dir(tiny_dir, data_dir)
     port = _free_port()
     server = subprocess.Popen(  # the README's command, on tiny
         [

@@ -5,7 +5,6 @@ a locked regulatory metric cannot be drafted until unlocked; every step is in th
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from asker import api
 from asker.config import Settings
 from asker.errors import AccessDenied
 from asker.semantic.definitions import seed_texts
+from tests.helpers import copy_data_dir
 from tests.ui.test_app import APP, TIMEOUT, ask, login
 from tests.ui.test_app import text_of as _text_of
 
@@ -35,7 +35,7 @@ def seed_definition(code: str) -> str:
 @pytest.fixture
 def data_dir(tiny_dir: Path, tmp_path: Path) -> Iterator[Path]:
     copy = tmp_path / "data"
-    shutil.copytree(tiny_dir, copy, ignore=shutil.ignore_patterns("*.tmp"))
+    copy_data_dir(tiny_dir, copy)
     yield copy
 
 

@@ -4,7 +4,6 @@ reviewer and used by the next identical question, the auditor's search, the usag
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from asker.appdb import engine_for
+from tests.helpers import copy_data_dir
 from tests.ui.test_app import APP, TIMEOUT, ask, login, text_of
 
 QUESTION = "成都分行各支行的客户数"
@@ -25,7 +25,7 @@ CORRECT_SQL = (
 @pytest.fixture
 def data_dir(tiny_dir: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "data"
-    shutil.copytree(tiny_dir, copy)  # these tests write feedback, examples and audit records
+    copy_data_dir(tiny_dir, copy)  # these tests write feedback, examples and audit records
     return copy
 
 
