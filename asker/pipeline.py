@@ -21,7 +21,14 @@ from sqlalchemy import Engine
 
 from asker import answer
 from asker.config import Settings
-from asker.errors import AccessDenied, AskerError, InternalError, InvalidSql, NotAnswerable
+from asker.errors import (
+    AccessDenied,
+    AskerError,
+    InternalError,
+    InvalidSql,
+    NotAnswerable,
+    ProviderError,
+)
 from asker.guardrails import users
 from asker.guardrails.export import check_export_right, export_row_cap
 from asker.guardrails.gate import gate
@@ -526,21 +533,30 @@ def rewrite_followup(turn: Turn, services: Services) -> Turn:
     return replace(turn, llm=llm)
 
 
+RETRIEVAL_UNAVAILABLE = "retrieval_unavailable"  # the audit flag
+
+
 def retrieve(turn: Turn, services: Services) -> Turn:
-    """The context of the prompt: retrieval hits the role may see, else every visible item."""
+    """The context of the prompt: retrieval hits the role may see, else every visible item (also
+    when the embeddings endpoint fails: the answer stays possible and the audit record says so)."""
     if turn.route != "llm":
         return turn
     assert turn.llm is not None and turn.principal is not None
     llm = turn.llm
     hits = []
+    flags = turn.flags
     if services.retriever is not None:
-        hits = services.retriever.search(llm.question, turn.principal.role, k=12)
+        try:
+            hits = services.retriever.search(llm.question, turn.principal.role, k=12)
+        except ProviderError as error:  # a dead embeddings endpoint: answer without ranking
+            log.warning("retrieval unavailable (%s): the prompt lists what the role sees", error)
+            flags = (*flags, RETRIEVAL_UNAVAILABLE)
     context = (
         from_hits(llm.question, hits, llm.visible)
         if hits
         else everything(llm.question, llm.visible)
     )
-    return replace(turn, llm=replace(llm, context=context))
+    return replace(turn, llm=replace(llm, context=context), flags=flags)
 
 
 def plan_with_llm(turn: Turn, services: Services) -> Turn:

@@ -10,6 +10,9 @@ import pytest
 
 from asker import api
 from asker.config import Settings
+from asker.errors import ProviderError
+from asker.retrieval.embeddings import HashingEmbedder
+from tests.helpers import copy_data_dir
 from tests.sql.fakes import Install, metric_query
 
 HEADER = "可用指标 Metrics"
@@ -52,3 +55,22 @@ def test_without_the_index_the_prompt_lists_everything_visible_unranked(
     api.ask(question, settings=settings, user="zhang.wei")
     codes = metric_codes(model.prompts[0][1])
     assert metric in codes and metric not in codes[:3]
+
+
+def test_a_failing_embeddings_call_leaves_the_answer_possible_and_flagged(
+    tiny_dir: Path, tmp_path: Path, llm: Install, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(data_dir=copy_data_dir(tiny_dir, tmp_path / "data"), llm_model="scripted")
+
+    def dead(self: object, texts: object) -> list[list[float]]:  # the endpoint went away
+        raise ProviderError("EMBEDDINGS_FAILED", url="http://10.0.0.9/v1", error_class="Timeout")
+
+    monkeypatch.setattr(HashingEmbedder, "embed", dead)
+    model = llm(metric_query(metrics=["loan_balance"]))
+    question = "还没收回来的借款一共多少"
+    answer = api.ask(question, settings=settings, user="zhang.wei")
+    assert answer.status == "ok" and answer.metrics[0]["code"] == "loan_balance"
+    assert "loan_balance" in metric_codes(model.prompts[0][1])  # the unranked visible context
+    (entry,) = api.audit_log(settings).search(user_id="zhang.wei", limit=1)
+    assert entry.record["question"] == question
+    assert "retrieval_unavailable" in entry.record["flags"]
