@@ -1,0 +1,319 @@
+"""The LLM path (issue 8): questions the dictionary path cannot answer. Retrieval-ranked prompt,
+NL2MQL first, free SQL second, every candidate through the gate with a bounded repair loop."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from asker.errors import (
+    AccessDenied,
+    AskerError,
+    InvalidSql,
+    NotAnswerable,
+    ProviderError,
+)
+from asker.guardrails.gate import gate
+from asker.guardrails.question_scope import check_named_orgs, visible_orgs
+from asker.pii import redact_pii
+from asker.pipeline.turn import Services, Turn
+from asker.sql import answers
+from asker.sql.chain import Candidate, Chain, issue_lines
+from asker.sql.chat import Call, chat_model
+from asker.sql.context import everything, from_hits
+from asker.sql.evaluation import PATHS_DISAGREE, same_numbers
+from asker.sql.injection import PROMPT_INJECTION, looks_like_injection
+from asker.sql.plan import named_orgs
+from asker.sql.prompts import PROMPT_VERSION
+from asker.sql.turn import LlmTurn
+from asker.sql.usage import check_token_quota, record_usage
+from asker.sql.visible import Visible, build_visible, metric_tables, scoped_values
+from asker.types import (
+    Answer,
+    GatedQuery,
+    Principal,
+    Understanding,
+)
+
+log = logging.getLogger(__name__)
+
+
+def screen_question(turn: Turn, services: Services) -> Turn:
+    """A question that tries to instruct the model is flagged for the audit log; it widens
+    nothing, since whatever the model returns still meets the gate."""
+    if looks_like_injection(turn.question):
+        return replace(turn, flags=(*turn.flags, PROMPT_INJECTION))
+    return turn
+
+
+def llm_model(services: Services) -> Any:
+    """The chat model: a test's fake, else the configured endpoint, else None."""
+    return services.chat_model or chat_model(services.settings)
+
+
+def llm_needed(turn: Turn, found: Understanding, services: Services) -> Turn:
+    """The dictionary cannot answer: hand the question to the LLM path, or say it needs one."""
+    if llm_model(services) is None:
+        raise NotAnswerable("LLM_NOT_CONFIGURED", detail=_unknown_words(found))
+    return replace(turn, route="llm")
+
+
+def visible_to(principal: Principal, services: Services) -> Visible:
+    """What the principal's role may see, from the policy: the only names a prompt may hold."""
+    role = services.policy.role(principal.role)
+    catalog = services.compiler.catalog
+    readable = {t.name for t in catalog.tables if role.can_read_table(t.name)}
+    dictionary = services.dictionary
+    metrics = [m for m in dictionary.metrics if metric_tables(m, dictionary) <= readable]
+    orgs = visible_orgs(principal, services.policy, services.orgs) if readable else frozenset()
+    names = {o.org_id: o.org_name for o in services.orgs.orgs}
+    values, hidden = scoped_values(services.value_labels, orgs, names)
+    return build_visible(
+        catalog,
+        access=role.column_access,
+        metrics=metrics if readable else (),
+        dimensions=[(d.code, d.name, d.name_en) for d in dictionary.dimensions] if readable else (),
+        values=values if readable else (),
+        hidden_values=hidden,
+    )
+
+
+def _chain(turn: Turn, services: Services) -> Chain:
+    assert turn.principal is not None
+    who, settings = turn.principal, services.settings
+    model_name = settings.llm_model or type(llm_model(services)).__name__
+
+    def record(made: Call) -> None:
+        record_usage(
+            services.users,
+            user_id=who.user_id,
+            role=who.role,
+            org_id=who.org_id,
+            model=model_name,
+            made=made,
+        )
+
+    return Chain(
+        model=llm_model(services),
+        method=settings.llm_structured_output,
+        budget=settings.llm_prompt_token_budget,
+        data_date=services.data_date,
+        on_call=record,
+    )
+
+
+def _with_calls(llm: LlmTurn, chain: Chain, **changes: Any) -> LlmTurn:
+    return replace(llm, calls=llm.calls + tuple(chain.calls), **changes)
+
+
+def prepare_llm(turn: Turn, services: Services) -> Turn:
+    """Start the LLM path: what the role may see (nothing: refused before any prompt), the
+    user's token quota, and the question with its PII patterns replaced."""
+    if turn.route != "llm":
+        return turn
+    assert turn.principal is not None
+    visible = visible_to(turn.principal, services)
+    if visible.empty:
+        raise AccessDenied("ACCESS_DENIED", role=turn.principal.role, target="数据仓库 (warehouse)")
+    settings = services.settings
+    check_token_quota(services.users, turn.principal.user_id, settings.llm_daily_token_quota)
+    question = redact_pii(turn.question)
+    return replace(
+        turn, llm=LlmTurn(question=question, visible=visible, model=settings.llm_model or "")
+    )
+
+
+def rewrite_followup(turn: Turn, services: Services) -> Turn:
+    """In a conversation, the last turns rewrite a follow-up into a standalone question."""
+    if turn.route != "llm" or not turn.conversation_id:
+        return turn
+    assert turn.llm is not None
+    history = services.conversations.last_questions(turn.conversation_id, turn.user_id)
+    if not history:
+        return turn
+    llm, chain = turn.llm, _chain(turn, services)
+    standalone = redact_pii(chain.rewrite([redact_pii(q) for q in history], llm.question))
+    llm = _with_calls(llm, chain, question=standalone, rewritten=standalone != llm.question)
+    return replace(turn, llm=llm)
+
+
+RETRIEVAL_UNAVAILABLE = "retrieval_unavailable"  # the audit flag
+
+
+def retrieve(turn: Turn, services: Services) -> Turn:
+    """The context of the prompt: retrieval hits the role may see, else every visible item (also
+    when the embeddings endpoint fails: the answer stays possible and the audit record says so)."""
+    if turn.route != "llm":
+        return turn
+    assert turn.llm is not None and turn.principal is not None
+    llm = turn.llm
+    hits = []
+    flags = turn.flags
+    if services.retriever is not None:
+        try:
+            hits = services.retriever.search(llm.question, turn.principal.role, k=12)
+        except ProviderError as error:  # a dead embeddings endpoint: answer without ranking
+            log.warning("retrieval unavailable (%s): the prompt lists what the role sees", error)
+            flags = (*flags, RETRIEVAL_UNAVAILABLE)
+    context = (
+        from_hits(llm.question, hits, llm.visible)
+        if hits
+        else everything(llm.question, llm.visible)
+    )
+    return replace(turn, llm=replace(llm, context=context), flags=flags)
+
+
+def plan_with_llm(turn: Turn, services: Services) -> Turn:
+    """NL2MQL first; free SQL over the retrieved schema when the dictionary cannot express it;
+    a clarifying question when the model asks one."""
+    if turn.route != "llm":
+        return turn
+    assert turn.llm is not None
+    llm, chain = turn.llm, _chain(turn, services)
+    outcome = chain.plan(llm.question, llm.context)
+    if outcome.action == "clarify":
+        answered = replace(turn, llm=_with_calls(llm, chain))
+        return replace(answered, answer=answers.clarify(turn.question, turn.language, outcome))
+    if outcome.action == "not_answerable":
+        raise NotAnswerable("NOT_ANSWERABLE")
+    candidate, shadow = outcome.candidate, None
+    if candidate is None:
+        candidate = chain.write_sql(llm.question, llm.context)
+    elif services.settings.llm_evaluate_both:
+        shadow = chain.write_sql(llm.question, llm.context)
+    return replace(turn, llm=_with_calls(llm, chain, candidate=candidate, shadow=shadow))
+
+
+def repair_loop(turn: Turn, services: Services) -> Turn:
+    """Every candidate meets the compiler and the gate; their issues go back to the model for
+    at most ``llm_repair_rounds`` rounds. An access refusal is final: it is never repaired."""
+    if turn.route != "llm":
+        return turn
+    assert turn.llm is not None
+    llm, chain = turn.llm, _chain(turn, services)
+    candidate, rounds = llm.candidate, services.settings.llm_repair_rounds
+    assert candidate is not None
+    last: AskerError | None = None
+    for used in range(rounds + 1):
+        current = replace(turn, llm=_with_calls(llm, chain, candidate=candidate, rounds=used))
+        try:
+            return _gated_candidate(current, candidate, services)
+        except AccessDenied as error:
+            if error.code == "ACCESS_DENIED":
+                raise
+            last = error
+        except (InvalidSql, NotAnswerable) as error:
+            last = error
+        if used < rounds:
+            issues = issue_lines(last)
+            candidate = chain.repair(llm.question, candidate, issues, llm.context)
+    assert last is not None
+    raise NotAnswerable(
+        "LLM_REPAIR_EXHAUSTED", rounds=rounds, last_issue=last.message(turn.language)
+    )
+
+
+def _gated_candidate(turn: Turn, candidate: Candidate, services: Services) -> Turn:
+    """The candidate compiled (a MetricQuery) and gated for the principal, or a refusal."""
+    who = turn.principal
+    assert who is not None
+    if candidate.kind == "sql":
+        assert candidate.sql is not None
+        gated = _gate(candidate.sql, who, services)
+        return replace(turn, gated=gated, sql=gated.sql)
+    query = candidate.query
+    assert query is not None
+    orgs = named_orgs(query)
+    check_named_orgs(who, orgs, False, services.policy, services.orgs)
+    found = Understanding(
+        question=turn.question,
+        language=turn.language,
+        status="ok",
+        query=query,
+        confidence=0.5,
+        assumptions=answers.notes(turn.language, turn.llm),
+        named_orgs=orgs,
+    )
+    compiled = services.compiler.compile(query)
+    gated = _gate(compiled.tree, who, services)
+    return replace(
+        turn, query=query, understanding=found, compiled=compiled, gated=gated, sql=gated.sql
+    )
+
+
+def _gate(sql: Any, who: Principal, services: Services) -> GatedQuery:
+    return gate(
+        sql,
+        who,
+        policy=services.policy,
+        catalog=services.compiler.catalog,
+        orgs=services.orgs,
+        dialect=services.executor.dialect,
+    )
+
+
+def compare_paths(turn: Turn, services: Services) -> Turn:
+    """Evaluation setting: run the model's free SQL for the same question through the same gate
+    and executor, and flag when its numbers differ from the dictionary answer's."""
+    llm = turn.llm
+    if llm is None or llm.shadow is None or llm.shadow.sql is None or turn.result is None:
+        return turn
+    assert turn.principal is not None
+    try:
+        gated = _gate(llm.shadow.sql, turn.principal, services)
+        other = services.executor.execute(
+            gated.tree,
+            row_cap=services.settings.row_cap,
+            timeout_s=services.settings.query_timeout_s,
+        )
+        agree = same_numbers(turn.result.rows, other.rows)
+    except AskerError:
+        agree = False  # the other path could not even run: that is a disagreement too
+    flags = turn.flags if agree else (*turn.flags, PATHS_DISAGREE)
+    return replace(turn, llm=replace(llm, agree=agree), flags=flags)
+
+
+def llm_sql_answer(turn: Turn) -> Turn:
+    """An answer from the model's SQL says so (no governed 口径 stands behind it)."""
+    assert turn.answer is not None
+    notes = answers.notes(turn.language, turn.llm, free_sql=True)
+    return replace(turn, answer=replace(turn.answer, assumptions=turn.answer.assumptions + notes))
+
+
+def llm_sql_plan(turn: Turn, services: Services) -> Answer:
+    zh = turn.language == "zh"
+    return Answer(
+        status="ok",
+        question=turn.question,
+        language=turn.language,
+        message="仅生成查询计划，未执行" if zh else "Plan only: not executed",
+        sql=turn.sql,
+        as_of=services.data_date,
+        filters=turn.gated.filters if turn.gated else (),
+        masked_columns=turn.gated.masked_columns if turn.gated else (),
+        assumptions=answers.notes(turn.language, turn.llm, free_sql=True),
+    )
+
+
+def llm_audit_fields(turn: Turn) -> dict[str, Any]:
+    """What the audit record adds for the LLM path: flags, the model, the prompt version."""
+    fields: dict[str, Any] = {"flags": turn.flags}
+    if turn.llm is not None:
+        fields["model"] = turn.llm.model or "chat"
+        fields["prompt_version"] = PROMPT_VERSION
+    return fields
+
+
+def llm_generated_sql(turn: Turn) -> str | None:
+    """The SQL the model wrote, before the gate rewrote it (None on the dictionary path)."""
+    candidate = turn.llm.candidate if turn.llm else None
+    return candidate.sql if candidate is not None else None
+
+
+def _unknown_words(found: Understanding) -> str:
+    if not found.unexplained:
+        return ""
+    if found.language == "zh":
+        return f"指标字典中没有「{'、'.join(found.unexplained)}」。"
+    return f"The metric dictionary has no '{', '.join(found.unexplained)}'. "

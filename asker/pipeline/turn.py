@@ -1,0 +1,73 @@
+"""The turn a question makes through the pipeline, and the services its steps read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import Engine
+
+from asker.config import Settings
+from asker.guardrails.policy import Policy
+from asker.guardrails.scope import OrgDirectory
+from asker.retrieval import Retriever
+from asker.semantic.compiler import CompiledQuery, Compiler
+from asker.semantic.model import Dictionary
+from asker.sql.turn import LlmTurn
+from asker.types import (
+    Answer,
+    GatedQuery,
+    Language,
+    MetricQuery,
+    Principal,
+    QueryResult,
+    Understanding,
+)
+from asker.understand.conversation import Conversations
+from asker.understand.parser import Context
+from asker.warehouse.engine import Executor
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the steps read: built once per process and published dictionary version."""
+
+    settings: Settings
+    dictionary: Dictionary
+    versions: dict[str, int]
+    compiler: Compiler
+    context: Context
+    executor: Executor
+    conversations: Conversations
+    value_labels: dict[tuple[str, str], str]
+    data_date: date
+    policy: Policy
+    orgs: OrgDirectory
+    users: Engine
+    retriever: Retriever | None = None
+    chat_model: Any = None  # a langchain chat model overriding the configured endpoint
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    user_id: str
+    conversation_id: str | None = None
+    language: Language = "zh"
+    principal: Principal | None = None
+    understanding: Understanding | None = None
+    query: MetricQuery | None = None
+    compiled: CompiledQuery | None = None
+    gated: GatedQuery | None = None
+    sql: str | None = None
+    result: QueryResult | None = None
+    answer: Answer | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    route: Literal["dictionary", "llm"] = "dictionary"
+    llm: LlmTurn | None = None
+    flags: tuple[str, ...] = ()  # audit flags (e.g. prompt_injection)
+
+
+Step = Callable[[Turn, Services], Turn]
