@@ -13,8 +13,9 @@ import pytest
 import yaml
 
 from asker.semantic.compiler import Compiler
+from asker.semantic.impact import query_from_yaml
 from asker.semantic.validate import load_seed_dictionary
-from asker.types import Filter, MetricQuery, Period
+from asker.types import MetricQuery
 from asker.warehouse.catalog import load_catalog
 from asker.warehouse.engine import DuckDBExecutor
 from tests.helpers import result_diff, rows
@@ -28,27 +29,6 @@ def gold_cases() -> list[Any]:
         for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
             cases.append(pytest.param(case, id=case["id"]))
     return cases
-
-
-def to_query(raw: dict[str, Any]) -> MetricQuery:
-    period = raw.get("period")
-    return MetricQuery(
-        metrics=tuple(raw["metrics"]),
-        dimensions=tuple(raw.get("dimensions", ())),
-        filters=tuple(
-            Filter(f["dimension"], tuple(str(v) for v in f["values"]), f.get("exclude", False))
-            for f in raw.get("filters", ())
-        ),
-        period=Period(_date(period["start"]), _date(period["end"])) if period else None,
-        grain=raw.get("grain"),
-        compare=raw.get("compare"),
-        order=raw.get("order"),
-        limit=raw.get("limit"),
-    )
-
-
-def _date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +48,7 @@ def _drop_empty(result: list[tuple[Any, ...]], n_metrics: int) -> list[tuple[Any
 def test_compiled_result_equals_the_hand_written_gold(
     case: dict[str, Any], compiler: Compiler, tiny_executor: DuckDBExecutor
 ) -> None:
-    query = to_query(case["query"])
+    query = query_from_yaml(case["query"])
     compiled = compiler.compile(query)
     n = _metric_columns(query)
     got = _drop_empty(rows(tiny_executor, compiled.sql()), n)
