@@ -65,7 +65,7 @@ cells = st.columns(6)
 cells[0].metric(t("questions_total"), report.questions)
 for cell, (outcome, count) in zip(cells[1:5], report.outcomes, strict=True):
     share = f"{report.share(outcome) * 100:.1f}%"
-    cell.metric(t(OUTCOME_KEYS[outcome]), count, delta=share, delta_color="off")
+    cell.metric(t(OUTCOME_KEYS[outcome]), count, delta=share, delta_color="off", delta_arrow="off")
 cells[5].metric(t("tokens"), report.tokens)
 st.caption(f"{t('latency')}：{report.latency_p50_ms:.0f} ms / {report.latency_p95_ms:.0f} ms")
 days = pd.DataFrame(report.per_day, columns=["day", "count"])
