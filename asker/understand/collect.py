@@ -92,10 +92,12 @@ def _add_metric(
 
 def _drop_overridden_defaults(parts: Parts, lexicon: Lexicon) -> None:
     """'存款的日均' names the default (存款 → 余额) and its alternative: keep the explicit one.
-    Only a default that came from the ambiguous word is dropped: '存款余额和存款日均' keeps both."""
+    Only a default that came from the ambiguous word, in one phrase with the alternative, is
+    dropped: '存款余额和存款日均' and '客户数和新增客户数' keep both."""
     for amb in lexicon.ambiguous.values():
         default = amb.default
-        if default in parts.from_ambiguous and any(a in parts.metrics for a in amb.alternatives):
+        named = [a for a in amb.alternatives if a in parts.metrics]
+        if default in parts.from_ambiguous and any(_same_phrase(parts, default, a) for a in named):
             parts.metrics.remove(default)
             parts.from_ambiguous.discard(default)
             parts.choices = [
@@ -113,8 +115,19 @@ def _drop_ratio_parts(parts: Parts, dictionary: Dictionary) -> None:
         start = parts.metric_spans[code][0]
         for part in (metric.numerator, metric.denominator):
             span = parts.metric_spans.get(part or "")
-            if part in parts.metrics and span and _one_phrase(parts.text[span[1] : start]):
+            if part not in parts.metrics or span is None or span[1] > start:
+                continue  # written after the ratio: '存贷比、贷款余额和存款余额' names three
+            if _one_phrase(parts.text[span[1] : start]):
                 parts.metrics.remove(part)
+
+
+def _same_phrase(parts: Parts, one: str, other: str) -> bool:
+    """Two metric words with nothing or only '的' between them, in either order."""
+    a, b = parts.metric_spans.get(one), parts.metric_spans.get(other)
+    if a is None or b is None:
+        return True  # no span to tell by: keep the explicit one, as before
+    first, second = sorted((a, b))
+    return first[1] <= second[0] and _one_phrase(parts.text[first[1] : second[0]])
 
 
 def _one_phrase(gap: str) -> bool:
