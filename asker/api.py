@@ -491,6 +491,19 @@ def _workflow_step(
     return result
 
 
+def _draft_step(
+    settings: Settings,
+    user: str,
+    step: str,
+    draft_id: int,
+    run: Callable[[workflow.Governance, Principal], _T],
+) -> _T:
+    """One workflow step on an existing draft, audited under the draft's metric."""
+    gov = _governance(settings)
+    code = gov.drafts.get(draft_id).code
+    return _workflow_step(settings, user, step, code, lambda who: run(gov, who))
+
+
 def _step_detail(result: object) -> dict[str, object]:
     detail: dict[str, object] = {}
     for name in ("id", "version", "row_version", "status"):
@@ -605,52 +618,44 @@ def metric_draft_save(
     row_version: int,
 ) -> workflow.Saved:
     """Save an edit based on ``row_version``; a stale one is refused (METRIC_DRAFT_STALE)."""
-    gov = _governance(settings)
-    code = gov.drafts.get(draft_id).code
-    return _workflow_step(
+    return _draft_step(
         settings,
         user,
         "edit",
-        code,
-        lambda who: workflow.save_draft(gov, who, draft_id, definition, row_version),
+        draft_id,
+        lambda gov, who: workflow.save_draft(gov, who, draft_id, definition, row_version),
     )
 
 
 def metric_draft_submit(settings: Settings, user: str, draft_id: int, row_version: int) -> Draft:
-    gov = _governance(settings)
-    code = gov.drafts.get(draft_id).code
-    return _workflow_step(
+    return _draft_step(
         settings,
         user,
         "submit",
-        code,
-        lambda who: workflow.submit(gov, who, draft_id, row_version),
+        draft_id,
+        lambda gov, who: workflow.submit(gov, who, draft_id, row_version),
     )
 
 
 def metric_draft_withdraw(settings: Settings, user: str, draft_id: int, row_version: int) -> Draft:
     """Discard a draft that is not in review."""
-    gov = _governance(settings)
-    code = gov.drafts.get(draft_id).code
-    return _workflow_step(
+    return _draft_step(
         settings,
         user,
         "withdraw",
-        code,
-        lambda who: workflow.withdraw(gov, who, draft_id, row_version),
+        draft_id,
+        lambda gov, who: workflow.withdraw(gov, who, draft_id, row_version),
     )
 
 
 def metric_draft_rebase(settings: Settings, user: str, draft_id: int, row_version: int) -> Draft:
     """Base a draft on the version published since it was started (after comparing them)."""
-    gov = _governance(settings)
-    code = gov.drafts.get(draft_id).code
-    return _workflow_step(
+    return _draft_step(
         settings,
         user,
         "rebase",
-        code,
-        lambda who: workflow.rebase(gov, who, draft_id, row_version),
+        draft_id,
+        lambda gov, who: workflow.rebase(gov, who, draft_id, row_version),
     )
 
 
@@ -658,14 +663,12 @@ def metric_draft_approve(
     settings: Settings, user: str, draft_id: int, row_version: int, comment: str = ""
 ) -> MetricVersion:
     """Approve a draft in review and publish it as the metric's next version (four eyes)."""
-    gov = _governance(settings)
-    code = gov.drafts.get(draft_id).code
-    version = _workflow_step(
+    version = _draft_step(
         settings,
         user,
         "approve",
-        code,
-        lambda who: workflow.approve(gov, who, draft_id, row_version, comment),
+        draft_id,
+        lambda gov, who: workflow.approve(gov, who, draft_id, row_version, comment),
     )
     _after_publish(settings)
     return version
@@ -674,14 +677,12 @@ def metric_draft_approve(
 def metric_draft_reject(
     settings: Settings, user: str, draft_id: int, row_version: int, comment: str
 ) -> Draft:
-    gov = _governance(settings)
-    code = gov.drafts.get(draft_id).code
-    return _workflow_step(
+    return _draft_step(
         settings,
         user,
         "reject",
-        code,
-        lambda who: workflow.reject(gov, who, draft_id, row_version, comment),
+        draft_id,
+        lambda gov, who: workflow.reject(gov, who, draft_id, row_version, comment),
     )
 
 
