@@ -152,7 +152,8 @@ def retrieve(turn: Turn, services: Services) -> Turn:
     flags = turn.flags
     if services.retriever is not None:
         try:
-            hits = services.retriever.search(llm.question, turn.principal.role, k=12)
+            orgs = visible_orgs(turn.principal, services.policy, services.orgs)
+            hits = services.retriever.search(llm.question, turn.principal.role, k=12, orgs=orgs)
         except ProviderError as error:  # a dead embeddings endpoint: answer without ranking
             log.warning("retrieval unavailable (%s): the prompt lists what the role sees", error)
             flags = (*flags, RETRIEVAL_UNAVAILABLE)

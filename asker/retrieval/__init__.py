@@ -12,7 +12,7 @@ because both sides (peers that may not import each other) use it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from asker.types import DocKind, Hit
@@ -27,6 +27,9 @@ class Retriever(Protocol):
         role: str,
         k: int = 8,
         kinds: Sequence[DocKind] | None = None,
+        *,
+        orgs: Iterable[str] | None = None,
     ) -> list[Hit]:
-        """The ``k`` best documents of ``kinds`` (all kinds when None) that ``role`` may see."""
+        """The ``k`` best documents of ``kinds`` (all kinds when None) that ``role`` may see;
+        with ``orgs`` (the principal's org units), other units' own names are left out."""
         ...

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -42,7 +42,13 @@ class CarelessRetriever:
     """Returns the same documents to every role, including ones most roles may not see."""
 
     def search(
-        self, question: str, role: str, k: int = 8, kinds: Sequence[DocKind] | None = None
+        self,
+        question: str,
+        role: str,
+        k: int = 8,
+        kinds: Sequence[DocKind] | None = None,
+        *,
+        orgs: Iterable[str] | None = None,
     ) -> list[Hit]:
         return [
             Hit("table:dim_customer", "table", "dim_customer", "客户维表", 1.0),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from asker import api
 from asker.config import Settings
 from asker.errors import ProviderError
 from asker.retrieval.embeddings import HashingEmbedder
-from tests.helpers import copy_data_dir
+from tests.helpers import copy_data_dir, rows
 from tests.sql.fakes import Install, metric_query
 
 HEADER = "可用指标 Metrics"
@@ -74,3 +75,31 @@ def test_a_failing_embeddings_call_leaves_the_answer_possible_and_flagged(
     (entry,) = api.audit_log(settings).search(user_id="zhang.wei", limit=1)
     assert entry.record["question"] == question
     assert "retrieval_unavailable" in entry.record["flags"]
+
+
+def test_the_index_is_searched_within_the_askers_org_scope(
+    settings: Settings, llm: Install, monkeypatch: pytest.MonkeyPatch, tiny_executor: Any
+) -> None:
+    searched: dict[str, object] = {}
+    with_index = api.services
+
+    def recording(s: Settings) -> Any:
+        found = with_index(s)
+        real = found.retriever
+        assert real is not None
+
+        class Recording:
+            def search(self, question: str, role: str, *args: Any, **kw: Any) -> list[Any]:
+                searched[role] = kw.get("orgs")
+                return real.search(question, role, *args, **kw)
+
+        return replace(found, retriever=Recording())
+
+    monkeypatch.setattr(api, "services", recording)
+    for user in ("zhang.wei", "li.na"):
+        llm(metric_query(metrics=["loan_balance"]))
+        api.ask("还没收回来的借款一共多少", settings=settings, user=user)
+    in_b05 = "SELECT org_id FROM dim_org WHERE branch_id = 'B05'"
+    chengdu = {r[0] for r in rows(tiny_executor, in_b05)}
+    assert searched["hq_analyst"] is None  # 总行: every unit
+    assert set(searched["branch_manager"]) == chengdu  # type: ignore[call-overload]
