@@ -105,7 +105,8 @@ def mask_in_place(
 
 def build_shadow(warehouse: Path, target: Path, who: Principal) -> Path:
     """Copy ``warehouse`` to ``target`` and cut it down to what ``who`` may see."""
-    policy, catalog = load_policy(load_catalog()), load_catalog()
+    catalog = load_catalog()
+    policy = load_policy(catalog)
     partial = target.with_suffix(".partial")
     shutil.copy(warehouse, partial)
     con = duckdb.connect(str(partial))
