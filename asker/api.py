@@ -18,13 +18,20 @@ import yaml
 from sqlalchemy import Engine
 
 from asker import __version__, pipeline
+from asker.access import accounts as users
+from asker.access.policy import Policy, load_policy
+from asker.access.scope import OrgDirectory, load_org_directory
 from asker.answer import from_error
-from asker.appdb import create_schema, engine_for
-from asker.config import Settings
-from asker.errors import AccessDenied, AskerError, ConfigError, InvalidSql, UserFacingError
-from asker.guardrails import audit_search, users
-from asker.guardrails import export as export_rules
-from asker.guardrails.audit import (
+from asker.appstate import feedback_queue
+from asker.appstate import saved_questions as saved
+from asker.appstate import verified_examples as verified
+from asker.appstate.conversations import Conversations, record_feedback
+from asker.appstate.database import create_schema, engine_for
+from asker.appstate.feedback_queue import FeedbackItem
+from asker.appstate.saved_questions import SavedQuestion
+from asker.appstate.verified_examples import VerifiedExample
+from asker.audit import search as audit_search
+from asker.audit.log import (
     AuditEntry,
     AuditLog,
     AuditRecord,
@@ -33,11 +40,13 @@ from asker.guardrails.audit import (
     hash_result,
     load_or_create_key,
 )
-from asker.guardrails.audit_search import AuditFilter
-from asker.guardrails.gate import gate
-from asker.guardrails.policy import Policy, load_policy
-from asker.guardrails.scope import OrgDirectory, load_org_directory
-from asker.guardrails.usage import QUESTION_ACTIONS, UsageReport, usage_report
+from asker.audit.search import AuditFilter
+from asker.audit.usage import QUESTION_ACTIONS, UsageReport, usage_report
+from asker.clock import BANK_TIME
+from asker.config import Settings
+from asker.errors import AccessDenied, AskerError, ConfigError, InvalidSql, UserFacingError
+from asker.gate import gate
+from asker.pipeline import export as export_rules
 from asker.retrieval.documents import Grants
 from asker.retrieval.embeddings import embedder_for
 from asker.retrieval.index import INDEX_DIR, HybridRetriever, LazyRetriever, SyncReport
@@ -52,17 +61,11 @@ from asker.semantic.store import ImportReport, MetricStore, MetricVersion
 from asker.semantic.version_diff import VersionDiff
 from asker.sql.usage import tokens_between
 from asker.types import Answer, GatedQuery, Language, MetricQuery, Principal
-from asker.understand import feedback_queue, leftovers
-from asker.understand import saved_questions as saved
-from asker.understand import verified_examples as verified
-from asker.understand.conversation import Conversations, record_feedback
-from asker.understand.feedback_queue import FeedbackItem
+from asker.understand import leftovers
 from asker.understand.language import detect_language
 from asker.understand.lexicon import build_lexicon
 from asker.understand.parser import Context, parse
-from asker.understand.saved_questions import SavedQuestion
 from asker.understand.values import load_values
-from asker.understand.verified_examples import VerifiedExample
 from asker.warehouse.catalog import load_catalog
 from asker.warehouse.datadir import (
     WAREHOUSE,
@@ -883,7 +886,7 @@ def export(
         turn.principal.user_id, turn.principal.display_name, dt.datetime.now(dt.UTC)
     )
     write = export_rules.csv_bytes if kind == "csv" else export_rules.xlsx_bytes
-    stamp = mark.at.astimezone(export_rules.CHINA).strftime("%Y%m%d-%H%M%S")
+    stamp = mark.at.astimezone(BANK_TIME).strftime("%Y%m%d-%H%M%S")
     return ExportFile(
         result,
         write(result.columns, result.rows, mark),

@@ -18,9 +18,9 @@ from typing import Any
 import sqlglot
 
 from asker import api
+from asker.access import accounts as users
 from asker.config import Settings
-from asker.guardrails import users
-from asker.guardrails.gate import gate
+from asker.gate import gate
 from asker.retrieval.evaluation import SETS, evaluate
 from asker.retrieval.index import INDEX_DIR
 from asker.warehouse.engine import close_warehouses, open_warehouse

@@ -17,9 +17,9 @@ from typing import Any, Literal
 import sqlglot
 
 from asker import api
+from asker.access.accounts import principal
+from asker.access.policy import Policy, load_policy
 from asker.config import Settings
-from asker.guardrails.policy import Policy, load_policy
-from asker.guardrails.users import principal
 from asker.types import Answer, MetricQuery, Principal
 from asker.warehouse.catalog import load_catalog
 from asker.warehouse.engine import DuckDBExecutor, open_warehouse

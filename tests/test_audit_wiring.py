@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from asker import api
+from asker.audit.log import AuditLog
 from asker.config import Settings
 from asker.errors import InternalError
-from asker.guardrails.audit import AuditLog
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from asker import api
+from asker.access.accounts import principal
 from asker.config import Settings
 from asker.errors import AskerError, ConfigError
-from asker.guardrails.users import principal
 from asker.semantic.definitions import seed_texts
 from asker.warehouse.datadir import read_manifest, write_manifest
 from tests.helpers import copy_data_dir

@@ -1,5 +1,5 @@
 """Operations through the api (issue 11), on a copy of the tiny demo bank. Expected values come
-from hand-written SQL run on the warehouse without the gate (tests/guardrails/handmade style)."""
+from hand-written SQL run on the warehouse without the gate (tests/gate/handmade style)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from asker import api
+from asker.access.accounts import principal
+from asker.audit.search import AuditFilter
 from asker.config import Settings
 from asker.errors import AccessDenied, UserFacingError
-from asker.guardrails.audit_search import AuditFilter
-from asker.guardrails.users import principal
 from asker.sql.chat import Call
 from asker.sql.usage import record_usage
 from asker.types import Principal

@@ -8,6 +8,7 @@ import datetime as dt
 import streamlit as st
 
 from asker import api
+from asker.clock import BANK_TIME
 from asker.errors import AskerError
 from ui import state
 from ui.render import render_error
@@ -16,7 +17,6 @@ from ui.text import t
 who = state.principal()
 assert who is not None and who.role in api.AUDIT_ROLES  # the app shows it only to auditors
 settings = state.settings()
-CHINA = dt.timezone(dt.timedelta(hours=8))
 ACTIONS = ["ask", "explain", "sql", "export", "login", "metric_workflow"]
 DECISIONS = ["ok", "clarify", "refused", "error"]
 
@@ -25,7 +25,7 @@ def moment(day: dt.date | None, *, next_day: bool = False) -> dt.datetime | None
     """The start of ``day`` (or of the day after) in UTC+8, the bank's day."""
     if day is None:
         return None
-    start = dt.datetime.combine(day, dt.time(), tzinfo=CHINA)
+    start = dt.datetime.combine(day, dt.time(), tzinfo=BANK_TIME)
     return start + dt.timedelta(days=1) if next_day else start
 
 

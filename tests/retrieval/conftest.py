@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from asker import api
+from asker.access.policy import Policy, load_policy
 from asker.config import Settings
-from asker.guardrails.policy import Policy, load_policy
 from asker.retrieval.build import open_retriever, rebuild
 from asker.retrieval.embeddings import HashingEmbedder
 from asker.retrieval.index import HybridRetriever

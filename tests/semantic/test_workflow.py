@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from asker.appdb import create_schema, engine_for
+from asker.appstate.database import create_schema, engine_for
 from asker.errors import AccessDenied, UserFacingError
 from asker.semantic import impact, version_diff, workflow
 from asker.semantic.compiler import Compiler

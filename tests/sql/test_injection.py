@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from asker import api
+from asker.access.accounts import principal
 from asker.config import Settings
-from asker.guardrails.users import principal
 from asker.warehouse.engine import DuckDBExecutor
 from tests.helpers import rows
 from tests.sql.fakes import Install, sql_block

@@ -75,7 +75,7 @@ class CarelessRetriever:
 
 
 def _policy() -> dict[str, Any]:
-    text = resources.files("asker.guardrails").joinpath("policy.yaml").read_text("utf-8")
+    text = resources.files("asker.access").joinpath("policy.yaml").read_text("utf-8")
     return yaml.safe_load(text)["roles"]  # type: ignore[no-any-return]
 
 
