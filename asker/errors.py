@@ -237,8 +237,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "or published:\n{problems}",
     ),
     "METRIC_ROLE_REQUIRED": (
-        "用户 {user} 不能执行此操作：需要角色 {role}。如需权限，请联系管理员。",
-        "The user {user} cannot do this: it needs the role {role}. "
+        "用户 {user} 不能执行此操作：需要权限 {right}。如需权限，请联系管理员。",
+        "The user {user} cannot do this: it needs the right {right}. "
         "To get it, contact the administrator.",
     ),
     "METRIC_SELF_APPROVAL": (

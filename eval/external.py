@@ -152,7 +152,7 @@ def evaluation_policy() -> Policy:
         row_scope="all",
         detail=True,
         pii=(),
-        export=False,
+        rights=frozenset({"ask"}),
         row_cap=ROW_CAP,
     )
     return Policy(roles=(role,), customer_scope=CustomerScope("", "", ""))

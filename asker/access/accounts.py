@@ -15,6 +15,7 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import (
     Column,
     ColumnElement,
+    Connection,
     DateTime,
     Engine,
     Integer,
@@ -104,21 +105,32 @@ def seed_demo_users(engine: Engine, executor: Executor) -> tuple[Principal, ...]
     with engine.begin() as con:
         for user in DEMO_USERS:
             org_id, emp_id = _bind(user.binding, executor)
-            con.execute(users.delete().where(users.c.user_id == user.user_id))
-            con.execute(
-                users.insert().values(
-                    user_id=user.user_id,
-                    display_name=user.display_name,
-                    role=user.role,
-                    org_id=org_id,
-                    emp_id=emp_id,
-                    password_hash=password_hash,
-                    failed_logins=0,
-                    created_at=now,
-                )
-            )
-            seeded.append(Principal(user.user_id, user.role, org_id, emp_id, user.display_name))
+            who = Principal(user.user_id, user.role, org_id, emp_id, user.display_name)
+            _replace_account(con, who, password_hash, now)
+            seeded.append(who)
     return tuple(seeded)
+
+
+def add_account(engine: Engine, who: Principal, password: str) -> None:
+    """Create (or replace) an account of asker's own: the principal and its password's hash."""
+    with engine.begin() as con:
+        _replace_account(con, who, _HASHER.hash(password), dt.datetime.now(dt.UTC))
+
+
+def _replace_account(con: Connection, who: Principal, password_hash: str, now: dt.datetime) -> None:
+    con.execute(users.delete().where(users.c.user_id == who.user_id))
+    con.execute(
+        users.insert().values(
+            user_id=who.user_id,
+            display_name=who.display_name,
+            role=who.role,
+            org_id=who.org_id,
+            emp_id=who.emp_id,
+            password_hash=password_hash,
+            failed_logins=0,
+            created_at=now,
+        )
+    )
 
 
 def principal(engine: Engine, user_id: str) -> Principal:

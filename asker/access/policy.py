@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -28,6 +28,17 @@ from asker.warehouse.catalog import Catalog, load_catalog
 
 Access = Literal["visible", "masked", "denied"]
 RowScope = Literal["all", "org", "customer", "none"]
+# What a role may do in the application, beside what it may read (declared per role in the YAML).
+Right = Literal[
+    "ask",  # the chat page, saved questions and the home panel: questions on the warehouse
+    "export",  # export answers (re-run within the role's rights, watermarked, audited)
+    "review_feedback",  # the feedback queue: promote corrected pairs, reject
+    "draft_metrics",  # open, edit, submit and withdraw metric drafts
+    "approve_metrics",  # approve, reject, roll back, deprecate, lock and unlock metrics
+    "read_audit",  # search, export and verify the audit log
+    "read_usage",  # usage statistics
+]
+RIGHTS: tuple[Right, ...] = get_args(Right)
 
 
 @dataclass(frozen=True)
@@ -51,8 +62,17 @@ class RolePolicy:
     row_scope: RowScope
     detail: bool
     pii: tuple[tuple[str, Access], ...]  # ("table.column", access) for every PII column
-    export: bool
     row_cap: int
+    rights: frozenset[Right] = frozenset()
+    home_panel: tuple[str, ...] = ()  # the questions the role's home panel asks
+    starters: tuple[tuple[str, str], ...] = ()  # example questions (zh, en) on an empty chat
+
+    @property
+    def export(self) -> bool:
+        return "export" in self.rights
+
+    def can(self, right: Right) -> bool:
+        return right in self.rights
 
     def can_read_table(self, table: str) -> bool:
         return self.data_access and (self.tables is None or table in self.tables)
@@ -77,6 +97,18 @@ class Policy:
                 return role
         raise AccessDenied("ACCESS_DENIED", role=name, target="数据仓库 (warehouse)")
 
+    def require(self, role: str, right: Right, target: str) -> None:
+        """ACCESS_DENIED naming ``target`` unless ``role`` holds ``right``."""
+        if role not in self.role_names or not self.role(role).can(right):
+            raise AccessDenied("ACCESS_DENIED", role=role, target=target)
+
+    def rights_of(self, role: str) -> frozenset[str]:
+        """The role's application rights; none for a role the policy does not know."""
+        return frozenset(self.role(role).rights) if role in self.role_names else frozenset()
+
+    def roles_with(self, right: Right) -> tuple[str, ...]:
+        return tuple(r.role for r in self.roles if r.can(right))
+
     @property
     def role_names(self) -> tuple[str, ...]:
         return tuple(r.role for r in self.roles)
@@ -94,8 +126,10 @@ class _RoleFile(BaseModel):
     row_scope: RowScope
     detail: bool
     pii: dict[str, Access]
-    export: bool
     row_cap: int = Field(ge=0)
+    rights: list[Right] = []
+    home_panel: list[str] = []
+    starters: list[tuple[str, str]] = []
 
 
 class _CustomerScopeFile(BaseModel):
@@ -135,6 +169,11 @@ def _role_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str
         yield f"roles.{name}.row_cap: 必须大于 0 must be positive"
     if role.data_access and role.row_scope == "none":
         yield f"roles.{name}.row_scope: 有数据权限的角色不能为 none (data_access needs a scope)"
+    for right in ("ask", "export"):
+        if right in role.rights and not role.data_access:
+            yield f"roles.{name}.rights: {right} 需要数据权限 (needs data_access: true)"
+    if (role.home_panel or role.starters) and "ask" not in role.rights:
+        yield f"roles.{name}: home_panel/starters 需要 ask 权限 (need the ask right)"
 
 
 def _scope_problems(scope: _CustomerScopeFile, catalog: Catalog) -> list[str]:
@@ -161,8 +200,10 @@ def _build_role(name: str, role: _RoleFile) -> RolePolicy:
         row_scope=role.row_scope,
         detail=role.detail,
         pii=tuple(sorted(role.pii.items())),
-        export=role.export,
         row_cap=role.row_cap,
+        rights=frozenset(role.rights),
+        home_panel=tuple(role.home_panel),
+        starters=tuple((zh, en) for zh, en in role.starters),
     )
 
 

@@ -58,7 +58,7 @@ roles:
     row_scope: none
     detail: maybe
     pii: {dim_customer.cust_name: masked, dim_org.city: masked}
-    export: false
+    rights: [ask]
     row_cap: 0
     colour: blue
 """

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine
 
+from asker.access.policy import load_policy
 from asker.errors import UserFacingError
 from asker.semantic import workflow
 from asker.semantic.definitions import seed_texts
@@ -22,11 +23,16 @@ ZHAO = Principal("zhao.min", "metric_admin", "HQ")
 SONG = Principal("song.yu", "metric_admin", "HQ")  # a second admin
 
 
+def policy_rights(role: str) -> frozenset[str]:
+    """The application rights the shipped policy grants ``role`` (the workflow's four eyes)."""
+    return load_policy().rights_of(role)
+
+
 @pytest.fixture
 def gov(engine: Engine) -> workflow.Governance:
     store = MetricStore(engine, load_catalog())
     store.import_texts(seed_texts(), author="system")
-    return workflow.Governance(store, DraftStore(engine), date(2026, 9, 30))
+    return workflow.Governance(store, DraftStore(engine), date(2026, 9, 30), policy_rights)
 
 
 def test_the_second_of_two_concurrent_saves_is_refused_as_stale(

@@ -102,7 +102,7 @@ roles:
     row_scope: all
     detail: true
     pii: {PII}
-    export: false
+    rights: [ask]
     row_cap: 2
 """
 
