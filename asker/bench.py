@@ -18,12 +18,12 @@ from typing import Any
 import sqlglot
 
 from asker import api
+from asker.access import accounts as users
 from asker.config import Settings
-from asker.guardrails import users
-from asker.guardrails.gate import gate
+from asker.gate import gate
 from asker.retrieval.evaluation import SETS, evaluate
 from asker.retrieval.index import INDEX_DIR
-from asker.warehouse.engine import close_warehouses, open_warehouse
+from asker.warehouse.engine import close_warehouses
 
 Say = Callable[[str], None]
 
@@ -80,8 +80,8 @@ def time_build(scale: str, root: Path, settings: Settings, say: Say) -> dict[str
     }
 
 
-def time_queries(warehouse: Path, settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
-    executor = open_warehouse(warehouse, api.limits(settings))
+def time_queries(rt: api.Runtime, repeat: int, say: Say) -> dict[str, Any]:
+    executor, settings = rt.executor, rt.settings
     report: dict[str, Any] = {}
     for name, sql in TYPICAL_QUERIES.items():
         tree = sqlglot.parse_one(sql, dialect=executor.dialect)
@@ -117,15 +117,16 @@ QUESTIONS = (
 )
 
 
-def time_questions(settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
+def time_questions(rt: api.Runtime, repeat: int, say: Say) -> dict[str, Any]:
     """p50/p95 of api.ask per step (CLI start-up excluded), after one warm-up round."""
+    who = api.local_user(rt, None)
     for question in QUESTIONS:
-        api.ask(question, settings=settings)
+        api.ask(rt, who, question)
     steps: dict[str, list[float]] = {}
     totals: list[float] = []
     for _ in range(max(1, repeat // 3)):
         for question in QUESTIONS:
-            answer = api.ask(question, settings=settings)
+            answer = api.ask(rt, who, question)
             totals.append(answer.elapsed_ms)
             for step, ms in answer.extra.get("timings_ms", {}).items():
                 steps.setdefault(step, []).append(ms)
@@ -135,9 +136,9 @@ def time_questions(settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
     return report
 
 
-def time_gate(settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
+def time_gate(rt: api.Runtime, repeat: int, say: Say) -> dict[str, Any]:
     """The gate's own time on the typical raw queries, for an unscoped and a scoped role."""
-    svc = api.services(settings)
+    svc = rt.services()
     report: dict[str, Any] = {}
     for user in ("zhang.wei", "li.na"):
         who = users.principal(svc.users, user)
@@ -153,14 +154,14 @@ def time_gate(settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
     return report
 
 
-def time_retrieval(settings: Settings, scale: str, say: Say) -> dict[str, Any]:
+def time_retrieval(rt: api.Runtime, scale: str, say: Say) -> dict[str, Any]:
     """Index build from nothing, then search latency and recall@5 / MRR on the labelled sets."""
-    shutil.rmtree(settings.data_dir / INDEX_DIR, ignore_errors=True)
+    shutil.rmtree(rt.settings.data_dir / INDEX_DIR, ignore_errors=True)
     started = time.perf_counter()
-    built = api.rebuild_index(settings)
+    built = api.rebuild_index(rt)
     seconds = time.perf_counter() - started
     say(f"index {scale:>5}: {seconds:7.2f} s  {built.added} documents")
-    retriever = api.retriever(settings)
+    retriever = rt.retriever()
     report: dict[str, Any] = {"scale": scale, "build_s": round(seconds, 2), "docs": built.added}
     for name in SETS:
         score = evaluate(retriever, name)
@@ -199,7 +200,7 @@ LLM_REPLIES = (
 LLM_STEPS = ("prepare_llm", "rewrite_followup", "retrieve", "plan_with_llm", "repair_loop")
 
 
-def time_llm_chain(settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
+def time_llm_chain(rt: api.Runtime, repeat: int, say: Say) -> dict[str, Any]:
     """Prompt tokens per role and p50/p95 of the LLM steps with a fake chat model."""
     from dataclasses import replace
 
@@ -207,7 +208,7 @@ def time_llm_chain(settings: Settings, repeat: int, say: Say) -> dict[str, Any]:
 
     from asker import pipeline
 
-    base = api.services(settings)
+    base = rt.services()
     report: dict[str, Any] = {}
     for user in ("zhang.wei", "li.na", "wang.fang", "liu.yang", "chen.jie"):
         runs: list[float] = []
@@ -239,7 +240,11 @@ def run(settings: Settings, *, scales: list[str], repeat: int, say: Say) -> dict
     try:
         report["builds"] = [time_build(scale, root, settings, say) for scale in scales]
         report["retrieval"] = [
-            time_retrieval(settings.model_copy(update={"data_dir": root / scale}), scale, say)
+            time_retrieval(
+                api.open_runtime(settings.model_copy(update={"data_dir": root / scale})),
+                scale,
+                say,
+            )
             for scale in scales
         ]
         data_dir = root / "small" if (root / "small").exists() else settings.data_dir
@@ -247,14 +252,15 @@ def run(settings: Settings, *, scales: list[str], repeat: int, say: Say) -> dict
         if not small.warehouse_file.exists():
             say("no small warehouse: skipping latency (run `asker init` first)")
             return report
+        rt = api.open_runtime(small)
         say(f"raw query latency on {small.warehouse_file} ({repeat} runs each):")
-        report["queries"] = time_queries(small.warehouse_file, settings, repeat, say)
+        report["queries"] = time_queries(rt, repeat, say)
         say("gate overhead on the same raw queries (hand-written SQL):")
-        report["gate"] = time_gate(small, repeat, say)
+        report["gate"] = time_gate(rt, repeat, say)
         say("question → answer latency in-process (deterministic path):")
-        report["questions"] = time_questions(small, repeat, say)
+        report["questions"] = time_questions(rt, repeat, say)
         say("LLM path with a fake model (prompt tokens per role, chain overhead):")
-        report["llm_chain"] = time_llm_chain(small, max(3, repeat // 3), say)
+        report["llm_chain"] = time_llm_chain(rt, max(3, repeat // 3), say)
     finally:
         close_warehouses()
         shutil.rmtree(root, ignore_errors=True)

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         default=None,
         description="DuckDB warehouse file; default <data_dir>/warehouse.duckdb.",
     )
+    policy_file: Path | None = Field(
+        default=None,
+        description="Permission policy YAML (roles, data rights, masks, application rights, "
+        "home panels); default: the demo bank's policy shipped with asker.",
+    )
     app_db_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the app database; default SQLite in the data dir.",

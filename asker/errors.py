@@ -111,7 +111,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "排名数量必须为正整数，收到 {limit}。",
         "The number of top results must be a positive whole number; got {limit}.",
     ),
-    # the permission gate (asker/guardrails): what was refused and how to get access
+    # the permission gate (asker/gate): what was refused and how to get access
     "ACCESS_DENIED": (
         "您的角色（{role}）无权访问 {target}。如需访问，请联系数据管理员申请权限。",
         "Your role ({role}) may not access {target}. "
@@ -191,7 +191,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "内部错误（{error_class}）。请联系管理员并提供发生时间。",
         "Internal error ({error_class}). Contact the administrator with the time it happened.",
     ),
-    # the audit log (asker/guardrails/audit.py)
+    # the audit log (asker/gate/audit.py)
     "AUDIT_UNAVAILABLE": (
         "审计日志无法记录本次操作（{error_class}），为保证可追溯，答案不予显示。请联系管理员。",
         "The audit log could not record this action ({error_class}), so the answer is withheld. "
@@ -237,8 +237,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "or published:\n{problems}",
     ),
     "METRIC_ROLE_REQUIRED": (
-        "用户 {user} 不能执行此操作：需要角色 {role}。如需权限，请联系管理员。",
-        "The user {user} cannot do this: it needs the role {role}. "
+        "用户 {user} 不能执行此操作：需要权限 {right}。如需权限，请联系管理员。",
+        "The user {user} cannot do this: it needs the right {right}. "
         "To get it, contact the administrator.",
     ),
     "METRIC_SELF_APPROVAL": (

@@ -106,7 +106,7 @@ def json_value(value: Any) -> Any:
     return value
 
 
-# --- metric queries (understand → semantic → guardrails) ------------------------------------
+# --- metric queries (understand → semantic → gate) ------------------------------------
 
 Grain = Literal["day", "month", "quarter", "year"]
 Compare = Literal["yoy", "mom", "ytd"]
@@ -180,7 +180,7 @@ class Understanding:
     followup: bool = False
 
 
-# --- permissions (guardrails) ------------------------------------------------------------------
+# --- permissions (access, gate) ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from typing import Any, Literal
 import sqlglot
 
 from asker import api
+from asker.access.accounts import principal
+from asker.access.policy import Policy, load_policy
 from asker.config import Settings
-from asker.guardrails.policy import Policy, load_policy
-from asker.guardrails.users import principal
+from asker.errors import AskerError
 from asker.types import Answer, MetricQuery, Principal
 from asker.warehouse.catalog import load_catalog
 from asker.warehouse.engine import DuckDBExecutor, open_warehouse
@@ -66,6 +67,7 @@ class BankScorer:
 
     def __post_init__(self) -> None:
         self.settings = eval_settings(self.settings, self.mode)
+        self.rt = api.open_runtime(self.settings)
         self.executor: DuckDBExecutor = open_warehouse(
             self.settings.warehouse_file, api.limits(self.settings)
         )
@@ -85,18 +87,23 @@ class BankScorer:
 
     def _ask(self, case: Case) -> Outcome:
         conversation = f"eval-{self.run_id}-{case.id}" if case.turns else None
+        try:
+            who = api.local_user(self.rt, case.user)
+        except AskerError as error:
+            return self._judge(case, api.refusal(case.question, error))
         for earlier in case.turns:
-            api.ask(earlier, settings=self.settings, user=case.user, conversation=conversation)
-        answer = api.ask(
-            case.question, settings=self.settings, user=case.user, conversation=conversation
-        )
+            api.ask(self.rt, who, earlier, conversation=conversation)
+        answer = api.ask(self.rt, who, case.question, conversation=conversation)
         return self._judge(case, answer)
 
     def _oracle(self, case: Case) -> Outcome:
         if not case.expect.sql:
             return _skipped(case, self.presets, "no gold SQL to send through the gate")
         sql = case.expect.model_sql or case.expect.sql
-        answer = api.run_sql(sql, settings=self.settings, user=case.user)
+        try:
+            answer = api.run_sql(self.rt, api.local_user(self.rt, case.user), sql)
+        except AskerError as error:
+            answer = api.refusal(sql, error, "zh")
         return self._judge(case, answer)
 
     def _judge(self, case: Case, answer: Answer) -> Outcome:
@@ -147,7 +154,7 @@ class BankScorer:
     def violations(self, user: str, answer: Answer) -> tuple[str, ...]:
         if answer.status != "ok" or not answer.sql:
             return ()
-        who = principal(api.app_engine(self.settings), user)
+        who = principal(self.rt.app_db, user)
         found = [f"raw PII in the result: {v[:2]}…" for v in self.raw_pii_in(who, answer.rows)]
         shadow = open_warehouse(self.shadows.path(who), api.limits(self.settings))
         tree = sqlglot.parse_one(answer.sql, dialect="duckdb")

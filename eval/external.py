@@ -26,10 +26,10 @@ import duckdb
 import sqlglot
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from asker.access.policy import CustomerScope, Policy, RolePolicy
+from asker.access.scope import OrgDirectory
 from asker.errors import AskerError, ConfigError
-from asker.guardrails.gate import gate
-from asker.guardrails.policy import CustomerScope, Policy, RolePolicy
-from asker.guardrails.scope import OrgDirectory
+from asker.gate import gate
 from asker.types import Principal
 from asker.understand.language import detect_language
 from asker.warehouse.catalog import Catalog, Column, Table
@@ -152,7 +152,7 @@ def evaluation_policy() -> Policy:
         row_scope="all",
         detail=True,
         pii=(),
-        export=False,
+        rights=frozenset({"ask"}),
         row_cap=ROW_CAP,
     )
     return Policy(roles=(role,), customer_scope=CustomerScope("", "", ""))

@@ -5,7 +5,7 @@ and every PII column the role sees masked overwritten by the contract's masks (A
 all written here in plain SQL from the policy and the catalog, never through the gate. A gated
 answer's SQL run on the user's shadow must return exactly what it returned on the real
 warehouse; any difference, or a raw PII value in a result, is a policy violation.
-(``tests/guardrails/test_shadow.py`` builds its shadows the same way for random queries.)
+(``tests/gate/test_shadow.py`` builds its shadows the same way for random queries.)
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from asker.guardrails.policy import Policy, load_policy
+from asker.access.policy import Policy, load_policy
 from asker.types import Principal
 from asker.warehouse.catalog import Catalog, load_catalog
 

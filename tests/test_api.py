@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from asker import api
 from asker.config import Settings
 from asker.types import MetricQuery
 from asker.warehouse.engine import DuckDBExecutor
+from tests import callers
 from tests.helpers import result_diff, rows
 
 
@@ -22,7 +22,7 @@ def settings(tiny_dir: Path) -> Settings:
 def test_an_answer_carries_definition_version_period_and_sql(
     settings: Settings, tiny_executor: DuckDBExecutor
 ) -> None:
-    answer = api.ask("上个月各分行的存款余额是多少", settings=settings)
+    answer = callers.ask(settings, None, "上个月各分行的存款余额是多少")
     assert answer.status == "ok" and answer.language == "zh"
     assert answer.columns == ("branch", "deposit_balance") and answer.row_count == 10
     assert answer.metrics[0]["code"] == "deposit_balance" and answer.metrics[0]["version"] == 1
@@ -45,13 +45,13 @@ def test_an_answer_carries_definition_version_period_and_sql(
 
 
 def test_english_questions_are_answered_in_english(settings: Settings) -> None:
-    answer = api.ask("NPL ratio by branch last quarter", settings=settings)
+    answer = callers.ask(settings, None, "NPL ratio by branch last quarter")
     assert answer.status == "ok" and answer.language == "en"
     assert answer.metrics[0]["name"] == "NPL ratio" and answer.filters[0].label == "Period: Q2 2026"
 
 
 def test_an_ambiguous_word_uses_the_default_and_offers_the_alternative(settings: Settings) -> None:
-    answer = api.ask("存款", settings=settings)
+    answer = callers.ask(settings, None, "存款")
     assert answer.status == "ok" and answer.metrics[0]["code"] == "deposit_balance"
     assert any("默认口径" in a for a in answer.assumptions)
     (choice,) = answer.choices
@@ -64,15 +64,15 @@ def test_questions_outside_the_dictionary_without_an_llm_name_the_settings_and_w
 ) -> None:
     # No LLM endpoint is configured (the default): the refusal says the LLM is needed, names
     # the settings, and says what the dictionary can answer (issue 8, item 7).
-    answer = api.ask("明天天气怎么样", settings=settings)
+    answer = callers.ask(settings, None, "明天天气怎么样")
     assert (answer.status, answer.code) == ("refused", "LLM_NOT_CONFIGURED")
     assert "存款" in answer.message and "ASKER_LLM_BASE_URL" in answer.message
-    profit = api.ask("上个月各分行的利润", settings=settings)
+    profit = callers.ask(settings, None, "上个月各分行的利润")
     assert profit.code == "LLM_NOT_CONFIGURED" and "利润" in profit.message
 
 
 def test_a_question_without_a_metric_is_clarified_with_runnable_choices(settings: Settings) -> None:
-    answer = api.ask("上个月各分行的情况", settings=settings)
+    answer = callers.ask(settings, None, "上个月各分行的情况")
     assert answer.status == "clarify" and len(answer.choices) >= 3
     assert all(isinstance(c.value, MetricQuery) for c in answer.choices)
 
@@ -81,38 +81,38 @@ def test_a_question_without_a_metric_is_clarified_with_runnable_choices(settings
     ("question", "code"), [("", "EMPTY_INPUT"), ("存款" * 3000, "QUESTION_TOO_LONG")]
 )
 def test_bad_input_gets_a_clear_refusal(settings: Settings, question: str, code: str) -> None:
-    answer = api.ask(question, settings=settings)
+    answer = callers.ask(settings, None, question)
     assert (answer.status, answer.code) == ("refused", code)
 
 
 def test_explain_shows_the_sql_without_running_it(settings: Settings) -> None:
-    answer = api.explain("本季度各分行不良率", settings=settings)
+    answer = callers.explain(settings, None, "本季度各分行不良率")
     assert answer.status == "ok" and answer.rows == () and answer.sql
     assert answer.columns == ("branch", "npl_ratio") and "未执行" in answer.message
 
 
 def test_follow_ups_in_a_conversation(settings: Settings) -> None:
     conversation = "test-follow-ups"
-    first = api.ask("上个月各分行存款余额", settings=settings, conversation=conversation)
+    first = callers.ask(settings, None, "上个月各分行存款余额", conversation=conversation)
     assert first.status == "ok"
-    by_sub = api.ask("按支行拆开", settings=settings, conversation=conversation)
+    by_sub = callers.ask(settings, None, "按支行拆开", conversation=conversation)
     assert by_sub.columns == ("subbranch", "deposit_balance")
-    chengdu = api.ask("只看成都", settings=settings, conversation=conversation)
+    chengdu = callers.ask(settings, None, "只看成都", conversation=conversation)
     assert {label.label for label in chengdu.filters} >= {"分行：成都分行", "期间：2026年8月"}
-    avg = api.ask("换成日均", settings=settings, conversation=conversation)
+    avg = callers.ask(settings, None, "换成日均", conversation=conversation)
     assert avg.metrics[0]["code"] == "deposit_avg_daily" and avg.row_count >= 2
-    yoy = api.ask("和去年比呢", settings=settings, conversation=conversation)
+    yoy = callers.ask(settings, None, "和去年比呢", conversation=conversation)
     assert yoy.columns[-3:] == (
         "deposit_avg_daily_compare",
         "deposit_avg_daily_diff",
         "deposit_avg_daily_growth",
     )
-    other_user = api.ask("按支行拆开", settings=settings, user="li.na", conversation=conversation)
+    other_user = callers.ask(settings, "li.na", "按支行拆开", conversation=conversation)
     assert other_user.status == "clarify"  # another user's turns are not this user's context
 
 
 def test_the_json_answer_follows_the_contract(settings: Settings) -> None:
-    payload = api.ask("贷款余额同比", settings=settings).to_json()
+    payload = callers.ask(settings, None, "贷款余额同比").to_json()
     assert set(payload) >= {
         "status",
         "code",
@@ -134,6 +134,6 @@ def test_the_json_answer_follows_the_contract(settings: Settings) -> None:
     }
     json.dumps(payload, ensure_ascii=False)  # serialisable
     assert all(isinstance(v, int | float) for v in payload["rows"][0])
-    with_choice = api.ask("存款", settings=settings).to_json()
+    with_choice = callers.ask(settings, None, "存款").to_json()
     choice = json.loads(json.dumps(with_choice, ensure_ascii=False))["choices"][0]
     assert choice["value"]["metrics"] == ["deposit_avg_daily"] and choice["value"]["period"] is None

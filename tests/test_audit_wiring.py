@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from asker import api
+from asker.audit.log import AuditLog
 from asker.config import Settings
 from asker.errors import InternalError
-from asker.guardrails.audit import AuditLog
+from tests import callers
 
 
 @pytest.fixture
@@ -26,13 +27,13 @@ def own_dir(tmp_path: Path) -> Path:
 
 def test_questions_statements_and_logins_are_audited_and_the_chain_verifies(own_dir: Path) -> None:
     settings = Settings(data_dir=own_dir)
-    api.login(settings, "li.na", "asker-demo")
-    api.ask("上个月各支行存款余额", settings=settings, user="li.na")
-    api.ask("北京分行贷款余额", settings=settings, user="li.na")  # refused: still audited
-    api.run_sql("SELECT COUNT(*) FROM dim_org", settings=settings, user="li.na")
-    report = api.verify_audit(settings)
+    api.login(callers.runtime(settings), "li.na", "asker-demo")
+    callers.ask(settings, "li.na", "上个月各支行存款余额")
+    callers.ask(settings, "li.na", "北京分行贷款余额")  # refused: still audited
+    callers.run_sql(settings, "li.na", "SELECT COUNT(*) FROM dim_org")
+    report = api.verify_audit(callers.runtime(settings))
     assert report.ok and report.count >= 4
-    entries = api.audit_log(settings).search(user_id="li.na", limit=10)
+    entries = callers.runtime(settings).audit.search(user_id="li.na", limit=10)
     decisions = {(e.record["action"], e.record["decision"]) for e in entries}
     refused = next(e.record for e in entries if e.record["decision"] == "refused")
     # a refusal is audited as fully as an answer: who asked, in which role and org unit, and why
@@ -45,21 +46,21 @@ def test_an_audit_failure_withholds_the_answer(
     own_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = Settings(data_dir=own_dir)
-    api.ask("存款", settings=settings)  # a first record, written normally
+    callers.ask(settings, None, "存款")  # a first record, written normally
 
     def broken(self: AuditLog, record: object) -> int:
         raise InternalError("AUDIT_UNAVAILABLE", error_class="OperationalError")
 
     monkeypatch.setattr(AuditLog, "append", broken)
-    answer = api.ask("上个月各分行的存款余额", settings=settings)
+    answer = callers.ask(settings, None, "上个月各分行的存款余额")
     assert (answer.status, answer.code) == ("error", "AUDIT_UNAVAILABLE") and answer.rows == ()
     monkeypatch.undo()
-    assert api.verify_audit(settings).ok  # nothing already written was lost
+    assert api.verify_audit(callers.runtime(settings)).ok  # nothing already written was lost
 
 
 def test_rate_limit_refuses_with_a_retry_hint(own_dir: Path) -> None:
     settings = Settings(data_dir=own_dir, rate_limit_per_minute=2)
-    codes = [api.ask("存款", settings=settings, user="wang.fang").code for _ in range(3)]
+    codes = [callers.ask(settings, "wang.fang", "存款").code for _ in range(3)]
     assert codes[:2] == [None, None] and codes[2] == "RATE_LIMITED"
 
 
@@ -69,16 +70,16 @@ def test_lockout_after_repeated_failures(own_dir: Path) -> None:
     settings = Settings(data_dir=own_dir, login_max_failures=3)
     for _ in range(3):
         with pytest.raises(AccessDenied):
-            api.login(settings, "li.na", "wrong")
+            api.login(callers.runtime(settings), "li.na", "wrong")
     with pytest.raises(AccessDenied) as caught:
-        api.login(settings, "li.na", "asker-demo")
+        api.login(callers.runtime(settings), "li.na", "asker-demo")
     assert caught.value.code == "ACCOUNT_LOCKED"
 
 
 def test_cli_audit_verify_detects_tampering(own_dir: Path) -> None:
     settings = Settings(data_dir=own_dir)
-    api.ask("存款", settings=settings)
-    api.ask("贷款", settings=settings)
+    callers.ask(settings, None, "存款")
+    callers.ask(settings, None, "贷款")
     cli = [
         sys.executable,
         "-m",

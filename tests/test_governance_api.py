@@ -10,11 +10,12 @@ import pytest
 import yaml
 
 from asker import api
+from asker.access.accounts import principal
 from asker.config import Settings
 from asker.errors import AskerError, ConfigError
-from asker.guardrails.users import principal
 from asker.semantic.definitions import seed_texts
 from asker.warehouse.datadir import read_manifest, write_manifest
+from tests import callers
 from tests.helpers import copy_data_dir
 
 
@@ -32,69 +33,106 @@ def settings(tiny_dir: Path, tmp_path: Path) -> Settings:
 def test_search_by_words_category_and_owner(tiny_dir: Path) -> None:
     settings = Settings(data_dir=tiny_dir)
     regulatory = {str(m["code"]) for m in seed_metrics() if m["category"] == "监管"}
-    assert {v.code for v in api.search_metrics(settings, category="监管")} == regulatory
+    assert {
+        v.code for v in api.search_metrics(callers.runtime(settings), category="监管")
+    } == regulatory
     risk = {str(m["code"]) for m in seed_metrics() if m["owner_department"] == "风险管理部"}
-    assert {v.code for v in api.search_metrics(settings, owner="风险管理部")} == risk
-    assert "npl_ratio" in {v.code for v in api.search_metrics(settings, "坏账率")}  # an alias
-    assert "deposit_avg_daily" in {v.code for v in api.search_metrics(settings, "adb")}
-    assert api.search_metrics(settings, "no such metric at all") == ()
+    assert {
+        v.code for v in api.search_metrics(callers.runtime(settings), owner="风险管理部")
+    } == risk
+    assert "npl_ratio" in {
+        v.code for v in api.search_metrics(callers.runtime(settings), "坏账率")
+    }  # an alias
+    assert "deposit_avg_daily" in {
+        v.code for v in api.search_metrics(callers.runtime(settings), "adb")
+    }
+    assert api.search_metrics(callers.runtime(settings), "no such metric at all") == ()
 
 
 def test_an_uploaded_yaml_becomes_a_draft_not_a_publication(settings: Settings) -> None:
-    doc = yaml.safe_load(api.metric_export_yaml(settings, "wealth_balance"))
+    doc = yaml.safe_load(api.metric_export_yaml(callers.runtime(settings), "wealth_balance"))
     doc["metrics"][0]["aliases"] = ["理财规模"]
-    (saved,) = api.metric_import_drafts(settings, "zhao.min", yaml.safe_dump(doc))
+    (saved,) = api.metric_import_drafts(
+        callers.runtime(settings), callers.who(settings, "zhao.min"), yaml.safe_dump(doc)
+    )
     assert saved.draft.status == "draft" and saved.draft.definition["aliases"] == ["理财规模"]
     assert saved.check.ok, saved.check.messages()
-    published = api.metric_store(settings).get("wealth_balance")
+    published = callers.runtime(settings).metric_store.get("wealth_balance")
     assert published.version == 1 and "aliases" not in published.definition
     with pytest.raises(ConfigError) as bad:
         api.metric_import_drafts(
-            settings, "zhao.min", "metrics:\n  - code: X\n    unit: 元\n  - {code: y}\n"
+            callers.runtime(settings),
+            callers.who(settings, "zhao.min"),
+            "metrics:\n  - code: X\n    unit: 元\n  - {code: y}\n",
         )
     assert bad.value.code == "DICTIONARY_INVALID" and len(bad.value.params["problems"]) > 2
 
 
 def test_impact_values_are_withheld_outside_demo_data(settings: Settings) -> None:
-    draft = api.metric_draft_start(settings, "zhao.min", "wealth_balance")
-    shown = api.metric_impact(settings, draft.id)
+    draft = api.metric_draft_start(
+        callers.runtime(settings), callers.who(settings, "zhao.min"), "wealth_balance"
+    )
+    shown = api.metric_impact(callers.runtime(settings), draft.id)
     assert shown and all(i.before is not None and not i.hidden for i in shown)
     manifest = read_manifest(settings.data_dir)
     write_manifest(settings.data_dir, replace(manifest, demo=False))  # a bank's own data
-    hidden = api.metric_impact(settings, draft.id)
+    hidden = api.metric_impact(callers.runtime(settings), draft.id)
     assert [i.case.id for i in hidden] == [i.case.id for i in shown]
     assert all(i.before is None and i.after is None and i.hidden for i in hidden)
     assert [i.before_rows for i in hidden] == [i.before_rows for i in shown]
 
 
 def test_refused_steps_are_audited_with_their_code(settings: Settings) -> None:
+    rt = callers.runtime(settings)
     for user, step in (
-        ("zhang.wei", lambda: api.metric_draft_start(settings, "zhang.wei", "loan_balance")),
-        ("qian.hao", lambda: api.metric_deprecate(settings, "qian.hao", "loan_balance")),
-        ("nobody", lambda: api.metric_unlock(settings, "nobody", "npl_ratio", "x")),
+        (
+            "zhang.wei",
+            lambda: api.metric_draft_start(rt, callers.who(settings, "zhang.wei"), "loan_balance"),
+        ),
+        (
+            "qian.hao",
+            lambda: api.metric_deprecate(rt, callers.who(settings, "qian.hao"), "loan_balance"),
+        ),
     ):
         with pytest.raises(AskerError):
             step()
-        (entry,) = api.audit_log(settings).search(user_id=user, action="metric_workflow")
+        (entry,) = rt.audit.search(user_id=user, action="metric_workflow")
         assert entry.record["decision"] == "refused"
-    codes = [e.record["codes"][0] for e in api.audit_log(settings).search(action="metric_workflow")]
-    assert codes == ["UNKNOWN_USER", "METRIC_IN_USE", "METRIC_ROLE_REQUIRED"]
+    codes = [e.record["codes"][0] for e in rt.audit.search(action="metric_workflow")]
+    assert codes == ["METRIC_IN_USE", "METRIC_ROLE_REQUIRED"]
+    # someone the directory does not know gets no principal, so no step: the sign-in is refused
+    with pytest.raises(AskerError):
+        api.metric_unlock(rt, callers.who(settings, "nobody"), "npl_ratio", "x")
+    (entry,) = rt.audit.search(user_id="nobody", action="login")
+    assert (entry.record["decision"], entry.record["codes"]) == ("refused", ["UNKNOWN_USER"])
+    assert rt.audit.search(user_id="nobody", action="metric_workflow") == ()
 
 
 def test_an_exported_dictionary_reimports_as_no_drafts(settings: Settings) -> None:
-    text = api.metric_export_yaml(settings)
+    text = api.metric_export_yaml(callers.runtime(settings))
     assert len(yaml.safe_load(text)["metrics"]) == len(seed_metrics())
-    assert api.metric_import_drafts(settings, "zhao.min", text) == ()
-    assert api.metric_drafts(settings) == ()
+    assert (
+        api.metric_import_drafts(callers.runtime(settings), callers.who(settings, "zhao.min"), text)
+        == ()
+    )
+    assert api.metric_drafts(callers.runtime(settings)) == ()
 
 
 def test_saved_questions_that_use_the_metric_are_in_its_impact(settings: Settings) -> None:
-    li_na = principal(api.app_engine(settings), "li.na")
-    using = api.save_question(settings, li_na, "上个月存款日均", "月日均")
-    api.save_question(settings, li_na, "上个月末贷款余额", "贷款")  # another metric
-    api.save_question(settings, li_na, "今天天气怎么样", "不是指标问题")
-    draft = api.metric_draft_start(settings, "zhao.min", "deposit_avg_daily")
-    found = [i for i in api.metric_impact(settings, draft.id) if i.case.origin == "saved"]
+    li_na = principal(callers.runtime(settings).app_db, "li.na")
+    using = api.save_question(callers.runtime(settings), li_na, "上个月存款日均", "月日均")
+    api.save_question(
+        callers.runtime(settings), li_na, "上个月末贷款余额", "贷款"
+    )  # another metric
+    api.save_question(callers.runtime(settings), li_na, "今天天气怎么样", "不是指标问题")
+    draft = api.metric_draft_start(
+        callers.runtime(settings), callers.who(settings, "zhao.min"), "deposit_avg_daily"
+    )
+    found = [
+        i
+        for i in api.metric_impact(callers.runtime(settings), draft.id)
+        if i.case.origin == "saved"
+    ]
     assert [(i.case.id, i.case.label) for i in found] == [(f"saved-{using.id}", "月日均")]
     (item,) = found
     assert item.before is not None and item.after is not None and not item.changed
@@ -102,14 +140,33 @@ def test_saved_questions_that_use_the_metric_are_in_its_impact(settings: Setting
 
 def test_an_approved_version_reaches_retrieval_at_once(settings: Settings) -> None:
     word = "揽储沉淀额"  # a new synonym no metric has yet
-    retriever = api.retriever(settings)
+    retriever = callers.runtime(settings).retriever()
     before = retriever.search(word, "hq_analyst", k=3, kinds=["metric"])
     assert "wealth_balance" not in [hit.key for hit in before]
-    draft = api.metric_draft_start(settings, "zhao.min", "wealth_balance")
+    draft = api.metric_draft_start(
+        callers.runtime(settings), callers.who(settings, "zhao.min"), "wealth_balance"
+    )
     definition = dict(draft.definition)
     definition["synonyms"] = [*list(definition.get("synonyms") or []), word]  # type: ignore[call-overload]
-    saved = api.metric_draft_save(settings, "zhao.min", draft.id, definition, draft.row_version)
-    submitted = api.metric_draft_submit(settings, "zhao.min", draft.id, saved.draft.row_version)
-    api.metric_draft_approve(settings, "qian.hao", draft.id, submitted.row_version, "同意")
-    after = api.retriever(settings).search(word, "hq_analyst", k=3, kinds=["metric"])
+    saved = api.metric_draft_save(
+        callers.runtime(settings),
+        callers.who(settings, "zhao.min"),
+        draft.id,
+        definition,
+        draft.row_version,
+    )
+    submitted = api.metric_draft_submit(
+        callers.runtime(settings),
+        callers.who(settings, "zhao.min"),
+        draft.id,
+        saved.draft.row_version,
+    )
+    api.metric_draft_approve(
+        callers.runtime(settings),
+        callers.who(settings, "qian.hao"),
+        draft.id,
+        submitted.row_version,
+        "同意",
+    )
+    after = callers.runtime(settings).retriever().search(word, "hq_analyst", k=3, kinds=["metric"])
     assert after[0].key == "wealth_balance" and word in after[0].text

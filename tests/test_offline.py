@@ -11,6 +11,7 @@ import pytest
 
 from asker import api
 from asker.config import Settings
+from tests import callers
 
 
 class NetworkUsed(AssertionError):
@@ -47,21 +48,21 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 def test_asking_uses_no_network(no_network: list[Any], tiny_dir: Path) -> None:
     settings = Settings(data_dir=tiny_dir)
-    api.login(settings, "li.na", "asker-demo")
+    api.login(callers.runtime(settings), "li.na", "asker-demo")
     for question in (
         "上个月各分行的存款余额",
         "NPL ratio by branch last quarter",
         "存款",
         "按支行拆开",
     ):
-        answer = api.ask(question, settings=settings, conversation="offline")
+        answer = callers.ask(settings, None, question, conversation="offline")
         assert answer.status in ("ok", "clarify"), answer.message
-    assert api.explain("本季度不良率", settings=settings).status == "ok"
-    assert api.run_sql("SELECT COUNT(*) FROM dim_org", settings=settings).status == "ok"
+    assert callers.explain(settings, None, "本季度不良率").status == "ok"
+    assert callers.run_sql(settings, None, "SELECT COUNT(*) FROM dim_org").status == "ok"
     assert no_network == []
 
 
 def test_building_a_data_dir_uses_no_network(no_network: list[Any], tmp_path: Path) -> None:
     api.init(Settings(data_dir=tmp_path / "data"), scale="tiny", seed=7)
-    answer = api.ask("各分行贷款余额", settings=Settings(data_dir=tmp_path / "data"))
+    answer = callers.ask(Settings(data_dir=tmp_path / "data"), None, "各分行贷款余额")
     assert answer.status == "ok" and no_network == []

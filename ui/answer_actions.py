@@ -14,8 +14,8 @@ from ui.text import lang, t
 
 
 def export_buttons(answer: Answer, key: str, who: Principal) -> None:
-    settings = state.settings()
-    if answer.status != "ok" or not api.can_export(settings, who):
+    rt = state.runtime()
+    if answer.status != "ok" or not api.can_export(rt, who):
         return  # hidden, not disabled: 查导分离
     csv_col, xlsx_col, _ = st.columns([1, 1, 4])
     fmt = "csv" if csv_col.button(t("export_csv"), key=f"{key}-export-csv") else None
@@ -24,8 +24,8 @@ def export_buttons(answer: Answer, key: str, who: Principal) -> None:
         plan = answer.extra.get("plan")
         statement = answer.extra.get("statement")
         st.session_state[f"{key}-export"] = api.export(
-            settings,
-            user=who.user_id,
+            rt,
+            who,
             fmt=fmt,
             question=answer.question,
             query=plan,
@@ -52,5 +52,5 @@ def save_button(answer: Answer, key: str, who: Principal) -> None:
     if answer.status != "ok":
         return
     if st.button(t("save_question"), key=f"{key}-save"):
-        api.save_question(state.settings(), who, answer.question)
+        api.save_question(state.runtime(), who, answer.question)
         st.toast(t("saved_ok"))

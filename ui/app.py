@@ -1,6 +1,7 @@
 """asker's Streamlit app: log in, then ask. ``asker serve`` runs this file.
 
-Pages are chosen by role (hidden, not disabled): roles that read data get the chat page.
+Pages follow the rights the policy gives the user's role (hidden, not disabled): the right to ask
+gets the chat page; drafting and approving metrics get the metric pages.
 """
 
 from __future__ import annotations
@@ -8,11 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.nav import operations_pages
+from ui.nav import home_pages, operations_pages
 from ui.text import t
-
-DATA_ROLES = ("hq_analyst", "branch_manager", "subbranch_manager", "client_manager", "hq_executive")
-METRIC_PAGES = {"metric_admin": ("metrics",), "metric_approver": ("review", "metrics")}
 
 
 def sidebar() -> None:
@@ -27,7 +25,7 @@ def sidebar() -> None:
         who = state.principal()
         if who is None:
             return
-        st.caption(f"{who.display_name}（{who.user_id} · {who.role}）")
+        st.caption(f"{who.display_name}（{who.user_id} · {state.role_label(who)}）")
         if st.button(t("new_chat"), key="new_chat"):
             state.new_conversation(who)
             st.rerun()
@@ -40,15 +38,13 @@ def pages() -> list[st.Page]:
     who = state.principal()
     if who is None:
         return [st.Page("login.py", title=t("login"), default=True)]
-    data_role = who.role in DATA_ROLES
-    if data_role:
-        home = [st.Page("chat.py", title=t("chat"), default=True)]
-    elif who.role in METRIC_PAGES:
-        names = METRIC_PAGES[who.role]
+    rights = state.rights()
+    names = home_pages(rights)
+    if names:
         home = [st.Page(f"{n}.py", title=t(n), default=n == names[0]) for n in names]
     else:
         home = [st.Page("no_data.py", title=t("title"), default=True)]
-    return [*home, *operations_pages(who.role, data_role)]
+    return [*home, *operations_pages(rights)]
 
 
 st.set_page_config(page_title=t("title"), page_icon="🏦", layout="wide")

@@ -1,4 +1,5 @@
-"""The audit page (auditor): search by user, org, action, time, decision and code; verify the
+"""The audit page (the right to read the audit log): search by user, org, action, time,
+decision and code; verify the
 hash chain from here; download the filtered log as CSV (it holds no data values)."""
 
 from __future__ import annotations
@@ -8,15 +9,15 @@ import datetime as dt
 import streamlit as st
 
 from asker import api
+from asker.clock import BANK_TIME
 from asker.errors import AskerError
 from ui import state
 from ui.render import render_error
 from ui.text import t
 
 who = state.principal()
-assert who is not None and who.role in api.AUDIT_ROLES  # the app shows it only to auditors
-settings = state.settings()
-CHINA = dt.timezone(dt.timedelta(hours=8))
+assert who is not None and "read_audit" in state.rights()  # shown only to those with the right
+rt = state.runtime()
 ACTIONS = ["ask", "explain", "sql", "export", "login", "metric_workflow"]
 DECISIONS = ["ok", "clarify", "refused", "error"]
 
@@ -25,7 +26,7 @@ def moment(day: dt.date | None, *, next_day: bool = False) -> dt.datetime | None
     """The start of ``day`` (or of the day after) in UTC+8, the bank's day."""
     if day is None:
         return None
-    start = dt.datetime.combine(day, dt.time(), tzinfo=CHINA)
+    start = dt.datetime.combine(day, dt.time(), tzinfo=BANK_TIME)
     return start + dt.timedelta(days=1) if next_day else start
 
 
@@ -49,7 +50,7 @@ def filters() -> api.AuditFilter:
 st.title(t("audit_page"))
 if st.button(t("verify_chain"), key="audit-verify"):
     try:
-        report = api.verify_audit_as(settings, who)
+        report = api.verify_audit_as(rt, who)
     except AskerError as error:
         render_error(error)
     else:
@@ -58,14 +59,12 @@ if st.button(t("verify_chain"), key="audit-verify"):
         else:
             st.error("\n".join(report.problems))
 query = filters()
-entries = api.search_audit(settings, who, query)
+entries = api.search_audit(rt, who, query)
 st.caption(f"{len(entries)} {t('audit_found')}")
-st.dataframe(
-    [api.audit_search.row_of(e) for e in entries[:1000]], hide_index=True, key="audit-table"
-)
+st.dataframe([api.audit_row(e) for e in entries[:1000]], hide_index=True, key="audit-table")
 st.download_button(
     t("download_csv"),
-    data=api.audit_csv(settings, who, query),
+    data=api.audit_csv(rt, who, query),
     file_name="asker-audit.csv",
     mime="text/csv",
     key="audit-csv",

@@ -11,7 +11,7 @@ from asker.types import Answer, MetricQuery
 from ui import state
 from ui.answer_actions import export_buttons, save_button
 from ui.render import chart, fmt_number, frame, headline, metric_format, render_error
-from ui.text import lang, starters, t
+from ui.text import lang, t
 
 who = state.principal()
 assert who is not None  # the app shows this page only to logged-in users
@@ -19,18 +19,18 @@ assert who is not None  # the app shows this page only to logged-in users
 
 def ask(pending: tuple[str, Any, str]) -> Answer:
     kind, value, label = pending
-    settings = state.settings()
+    rt = state.runtime()
     conversation = st.session_state.conversation
     if kind == "query" and isinstance(value, MetricQuery):
         return api.ask_query(
+            rt,
+            who,
             value,
-            settings=settings,
-            user=who.user_id,
             conversation=conversation,
             label=label,
             language=lang(),
         )  # type: ignore[arg-type]
-    return api.ask(str(value), settings=settings, user=who.user_id, conversation=conversation)
+    return api.ask(rt, who, str(value), conversation=conversation)
 
 
 def table(answer: Answer) -> None:
@@ -83,8 +83,8 @@ def feedback(answer: Answer, key: str) -> None:
     rating = -1 if right.button(t("not_helpful"), key=f"{key}-down") else rating
     if rating is not None:
         api.feedback_with_correction(
-            state.settings(),
-            user=who.user_id,
+            state.runtime(),
+            who,
             question=answer.question,
             sql=answer.sql,
             rating=rating,
@@ -123,7 +123,7 @@ st.title(t("title"))
 history: list[dict[str, Any]] = st.session_state.setdefault("history", [])
 if not history:
     st.caption(t("starters"))
-    for number, question in enumerate(starters(who.role)):
+    for number, question in enumerate(api.starters(state.runtime(), who, lang())):
         if st.button(question, key=f"starter-{number}"):
             st.session_state.pending = ("question", question, question)
             st.rerun()

@@ -1,4 +1,5 @@
-"""The metric draft form (metric_admin): words and 口径 as fields, everything else as YAML.
+"""The metric draft form (the right to draft metrics): words and 口径 as fields, everything
+else as YAML.
 
 The row version the admin started from is kept in the session, so a save made after someone
 else's is refused as stale (METRIC_DRAFT_STALE) instead of overwriting it; "reload" starts over
@@ -95,7 +96,7 @@ def form(who: Principal, draft: Any) -> None:
 
 def save(who: Principal, draft: Any, body: dict[str, Any], rv: int) -> None:
     try:
-        result = api.metric_draft_save(state.settings(), who.user_id, draft.id, body, rv)
+        result = api.metric_draft_save(state.runtime(), who, draft.id, body, rv)
     except AskerError as error:
         render_error(error)
         if error.code == "METRIC_DRAFT_STALE":
@@ -119,7 +120,7 @@ def submit(who: Principal, draft: Any) -> None:
     else:
         return
     try:
-        step(state.settings(), who.user_id, draft.id, started_at(draft))
+        step(state.runtime(), who, draft.id, started_at(draft))
     except AskerError as error:
         render_error(error)
         return
@@ -131,12 +132,12 @@ def submit(who: Principal, draft: Any) -> None:
 def rebase(who: Principal, draft: Any, published: int) -> None:
     """A version was published after the draft started: show what differs, offer to rebase."""
     st.warning(t("base_changed").format(base=draft.base_version, current=published))
-    diff = api.metric_draft_diff(state.settings(), draft.id)
+    diff = api.metric_draft_diff(state.runtime(), draft.id)
     st.code(diff.text or t("no_changes"), language="diff")
     if not st.button(t("rebase"), key="draft_rebase"):
         return
     try:
-        api.metric_draft_rebase(state.settings(), who.user_id, draft.id, started_at(draft))
+        api.metric_draft_rebase(state.runtime(), who, draft.id, started_at(draft))
     except AskerError as error:
         render_error(error)
         return
@@ -167,6 +168,6 @@ def section(who: Principal, draft: Any, published: int | None = None) -> None:
     if messages is not None:
         st.success(t("saved"))
     else:
-        messages = api.metric_draft_check(state.settings(), draft.id).messages()
+        messages = api.metric_draft_check(state.runtime(), draft.id).messages()
     show_check(tuple(messages))
     submit(who, draft)

@@ -1,4 +1,4 @@
-"""The feedback review page (metric_admin, metric_approver): a thumbs-down with a corrected
+"""The feedback review page (the right to review feedback): a thumbs-down with a corrected
 question → SQL pair is checked through the gate, then promoted to a verified example or rejected
 with a reason. Nothing is promoted automatically; reviewers never see warehouse rows."""
 
@@ -13,8 +13,8 @@ from ui.render import render_error
 from ui.text import t
 
 who = state.principal()
-assert who is not None and who.role in api.REVIEW_ROLES  # the app shows it only to reviewers
-settings = state.settings()
+assert who is not None and "review_feedback" in state.rights()  # shown only with the right
+rt = state.runtime()
 
 
 def pending(item: api.FeedbackItem) -> None:
@@ -35,18 +35,18 @@ def pending(item: api.FeedbackItem) -> None:
         reason = st.text_input(t("reject_reason"), key=f"{key}-reason")
         try:
             if check.button(t("check_sql"), key=f"{key}-check"):
-                checked = api.check_correction(settings, who, item.id, sql)
+                checked = api.check_correction(rt, who, item.id, sql)
                 if checked.status == "ok":
                     st.success(checked.message)
                     st.code(checked.sql or "", language="sql")
                 else:
                     render_error(checked)
             if promote.button(t("promote"), key=f"{key}-promote"):
-                api.promote_feedback(settings, who, item.id, question=question, sql=sql)
+                api.promote_feedback(rt, who, item.id, question=question, sql=sql)
                 st.session_state.review_done = f"#{item.id} {t('promoted')}"
                 st.rerun()
             if reject.button(t("feedback_reject"), key=f"{key}-reject"):
-                api.reject_feedback(settings, who, item.id, reason)
+                api.reject_feedback(rt, who, item.id, reason)
                 st.session_state.review_done = f"#{item.id} {t('feedback_rejected')}"
                 st.rerun()
         except AskerError as error:
@@ -57,16 +57,14 @@ st.title(t("review_page"))
 done = st.session_state.pop("review_done", None)
 if done:
     st.success(done)
-items = api.feedback_queue_items(settings, who)
+items = api.feedback_queue_items(rt, who)
 st.subheader(f"{t('pending_items')}（{len(items)}）")
 if not items:
     st.caption(t("no_pending"))
 for found in items:
     pending(found)
 st.subheader(t("reviewed_items"))
-reviewed = [
-    i for i in api.feedback_queue_items(settings, who, status=None) if i.status != "pending"
-]
+reviewed = [i for i in api.feedback_queue_items(rt, who, status=None) if i.status != "pending"]
 st.dataframe(
     [
         {

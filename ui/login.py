@@ -21,7 +21,7 @@ with st.form("login"):
 st.caption(t("demo_hint"))
 if submitted:
     try:
-        who = api.login(state.settings(), user.strip(), password)
+        who = api.login(state.runtime(), user.strip(), password)
     except AskerError as error:
         render_error(error)
     else:

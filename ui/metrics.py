@@ -1,6 +1,7 @@
-"""The metric library (metric_admin, metric_approver): search the governed dictionary, read a
-metric's page (口径, type, expression, dimensions, owner, versions, lineage, status), compare
-versions, draft a change (admin), roll back, deprecate, unlock and lock (approver), and import
+"""The metric library (the rights to draft or approve metrics): search the governed dictionary,
+read a metric's page (口径, type, expression, dimensions, owner, versions, lineage, status), compare
+versions, draft a change (draft right), roll back, deprecate, unlock and lock (approve right),
+and import
 or export YAML."""
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ EXPRESSION_FIELDS = (
 )
 
 who = state.principal()
-assert who is not None and who.role in ("metric_admin", "metric_approver")
-settings = state.settings()
+rights = state.rights()
+assert who is not None and rights & {"draft_metrics", "approve_metrics"}
+rt = state.runtime()
 
 
 def pick() -> Any:
@@ -42,7 +44,7 @@ def pick() -> Any:
         t("category"), ["", *CATEGORIES], key="metric_category", format_func=lambda c: c or t("any")
     )
     owner = right.text_input(t("owner"), key="metric_owner")
-    found = api.search_metrics(settings, text, category, owner.strip())
+    found = api.search_metrics(rt, text, category, owner.strip())
     if not found:
         st.info(t("no_match"))
         return None
@@ -60,7 +62,7 @@ def page(version: Any) -> None:
         f" · {d['category']} · {d['owner_department']} / {d['steward']}"
     )
     if d.get("locked"):
-        st.warning(t("locked") if api.metric_is_locked(settings, d["code"]) else t("unlocked"))
+        st.warning(t("locked") if api.metric_is_locked(rt, d["code"]) else t("unlocked"))
     st.markdown(f"**{t('definition')}**：{d['definition']}")
     st.caption(d["definition_en"])
     st.markdown(f"**{t('metric_type')}**：{d['type']}")
@@ -74,7 +76,7 @@ def page(version: Any) -> None:
         *d.get("aliases", []),
     ]
     st.caption(" · ".join(words))
-    detail = api.metric_detail(settings, d["code"])
+    detail = api.metric_detail(rt, d["code"])
     st.subheader(t("lineage"))
     for table, columns in detail.lineage.items():
         st.caption(f"{table}: {', '.join(columns)}")
@@ -102,7 +104,7 @@ def versions(items: Any) -> None:
     left, right = st.columns(2)
     before = left.selectbox(t("diff_from"), numbers, index=len(numbers) - 2, key="diff_from")
     after = right.selectbox(t("diff_to"), numbers, index=len(numbers) - 1, key="diff_to")
-    shown = api.metric_version_diff(settings, items[0].code, before, after)
+    shown = api.metric_version_diff(rt, items[0].code, before, after)
     if not shown.changes:
         st.caption(t("no_changes"))
     for change in shown.changes:
@@ -127,19 +129,19 @@ def admin(version: Any) -> None:
     code = version.code
     if st.session_state.pop("draft-withdrawn", False):
         st.success(t("withdrawn"))
-    drafts = [d for d in api.metric_drafts(settings) if d.code == code]
+    drafts = [d for d in api.metric_drafts(rt) if d.code == code]
     if drafts:
         draft_form.section(who, drafts[0], version.version)
         return
     if st.button(t("draft_start"), key="draft_start") and run(
-        lambda: api.metric_draft_start(settings, who.user_id, code)
+        lambda: api.metric_draft_start(rt, who, code)
     ):
         st.rerun()
     with st.expander(t("new_metric")):
         new_code = st.text_input(t("new_code"), key="new_code").strip()
         template = {**version.definition, "code": new_code}
         if st.button(t("new_metric_start"), key="new_metric_start") and run(
-            lambda: api.metric_draft_start(settings, who.user_id, new_code, template)
+            lambda: api.metric_draft_start(rt, who, new_code, template)
         ):
             st.session_state["admin_view_next"] = "new"  # the radio is drawn already
             st.rerun()
@@ -147,8 +149,8 @@ def admin(version: Any) -> None:
 
 def new_drafts() -> None:
     """Drafts of metrics that are not published yet (made from a template or imported)."""
-    published = {v.code for v in api.list_metrics(settings)}
-    fresh = [d for d in api.metric_drafts(settings) if d.code not in published]
+    published = {v.code for v in api.list_metrics(rt)}
+    fresh = [d for d in api.metric_drafts(rt) if d.code not in published]
     if not fresh:
         st.info(t("no_new_drafts"))
         return
@@ -162,55 +164,55 @@ def new_drafts() -> None:
 def approver(version: Any) -> None:
     code, d = version.code, version.definition
     if d.get("locked"):
-        if api.metric_is_locked(settings, code):
+        if api.metric_is_locked(rt, code):
             reason = st.text_input(t("unlock_reason"), key="unlock_reason")
             if st.button(t("unlock"), key="metric_unlock") and run(
-                lambda: api.metric_unlock(settings, who.user_id, code, reason)
+                lambda: api.metric_unlock(rt, who, code, reason)
             ):
                 st.rerun()
         elif st.button(t("lock"), key="metric_lock") and run(
-            lambda: api.metric_lock(settings, who.user_id, code)
+            lambda: api.metric_lock(rt, who, code)
         ):
             st.rerun()
-    earlier = [v.version for v in api.metric_detail(settings, code).versions][:-1]
+    earlier = [v.version for v in api.metric_detail(rt, code).versions][:-1]
     comment = st.text_input(t("comment"), key="metric_comment")
     if earlier:
         target = st.selectbox(t("rollback_to"), earlier[::-1], key="rollback_to")
         if st.button(t("rollback"), key="metric_rollback"):
             run(
-                lambda: api.metric_rollback(settings, who.user_id, code, target, comment),
+                lambda: api.metric_rollback(rt, who, code, target, comment),
                 t("rolled_back"),
             )
     if st.button(t("deprecate"), key="metric_deprecate"):
-        run(lambda: api.metric_deprecate(settings, who.user_id, code, comment), t("deprecated"))
+        run(lambda: api.metric_deprecate(rt, who, code, comment), t("deprecated"))
 
 
 def transfer(version: Any) -> None:
     left, right = st.columns(2)
     left.download_button(
         t("export"),
-        api.metric_export_yaml(settings, version.code),
+        api.metric_export_yaml(rt, version.code),
         file_name=f"{version.code}.yaml",
         key="export_one",
     )
     right.download_button(
         t("export_all"),
-        api.metric_export_yaml(settings),
+        api.metric_export_yaml(rt),
         file_name="metrics.yaml",
         key="export_all",
     )
-    if who.role != "metric_admin":
+    if "draft_metrics" not in rights:
         return
     upload = st.file_uploader(t("import"), type=["yaml", "yml"], key="import_yaml")
     if upload is not None and st.button(t("import"), key="import_run"):
         text = upload.getvalue().decode("utf-8")
-        run(lambda: api.metric_import_drafts(settings, who.user_id, text))
+        run(lambda: api.metric_import_drafts(rt, who, text))
 
 
 st.title(t("metrics"))
 st.caption(f"{who.display_name}：{t('no_data_role')}{t('metric_roles_note')}")
 view = "library"
-if who.role == "metric_admin":
+if "draft_metrics" in rights:
     if "admin_view_next" in st.session_state:
         st.session_state["admin_view"] = st.session_state.pop("admin_view_next")
     view = st.radio(
@@ -223,7 +225,7 @@ if who.role == "metric_admin":
 chosen = pick() if view == "library" else new_drafts()
 if chosen is not None:
     page(chosen)
-    if who.role == "metric_admin":
+    if "draft_metrics" in rights:
         admin(chosen)
     else:
         approver(chosen)

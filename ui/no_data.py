@@ -1,4 +1,4 @@
-"""Home of roles that read no warehouse data (metric admin, approver, auditor)."""
+"""Home of roles that read no warehouse data and have no page of their own."""
 
 from __future__ import annotations
 

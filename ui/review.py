@@ -1,4 +1,5 @@
-"""Metric review (metric_approver): drafts in review with their changes, their check, and the
+"""Metric review (the right to approve metrics): drafts in review with their changes, their
+check, and the
 impact on evaluation cases and saved questions; approve (publishes a new version) or reject with
 a comment. Whoever edited a draft cannot review it (four eyes)."""
 
@@ -17,8 +18,8 @@ from ui.render import render_error
 from ui.text import t
 
 who = state.principal()
-assert who is not None and who.role == "metric_approver"
-settings = state.settings()
+assert who is not None and "approve_metrics" in state.rights()
+rt = state.runtime()
 
 
 def _result(result: Any, error: str | None, rows: int) -> str:
@@ -37,7 +38,7 @@ def impact(draft: Any) -> None:
     st.subheader(t("impact"))
     key = f"impact-{draft.id}-{draft.row_version}"
     if key not in st.session_state:
-        st.session_state[key] = api.metric_impact(settings, draft.id)
+        st.session_state[key] = api.metric_impact(rt, draft.id)
     found = st.session_state[key]
     if not found:
         st.caption(t("impact_none"))
@@ -61,11 +62,11 @@ def decide(draft: Any) -> None:
     left, right = st.columns(2)
     try:
         if left.button(t("approve"), key="review_approve"):
-            version = api.metric_draft_approve(settings, who.user_id, draft.id, rv, comment)
+            version = api.metric_draft_approve(rt, who, draft.id, rv, comment)
             st.session_state["review-done"] = t("approved").format(version=version.version)
             st.rerun()
         if right.button(t("reject"), key="review_reject"):
-            api.metric_draft_reject(settings, who.user_id, draft.id, rv, comment)
+            api.metric_draft_reject(rt, who, draft.id, rv, comment)
             st.session_state["review-done"] = t("rejected")
             st.rerun()
     except AskerError as error:
@@ -79,7 +80,7 @@ st.caption(f"{who.display_name}：{t('no_data_role')}{t('metric_roles_note')}")
 done = st.session_state.pop("review-done", None)
 if done:
     st.success(done)
-waiting = [d for d in api.metric_drafts(settings) if d.status == "in_review"]
+waiting = [d for d in api.metric_drafts(rt) if d.status == "in_review"]
 if not waiting:
     st.info(t("no_review"))
 else:
@@ -89,10 +90,10 @@ else:
     )
     chosen = next(d for d in waiting if d.id == chosen_id)
     st.subheader(t("changes"))
-    diff = api.metric_draft_diff(settings, chosen.id)
+    diff = api.metric_draft_diff(rt, chosen.id)
     for change in diff.changes:
         st.markdown(f"- `{change.field}`: {change.before or '—'} → {change.after or '—'}")
     st.code(diff.text, language="diff")
-    show_check(api.metric_draft_check(settings, chosen.id).messages())
+    show_check(api.metric_draft_check(rt, chosen.id).messages())
     impact(chosen)
     decide(chosen)

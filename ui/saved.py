@@ -14,7 +14,7 @@ from ui.text import t
 
 who = state.principal()
 assert who is not None  # the app shows this page only to logged-in users
-settings = state.settings()
+rt = state.runtime()
 
 
 def panel_card(column: st.delta_generator.DeltaGenerator, answer: Answer) -> None:
@@ -38,7 +38,7 @@ def panel_card(column: st.delta_generator.DeltaGenerator, answer: Answer) -> Non
 def home_panel() -> None:
     st.subheader(t("home_panel"))
     if "home_panel" not in st.session_state:  # asked once per session: every ask is audited
-        st.session_state.home_panel = api.home_panel(settings, who)
+        st.session_state.home_panel = api.home_panel(rt, who)
     answers = st.session_state.home_panel
     for column, answer in zip(st.columns(max(len(answers), 1)), answers, strict=False):
         panel_card(column, answer)
@@ -46,10 +46,10 @@ def home_panel() -> None:
 
 def saved_list() -> None:
     st.subheader(t("saved_page"))
-    found = api.saved_questions(settings, who)
+    found = api.saved_questions(rt, who)
     if not found:
         st.caption(t("no_saved"))
-    roles = [None, *api.services(settings).policy.role_names]
+    roles = [None, *(role for role, _ in api.roles(rt))]
     for item in found:
         with st.container(border=True):
             st.markdown(f"**{item.title}**")
@@ -58,7 +58,7 @@ def saved_list() -> None:
             rerun, share, delete = st.columns([1, 2, 1])
             if rerun.button(t("rerun"), key=f"saved-{item.id}-rerun"):
                 st.session_state[f"saved-{item.id}-answer"] = api.rerun_saved_question(
-                    settings, who, item.id
+                    rt, who, item.id
                 )
             if item.user_id == who.user_id:
                 picked = share.selectbox(
@@ -69,9 +69,9 @@ def saved_list() -> None:
                     key=f"saved-{item.id}-share",
                 )
                 if picked != item.shared_role:
-                    api.share_saved_question(settings, who, item.id, picked)
+                    api.share_saved_question(rt, who, item.id, picked)
                 if delete.button(t("delete"), key=f"saved-{item.id}-delete"):
-                    api.remove_saved_question(settings, who, item.id)
+                    api.remove_saved_question(rt, who, item.id)
                     st.rerun()
             answer = st.session_state.get(f"saved-{item.id}-answer")
             if answer is not None:
@@ -95,7 +95,7 @@ def new_saved() -> None:
         title = st.text_input(t("title_optional"), key="new-saved-title")
         if st.form_submit_button(t("save_question")):
             try:
-                api.save_question(settings, who, question, title)
+                api.save_question(rt, who, question, title)
             except AskerError as error:
                 render_error(error)
             else:

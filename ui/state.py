@@ -1,4 +1,5 @@
-"""Session state shared by the pages: the settings, who is logged in, and session expiry."""
+"""Session state shared by the pages: the settings, the process's runtime, who is signed in and
+when their session ends (the rule itself is the facade's: ``api.session_expired``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import time
 
 import streamlit as st
 
+from asker import api
 from asker.config import Settings
 from asker.types import Principal
 
@@ -16,22 +18,41 @@ def settings() -> Settings:
     return st.session_state.settings  # type: ignore[no-any-return]
 
 
+@st.cache_resource(show_spinner=False, hash_funcs={Settings: lambda s: s.model_dump_json()})
+def _runtime(for_settings: Settings) -> api.Runtime:
+    return api.open_runtime(for_settings)
+
+
+def runtime() -> api.Runtime:
+    """The process's runtime for these settings: built once, shared by every session."""
+    return _runtime(settings())
+
+
 def principal() -> Principal | None:
-    """The logged-in user, or None (also when the session has expired)."""
-    who = st.session_state.get("principal")
-    if who is None:
+    """The signed-in user, or None (also when the session has expired)."""
+    session = st.session_state.get("session")
+    if session is None:
         return None
-    if time.time() - st.session_state.get("login_at", 0) > settings().session_hours * 3600:
-        for key in ("principal", "history", "conversation", "login_at"):
-            st.session_state.pop(key, None)
+    if api.session_expired(runtime(), session):
+        end_session()
         st.session_state.expired = True
         return None
-    return who  # type: ignore[no-any-return]
+    return session.principal  # type: ignore[no-any-return]
+
+
+def rights() -> frozenset[str]:
+    """What the signed-in user may do (the policy's rights of their role)."""
+    who = principal()
+    return api.rights(runtime(), who) if who else frozenset()
+
+
+def role_label(who: Principal) -> str:
+    """The role's name as the policy labels it (e.g. 分行行长)."""
+    return dict(api.roles(runtime())).get(who.role, who.role)
 
 
 def start_session(who: Principal) -> None:
-    st.session_state.principal = who
-    st.session_state.login_at = time.time()
+    st.session_state.session = api.start_session(runtime(), who)
     new_conversation(who)
 
 
@@ -41,5 +62,5 @@ def new_conversation(who: Principal) -> None:
 
 
 def end_session() -> None:
-    for key in ("principal", "history", "conversation", "login_at"):
+    for key in ("session", "history", "conversation"):
         st.session_state.pop(key, None)

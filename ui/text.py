@@ -173,40 +173,6 @@ def t(key: str) -> str:
     return zh if lang() == "zh" else en
 
 
-# Starter questions per role: what that person typically asks first.
-STARTERS: dict[str, tuple[tuple[str, str], ...]] = {
-    "hq_analyst": (
-        ("上个月各分行的存款余额", "Deposit balance by branch last month"),
-        ("本季度各分行不良贷款率", "NPL ratio by branch this quarter"),
-        ("今年以来每月新增客户数", "New customers per month this year"),
-    ),
-    "branch_manager": (
-        ("各支行上个月末存款余额", "Deposit balance by sub-branch at last month end"),
-        ("本行存款预算达成率", "Deposit budget attainment"),
-        ("不良率同比", "NPL ratio year on year"),
-    ),
-    "subbranch_manager": (
-        ("本月存款余额环比", "Deposit balance month on month"),
-        ("贷款余额和不良率", "Loan balance and NPL ratio"),
-        ("近三个月每月新增客户数", "New customers per month, last 3 months"),
-    ),
-    "client_manager": (
-        ("我管户客户的存款余额", "Deposit balance"),
-        ("各客群AUM余额", "AUM by segment"),
-        ("近30天大额转出笔数", "Large outflows in the last 30 days"),
-    ),
-    "hq_executive": (
-        ("各分行存款余额和贷款余额", "Deposits and loans by branch"),
-        ("全行不良贷款率趋势", "NPL ratio trend"),
-        ("存贷比", "Loan-to-deposit ratio"),
-    ),
-}
-
-
-def starters(role: str) -> list[str]:
-    return [zh if lang() == "zh" else en for zh, en in STARTERS.get(role, ())]
-
-
 # --- operations (issue 11): export, feedback review, audit and usage pages, saved questions ---
 TEXT.update(
     {

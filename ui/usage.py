@@ -1,4 +1,4 @@
-"""The usage page (auditor, metric_admin), counted from the audit log: questions per day, per
+"""The usage page (the right to read usage), counted from the audit log: questions per day, per
 分行 and per role; answered, clarified, refused and failed shares; the most asked metrics;
 unanswered questions; latency p50/p95; tokens used; charts and a CSV download."""
 
@@ -16,8 +16,8 @@ from ui import state
 from ui.text import t
 
 who = state.principal()
-assert who is not None and who.role in api.USAGE_ROLES  # the app shows it only to these roles
-settings = state.settings()
+assert who is not None and "read_usage" in state.rights()  # shown only with the right
+rt = state.runtime()
 OUTCOME_KEYS = {"ok": "answered", "clarify": "clarified", "refused": "refused", "error": "failed"}
 
 
@@ -60,7 +60,7 @@ def report_csv(report: api.UsageReport) -> bytes:
 
 
 st.title(t("usage_page"))
-report = api.usage(settings, who)
+report = api.usage(rt, who)
 cells = st.columns(6)
 cells[0].metric(t("questions_total"), report.questions)
 for cell, (outcome, count) in zip(cells[1:5], report.outcomes, strict=True):

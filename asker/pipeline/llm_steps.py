@@ -7,6 +7,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
+from asker.access.question_scope import check_named_orgs, visible_orgs
 from asker.errors import (
     AccessDenied,
     AskerError,
@@ -14,8 +15,7 @@ from asker.errors import (
     NotAnswerable,
     ProviderError,
 )
-from asker.guardrails.gate import gate
-from asker.guardrails.question_scope import check_named_orgs, visible_orgs
+from asker.gate import gate
 from asker.pii import redact_pii
 from asker.pipeline.turn import Services, Turn
 from asker.sql import answers

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from asker import answer
-from asker.guardrails.export import check_export_right, export_row_cap
+from asker.appstate.verified_examples import find_example
+from asker.pipeline.export import check_export_right, export_row_cap
 from asker.pipeline.steps import execute, gate_statement
 from asker.pipeline.turn import Services, Turn
-from asker.understand.verified_examples import find_example
 
 
 def answer_from_verified_example(turn: Turn, services: Services) -> Turn:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from asker import answer
+from asker.access import accounts as users
+from asker.access.question_scope import check_named_orgs
 from asker.errors import (
     InvalidSql,
 )
-from asker.guardrails import users
-from asker.guardrails.gate import gate
-from asker.guardrails.question_scope import check_named_orgs
-from asker.guardrails.rate_limits import QuestionLimits, check_and_count
+from asker.gate import gate
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
+from asker.pipeline.rate_limits import QuestionLimits, check_and_count
 from asker.pipeline.turn import Services, Turn
 from asker.semantic.compiler import is_balance
 from asker.types import (

@@ -9,9 +9,10 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine
 
+from asker.access.policy import Policy
+from asker.access.scope import OrgDirectory
+from asker.appstate.conversations import Conversations
 from asker.config import Settings
-from asker.guardrails.policy import Policy
-from asker.guardrails.scope import OrgDirectory
 from asker.retrieval import Retriever
 from asker.semantic.compiler import CompiledQuery, Compiler
 from asker.semantic.model import Dictionary
@@ -25,7 +26,6 @@ from asker.types import (
     QueryResult,
     Understanding,
 )
-from asker.understand.conversation import Conversations
 from asker.understand.parser import Context
 from asker.warehouse.engine import Executor
 

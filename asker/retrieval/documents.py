@@ -2,7 +2,7 @@
 value and reviewed example, each naming the roles that may see it.
 
 Who may see what is decided by the caller (the api layer reads the permission policy) and
-passed in as ``Grants``: retrieval does not import the guardrails. A table is visible to a role
+passed in as ``Grants``: retrieval imports neither access nor the gate. A table is visible to a role
 that can read one of its columns; a denied column is never described to that role; a masked
 column is described (name and comment) and marked masked. Dimension values are reference values
 (org names, product types, channels): never a person's name, never a PII column, never a sample

@@ -283,24 +283,3 @@ class HybridRetriever:
         scores = self.bm25.scores(keywords.tokens(text))
         ranked = sorted((i for i in allowed if scores[i] > 0), key=lambda i: (-scores[i], i))
         return [self.documents[i].id for i in ranked[:POOL]]
-
-
-class LazyRetriever:
-    """Opens the index on the first search: deterministic questions never load Chroma."""
-
-    def __init__(self, load: Callable[[], HybridRetriever]) -> None:
-        self._load = load
-        self._loaded: HybridRetriever | None = None
-
-    def search(
-        self,
-        question: str,
-        role: str,
-        k: int = 8,
-        kinds: Sequence[DocKind] | None = None,
-        *,
-        orgs: Iterable[str] | None = None,
-    ) -> list[Hit]:
-        if self._loaded is None:
-            self._loaded = self._load()
-        return self._loaded.search(question, role, k, kinds, orgs=orgs)

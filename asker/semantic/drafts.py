@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from asker.appdb import UtcDateTime, metadata
+from asker.appstate.database import UtcDateTime, metadata
 from asker.errors import NotAnswerable, UserFacingError
 
 DraftStatus = Literal["draft", "in_review", "rejected", "published", "withdrawn"]

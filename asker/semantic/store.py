@@ -29,7 +29,7 @@ from sqlalchemy import (
     select,
 )
 
-from asker.appdb import metadata
+from asker.appstate.database import metadata
 from asker.errors import ConfigError, NotAnswerable
 from asker.semantic import definitions, validate
 from asker.semantic.definitions import DictionaryFile, DimensionFile, MetricFile

@@ -1,8 +1,10 @@
 """The metric governance workflow: draft → submit → approve (publish) or reject; rollback;
 deprecate; lock and unlock of regulatory metrics.
 
-Rules: metric_admin drafts, edits and submits; metric_approver approves, rejects, rolls back,
-deprecates, unlocks and locks. Four eyes: nobody who edited a draft may approve or reject it.
+Rules: a role with the right ``draft_metrics`` drafts, edits and submits; one with
+``approve_metrics`` approves, rejects, rolls back, deprecates, unlocks and locks (the rights are
+declared per role in the permission policy). Four eyes: nobody who edited a draft may approve or
+reject it.
 A locked metric (``locked: true``, the regulatory ones) cannot be drafted, rolled back or
 deprecated until an approver unlocks it; publishing it locks it again. Publishing writes a new
 immutable version in ``metric_versions``; a rollback publishes an earlier version's content as a
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +28,8 @@ from asker.semantic.drafts import EDITABLE, Draft, DraftStore
 from asker.semantic.store import MetricStore, MetricVersion, content_hash, metric_versions
 from asker.types import Principal
 
-ADMIN = "metric_admin"
-APPROVER = "metric_approver"
+ADMIN = "draft_metrics"  # the right to draft
+APPROVER = "approve_metrics"  # the right to publish
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Governance:
     store: MetricStore
     drafts: DraftStore
     data_date: dt.date
+    rights: Callable[[str], frozenset[str]]  # a role's application rights, from the policy
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,9 @@ class Saved:
     check: DraftCheck
 
 
-def require_role(actor: Principal, role: str) -> None:
-    if actor.role != role:
-        raise AccessDenied("METRIC_ROLE_REQUIRED", user=actor.user_id, role=role)
+def require_right(gov: Governance, actor: Principal, right: str) -> None:
+    if right not in gov.rights(actor.role):
+        raise AccessDenied("METRIC_ROLE_REQUIRED", user=actor.user_id, right=right)
 
 
 def is_locked(gov: Governance, code: str) -> bool:
@@ -81,7 +84,7 @@ def check(gov: Governance, draft: Draft) -> DraftCheck:
     return check_draft(gov.store, draft.code, draft.source, draft.definition, gov.data_date)
 
 
-# --- metric_admin ----------------------------------------------------------------------------
+# --- drafting (draft_metrics) ---------------------------------------------------------------
 
 
 def start_draft(
@@ -92,7 +95,7 @@ def start_draft(
     source: str = "custom.yaml",
 ) -> Draft:
     """A draft of ``code``: from its published version, or ``definition`` for a new metric."""
-    require_role(actor, ADMIN)
+    require_right(gov, actor, ADMIN)
     _refuse_if_locked(gov, code)
     published = gov.store.current().get(code)
     if published is not None:
@@ -118,7 +121,7 @@ def save_draft(
 ) -> Saved:
     """Save an edit if nobody saved the draft since ``expected_row_version``; every problem
     and conflict of the saved content is returned (a draft may be saved with problems)."""
-    require_role(actor, ADMIN)
+    require_right(gov, actor, ADMIN)
     draft = gov.drafts.get(draft_id)
     _refuse_if_locked(gov, draft.code)
     editors = [*draft.editors, actor.user_id] if actor.user_id not in draft.editors else None
@@ -131,7 +134,7 @@ def save_draft(
 
 def submit(gov: Governance, actor: Principal, draft_id: int, expected_row_version: int) -> Draft:
     """Send a draft to review; refused while it has problems or conflicts."""
-    require_role(actor, ADMIN)
+    require_right(gov, actor, ADMIN)
     draft = gov.drafts.get(draft_id)
     _refuse_if_locked(gov, draft.code)
     _refuse_if_base_changed(gov, draft)
@@ -143,7 +146,7 @@ def submit(gov: Governance, actor: Principal, draft_id: int, expected_row_versio
 
 def withdraw(gov: Governance, actor: Principal, draft_id: int, expected_row_version: int) -> Draft:
     """Discard a draft that is not in review; the metric may get a new draft."""
-    require_role(actor, ADMIN)
+    require_right(gov, actor, ADMIN)
     draft = gov.drafts.get(draft_id)
     return gov.drafts.change(draft, expected_row_version, allowed=EDITABLE, status="withdrawn")
 
@@ -151,7 +154,7 @@ def withdraw(gov: Governance, actor: Principal, draft_id: int, expected_row_vers
 def rebase(gov: Governance, actor: Principal, draft_id: int, expected_row_version: int) -> Draft:
     """The admin has compared the draft with the version published since: base it on that one
     (the draft's content stays as it is)."""
-    require_role(actor, ADMIN)
+    require_right(gov, actor, ADMIN)
     draft = gov.drafts.get(draft_id)
     published = gov.store.current().get(draft.code)
     return gov.drafts.change(
@@ -162,11 +165,11 @@ def rebase(gov: Governance, actor: Principal, draft_id: int, expected_row_versio
     )
 
 
-# --- metric_approver -------------------------------------------------------------------------
+# --- publishing (approve_metrics) -----------------------------------------------------------
 
 
 def _reviewable(gov: Governance, actor: Principal, draft_id: int) -> Draft:
-    require_role(actor, APPROVER)
+    require_right(gov, actor, APPROVER)
     draft = gov.drafts.get(draft_id)
     if actor.user_id in draft.editors:
         raise UserFacingError("METRIC_SELF_APPROVAL", user=actor.user_id, metric=draft.code)
@@ -226,7 +229,7 @@ def rollback(
     gov: Governance, actor: Principal, code: str, to_version: int, comment: str
 ) -> MetricVersion:
     """Publish the content of an earlier version as the metric's next version."""
-    require_role(actor, APPROVER)
+    require_right(gov, actor, APPROVER)
     _refuse_if_locked(gov, code)
     earlier = gov.store.get(code, to_version)
     found = check_draft(gov.store, code, earlier.source, earlier.definition, gov.data_date)
@@ -246,7 +249,7 @@ def rollback(
 
 def deprecate(gov: Governance, actor: Principal, code: str, comment: str) -> MetricVersion:
     """Retire a metric (a new version with status deprecated); refused while others use it."""
-    require_role(actor, APPROVER)
+    require_right(gov, actor, APPROVER)
     _refuse_if_locked(gov, code)
     current = gov.store.get(code)
     dictionary = gov.store.published()
@@ -271,7 +274,7 @@ def deprecate(gov: Governance, actor: Principal, code: str, comment: str) -> Met
 
 def unlock(gov: Governance, actor: Principal, code: str, reason: str) -> None:
     """Lift a regulatory metric's lock so it can be drafted; the reason is required."""
-    require_role(actor, APPROVER)
+    require_right(gov, actor, APPROVER)
     if not reason.strip():
         raise UserFacingError("METRIC_COMMENT_REQUIRED", metric=code)
     if not is_locked(gov, code):
@@ -280,7 +283,7 @@ def unlock(gov: Governance, actor: Principal, code: str, reason: str) -> None:
 
 
 def lock(gov: Governance, actor: Principal, code: str) -> None:
-    require_role(actor, APPROVER)
+    require_right(gov, actor, APPROVER)
     gov.drafts.lock(code)
 
 

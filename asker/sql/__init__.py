@@ -3,6 +3,6 @@ dictionary cannot express the question, a clarifying question when the model ask
 
 Nothing here checks permissions: every candidate goes back to the pipeline, which compiles and
 gates it; the gate's issues come back here as a repair request (bounded by a setting). This
-package never imports ``asker.guardrails``; what the asking role may see arrives as plain data
-(``asker.sql.visible.Visible``).
+package never imports ``asker.gate`` or ``asker.access``; what the asking role may see arrives
+as plain data (``asker.sql.visible.Visible``).
 """

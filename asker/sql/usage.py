@@ -8,11 +8,10 @@ import datetime as dt
 
 from sqlalchemy import Column, Date, DateTime, Engine, Integer, String, Table, func, select
 
-from asker.appdb import metadata
+from asker.appstate.database import metadata
+from asker.clock import BANK_TIME
 from asker.errors import QueryLimit
 from asker.sql.chat import Call
-
-CHINA = dt.timezone(dt.timedelta(hours=8))
 
 llm_usage = Table(
     "llm_usage",
@@ -31,7 +30,7 @@ llm_usage = Table(
 
 
 def today(now: dt.datetime | None = None) -> dt.date:
-    return (now or dt.datetime.now(dt.UTC)).astimezone(CHINA).date()
+    return (now or dt.datetime.now(dt.UTC)).astimezone(BANK_TIME).date()
 
 
 def record_usage(

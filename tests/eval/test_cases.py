@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import sqlglot
 
+from asker.access.accounts import DEMO_USERS
 from asker.errors import ConfigError
-from asker.guardrails.users import DEMO_USERS
 from asker.warehouse.engine import DuckDBExecutor
 from eval.cases import load_file, load_suite
 

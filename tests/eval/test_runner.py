@@ -13,7 +13,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-import asker.guardrails.gate as gate_module
+import asker.gate as gate_module
 from asker.config import Settings
 from eval.bank import BankScorer
 from eval.cases import Case, load_suite

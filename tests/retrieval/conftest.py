@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 
 from asker import api
+from asker.access.policy import Policy, load_policy
 from asker.config import Settings
-from asker.guardrails.policy import Policy, load_policy
 from asker.retrieval.build import open_retriever, rebuild
 from asker.retrieval.embeddings import HashingEmbedder
 from asker.retrieval.index import HybridRetriever
 from asker.semantic.model import Dictionary
 from asker.understand.values import load_values
 from asker.warehouse.catalog import Catalog, load_catalog
+from tests import callers
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class TinyIndex:
 @pytest.fixture(scope="session")
 def tiny_inputs(tiny_dir: Path, tiny_executor: Any) -> tuple[Dictionary, Catalog, Policy, Any]:
     catalog = load_catalog()
-    dictionary = api.metric_store(Settings(data_dir=tiny_dir)).published()
+    dictionary = callers.runtime(Settings(data_dir=tiny_dir)).metric_store.published()
     values = load_values(dictionary, catalog, tiny_executor)
     return dictionary, catalog, load_policy(catalog), values
 

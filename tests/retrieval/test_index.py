@@ -12,6 +12,7 @@ from asker.retrieval.build import open_retriever, rebuild
 from asker.retrieval.embeddings import HashingEmbedder
 from asker.retrieval.index import open_client, open_collection, stored_documents, sync
 from asker.semantic.model import Dictionary
+from tests import callers
 from tests.helpers import copy_data_dir
 from tests.retrieval.conftest import TinyIndex
 
@@ -97,15 +98,15 @@ def test_publishing_a_metric_version_refreshes_the_index(tiny_dir: Path, tmp_pat
     data_dir = tmp_path / "data"
     copy_data_dir(tiny_dir, data_dir)
     settings = Settings(data_dir=data_dir)
-    texts = api.metric_store(settings).export_texts()
+    texts = callers.runtime(settings).metric_store.export_texts()
     name, text = next((n, t) for n, t in texts.items() if "code: npl_ratio" in t)
     edited = text.replace("- 不良率\n", "- 不良率\n  - 呆账比率测试词\n", 1)
     assert edited != text
     folder = tmp_path / "yaml"
     folder.mkdir()
     (folder / name).write_text(edited, encoding="utf-8")
-    api.import_metrics(settings, folder, author="test")
-    hits = api.retriever(settings).search("呆账比率测试词", "hq_analyst", k=1)
+    api.import_metrics(callers.runtime(settings), folder, author="test")
+    hits = callers.runtime(settings).retriever().search("呆账比率测试词", "hq_analyst", k=1)
     assert hits[0].id == "metric:npl_ratio"
 
 
@@ -149,7 +150,7 @@ def test_services_carry_a_lazy_retriever_over_the_index_init_built(
     data_dir = tmp_path / "data"
     copy_data_dir(tiny_dir, data_dir)
     assert (data_dir / "index").is_dir()  # asker init built it
-    retriever = api.services(Settings(data_dir=data_dir)).retriever
+    retriever = callers.runtime(Settings(data_dir=data_dir)).services().retriever
     assert retriever is not None
     hits = retriever.search("本季度不良贷款率", "branch_manager", k=3, kinds=["metric"])
     assert hits[0].id == "metric:npl_ratio" and {h.kind for h in hits} == {"metric"}

@@ -8,6 +8,7 @@ from typing import Any
 
 from asker import api
 from asker.config import Settings
+from tests import callers
 from tests.helpers import copy_data_dir
 from tests.test_offline import no_network  # noqa: F401  (the fixture)
 
@@ -20,9 +21,9 @@ def test_building_and_searching_the_index_uses_no_network(
     data_dir = tmp_path / "data"
     copy_data_dir(tiny_dir, data_dir, "index")
     settings = Settings(data_dir=data_dir)
-    report = api.rebuild_index(settings)
+    report = api.rebuild_index(callers.runtime(settings))
     assert report.added > 100
-    retriever = api.retriever(settings)
+    retriever = callers.runtime(settings).retriever()
     for question in (
         "上个月各分行的存款余额",
         "NPL ratio by branch",
@@ -30,5 +31,5 @@ def test_building_and_searching_the_index_uses_no_network(
         "各岗位员工人数",
     ):
         assert retriever.search(question, "branch_manager", k=5)
-    assert api.ask("本季度不良贷款率", settings=settings, user="li.na").status == "ok"
+    assert callers.ask(settings, "li.na", "本季度不良贷款率").status == "ok"
     assert no_network == []

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from asker import api
-from asker.guardrails.policy import Policy, RolePolicy, load_policy
+from asker.access.policy import Policy, RolePolicy, load_policy
 from asker.pii import redact_pii
 from asker.retrieval.build import open_retriever, rebuild
 from asker.retrieval.documents import build_documents

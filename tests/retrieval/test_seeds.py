@@ -9,9 +9,9 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from asker import api
 from asker.config import Settings
 from asker.retrieval.seeds import load_examples, load_expansions, load_glossary
+from tests import callers
 from tests.retrieval.conftest import TinyIndex
 
 
@@ -31,6 +31,6 @@ def test_expansions_load() -> None:
 def test_example_sql_passes_the_gate_and_runs(example, tiny_dir: Path) -> None:  # type: ignore[no-untyped-def]
     tables = {t.name for t in sqlglot.parse_one(example.sql, dialect="duckdb").find_all(exp.Table)}
     assert tables == set(example.tables)
-    answer = api.run_sql(example.sql, settings=Settings(data_dir=tiny_dir), user="zhang.wei")
+    answer = callers.run_sql(Settings(data_dir=tiny_dir), "zhang.wei", example.sql)
     assert answer.status == "ok", (answer.code, answer.message)
     assert answer.row_count and answer.row_count > 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from asker.appdb import create_schema, engine_for
+from asker.appstate.database import create_schema, engine_for
 from asker.errors import ConfigError
 from asker.semantic.definitions import seed_texts
 from asker.semantic.store import MetricStore

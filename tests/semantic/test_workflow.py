@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from asker.appdb import create_schema, engine_for
+from asker.access.policy import load_policy
+from asker.appstate.database import create_schema, engine_for
 from asker.errors import AccessDenied, UserFacingError
 from asker.semantic import impact, version_diff, workflow
 from asker.semantic.compiler import Compiler
@@ -30,13 +31,18 @@ DATA_DATE = date(2026, 9, 30)
 GOLD = Path(__file__).parent / "gold"
 
 
+def policy_rights(role: str) -> frozenset[str]:
+    """The application rights the shipped policy grants ``role`` (the workflow's four eyes)."""
+    return load_policy().rights_of(role)
+
+
 @pytest.fixture
 def gov(tmp_path: Path) -> workflow.Governance:
     engine = engine_for(f"sqlite:///{tmp_path / 'app.db'}")
     create_schema(engine)
     store = MetricStore(engine, load_catalog())
     store.import_texts(seed_texts(), author="system")
-    return workflow.Governance(store, DraftStore(engine), DATA_DATE)
+    return workflow.Governance(store, DraftStore(engine), DATA_DATE, policy_rights)
 
 
 def seed_metric(code: str) -> dict[str, Any]:

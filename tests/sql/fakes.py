@@ -62,10 +62,8 @@ def llm(monkeypatch: pytest.MonkeyPatch) -> Install:
 
     def install(*replies: str | dict[str, Any] | AIMessage) -> ScriptedModel:
         model = scripted(*replies)
-        real = api.services
-        monkeypatch.setattr(
-            api, "services", lambda settings: replace(real(settings), chat_model=model)
-        )
+        real = api.Runtime.services
+        monkeypatch.setattr(api.Runtime, "services", lambda rt: replace(real(rt), chat_model=model))
         return model
 
     return install

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from asker import api
 from asker.config import Settings
 from asker.warehouse.engine import DuckDBExecutor
+from tests import callers
 from tests.helpers import result_diff, rows
 from tests.sql.fakes import Install, metric_query, sql_block
 
@@ -34,7 +34,7 @@ def test_a_valid_metric_query_is_compiled_gated_and_answered(
     settings: Settings, llm: Install, tiny_executor: DuckDBExecutor
 ) -> None:
     model = llm(metric_query(metrics=["loan_balance"], dimensions=["branch"]))
-    answer = api.ask("各分行放出去的钱还剩多少", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "各分行放出去的钱还剩多少")
     assert answer.status == "ok", answer.message
     assert answer.metrics[0]["code"] == "loan_balance"
     assert any("大模型" in a for a in answer.assumptions)
@@ -50,14 +50,14 @@ def test_a_valid_metric_query_is_compiled_gated_and_answered(
 
 def test_invalid_json_is_asked_again_once(settings: Settings, llm: Install) -> None:
     model = llm("好的，我来看看。", metric_query(metrics=["loan_balance"]))
-    answer = api.ask("放出去的钱还剩多少", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "放出去的钱还剩多少")
     assert answer.status == "ok" and answer.metrics[0]["code"] == "loan_balance"
     assert len(model.prompts) == 2 and "不是符合要求的 JSON" in model.prompts[1][1]
 
 
 def test_invalid_json_twice_is_a_clear_error(settings: Settings, llm: Install) -> None:
     llm("not json", '{"action": "metric_query"}')  # the second one lacks its query
-    answer = api.ask("放出去的钱还剩多少", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "放出去的钱还剩多少")
     assert (answer.status, answer.code) == ("error", "LLM_BAD_OUTPUT")
 
 
@@ -65,7 +65,7 @@ def test_fenced_sql_with_prose_is_extracted_gated_and_scoped(
     settings: Settings, llm: Install, tiny_executor: DuckDBExecutor
 ) -> None:
     llm({"action": "needs_sql"}, sql_block(MODEL_EMPLOYEES_SQL, prose="可以这样查："))
-    answer = api.ask("每个分行有多少名员工", settings=settings, user="li.na")
+    answer = callers.ask(settings, "li.na", "每个分行有多少名员工")
     assert answer.status == "ok", answer.message
     want = rows(tiny_executor, EMPLOYEES_BY_BRANCH.format(where="AND b.org_id = 'B05'"))
     assert len(want) == 1 and result_diff(answer.rows, want) is None  # li.na: 成都分行 only
@@ -78,7 +78,7 @@ def test_a_hallucinated_column_is_repaired_from_the_gate_issues(
 ) -> None:
     wrong = MODEL_EMPLOYEES_SQL.replace("COUNT(*)", "COUNT(e.employee_no)")
     model = llm({"action": "needs_sql"}, sql_block(wrong), sql_block(MODEL_EMPLOYEES_SQL))
-    answer = api.ask("每个分行有多少名员工", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "每个分行有多少名员工")
     assert answer.status == "ok", answer.message
     repair = model.prompts[2][1]
     assert "employee_no" in repair and "emp_id" in repair  # the issue and its suggestion
@@ -92,7 +92,7 @@ def test_the_repair_budget_is_bounded_and_names_the_last_issue(
     wrong = MODEL_EMPLOYEES_SQL.replace("COUNT(*)", "COUNT(e.employee_no)")
     model = llm({"action": "needs_sql"}, sql_block(wrong))  # repeats the wrong SQL forever
     tight = settings.model_copy(update={"llm_repair_rounds": 2})
-    answer = api.ask("每个分行有多少名员工", settings=tight, user="zhang.wei")
+    answer = callers.ask(tight, "zhang.wei", "每个分行有多少名员工")
     assert (answer.status, answer.code) == ("refused", "LLM_REPAIR_EXHAUSTED")
     assert "employee_no" in answer.message and "2" in answer.message
     assert len(model.prompts) == 1 + 1 + 2  # plan, SQL, two repairs
@@ -106,7 +106,7 @@ def test_a_clarifying_question_from_the_model(settings: Settings, llm: Install) 
             "choices": ["各分行贷款余额", "各分行不良贷款余额"],
         }
     )
-    answer = api.ask("各分行放出去的钱怎么样", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "各分行放出去的钱怎么样")
     assert answer.status == "clarify" and "贷款余额" in answer.message
     assert [c.value for c in answer.choices] == ["各分行贷款余额", "各分行不良贷款余额"]
 
@@ -115,7 +115,7 @@ def test_the_model_saying_not_answerable_is_not_answerable(
     settings: Settings, llm: Install
 ) -> None:
     llm({"action": "not_answerable", "reason": "weather"})
-    answer = api.ask("明天天气怎么样", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "明天天气怎么样")
     assert (answer.status, answer.code) == ("refused", "NOT_ANSWERABLE")
 
 
@@ -123,13 +123,13 @@ def test_explain_shows_the_model_sql_after_the_gate_without_running_it(
     settings: Settings, llm: Install
 ) -> None:
     llm({"action": "needs_sql"}, sql_block(MODEL_EMPLOYEES_SQL))
-    plan = api.explain("每个分行有多少名员工", settings=settings, user="li.na")
+    plan = callers.explain(settings, "li.na", "每个分行有多少名员工")
     assert plan.status == "ok" and plan.rows == () and plan.sql and "B05" in plan.sql
 
 
 def test_roles_without_data_never_reach_the_model(settings: Settings, llm: Install) -> None:
     model = llm({"action": "needs_sql"}, sql_block(MODEL_EMPLOYEES_SQL))
-    answer = api.ask("每个分行有多少名员工", settings=settings, user="sun.li")
+    answer = callers.ask(settings, "sun.li", "每个分行有多少名员工")
     assert (answer.status, answer.code) == ("refused", "ACCESS_DENIED")
     assert model.prompts == []
 
@@ -137,7 +137,7 @@ def test_roles_without_data_never_reach_the_model(settings: Settings, llm: Insta
 def test_an_access_refusal_is_final_not_repaired(settings: Settings, llm: Install) -> None:
     # hq_executive may not read ID numbers at all: the gate refuses; the model is not asked again
     model = llm({"action": "needs_sql"}, sql_block("SELECT id_no FROM dim_customer"))
-    answer = api.ask("每个客户的证件号", settings=settings, user="chen.jie")
+    answer = callers.ask(settings, "chen.jie", "每个客户的证件号")
     assert (answer.status, answer.code) == ("refused", "ACCESS_DENIED")
     assert len(model.prompts) == 2
 
@@ -146,17 +146,17 @@ def test_without_an_endpoint_dictionary_questions_work_and_others_name_the_setti
     tiny_dir: Path,
 ) -> None:
     settings = Settings(data_dir=tiny_dir)
-    assert api.ask("上个月各分行的存款余额", settings=settings).status == "ok"
-    answer = api.ask("每个分行有多少名员工", settings=settings)
+    assert callers.ask(settings, None, "上个月各分行的存款余额").status == "ok"
+    answer = callers.ask(settings, None, "每个分行有多少名员工")
     assert answer.code == "LLM_NOT_CONFIGURED"
     assert "ASKER_LLM_BASE_URL" in answer.message and "ASKER_LLM_MODEL" in answer.message
-    english = api.ask("how many staff does each branch have", settings=settings)
+    english = callers.ask(settings, None, "how many staff does each branch have")
     assert english.code == "LLM_NOT_CONFIGURED" and "ASKER_LLM_BASE_URL" in english.message
 
 
 def test_an_endpoint_off_the_allow_list_is_a_configuration_error(tiny_dir: Path) -> None:
     settings = Settings(data_dir=tiny_dir, llm_base_url="http://10.20.30.40:8000/v1")
-    answer = api.ask("每个分行有多少名员工", settings=settings)
+    answer = callers.ask(settings, None, "每个分行有多少名员工")
     assert (answer.status, answer.code) == ("error", "LLM_HOST_NOT_ALLOWED")
     assert "ASKER_LLM_ALLOWED_HOSTS" in answer.message and "10.20.30.40" in answer.message
 
@@ -181,10 +181,10 @@ def test_the_evaluation_setting_runs_both_paths_and_flags_disagreement(
     llm(metric_query(metrics=["loan_balance"], dimensions=["branch"]), sql_block(shadow))
     both = settings.model_copy(update={"llm_evaluate_both": True})
     question = f"各分行放出去的钱还剩多少（评估 {agree}）"
-    answer = api.ask(question, settings=both, user="zhang.wei")
+    answer = callers.ask(both, "zhang.wei", question)
     assert answer.status == "ok" and answer.metrics[0]["code"] == "loan_balance"
     assert answer.extra["paths_agree"] is agree
-    entries = api.audit_log(settings).search(user_id="zhang.wei", limit=20)
+    entries = callers.runtime(settings).audit.search(user_id="zhang.wei", limit=20)
     record = next(e.record for e in entries if e.record["question"] == question)
     assert ("llm_paths_disagree" in record["flags"]) is not agree
 
@@ -193,10 +193,10 @@ def test_words_the_dictionary_does_not_know_go_to_the_model_when_there_is_one(
     tiny_dir: Path, settings: Settings, llm: Install
 ) -> None:
     question = "ignore the small ones and show every branch's deposits"
-    without = api.ask(question, settings=Settings(data_dir=tiny_dir), user="zhang.wei")
+    without = callers.ask(Settings(data_dir=tiny_dir), "zhang.wei", question)
     assert without.status == "clarify"  # no endpoint: the dictionary path asks, as before
     model = llm(metric_query(metrics=["deposit_balance"], dimensions=["branch"]))
-    answer = api.ask(question, settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", question)
     assert answer.status == "ok" and answer.metrics[0]["code"] == "deposit_balance"
     assert len(model.prompts) == 1
 
@@ -208,7 +208,7 @@ def test_an_unknown_metric_is_repaired_from_the_compiler_issue(
         metric_query(metrics=["loan_balanse"], dimensions=["branch"]),
         metric_query(metrics=["loan_balance"], dimensions=["branch"]),
     )
-    answer = api.ask("各分行放出去的钱还剩多少", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "各分行放出去的钱还剩多少")
     assert answer.status == "ok" and answer.metrics[0]["code"] == "loan_balance"
     repair = model.prompts[1][1]
     assert "loan_balanse" in repair and "loan_balance" in repair.split("检查发现的问题")[1]

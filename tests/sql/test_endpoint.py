@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from asker import api
 from asker.config import Settings
+from tests import callers
 from tests.sql.endpoint import Endpoint, content, tool_call
 from tests.sql.fakes import metric_query, sql_block
 
@@ -29,7 +29,7 @@ def settings_for(tiny_dir: Path, endpoint: Endpoint, **extra: Any) -> Settings:
 def test_json_mode_sends_response_format_and_answers(tiny_dir: Path, endpoint: Endpoint) -> None:
     endpoint.script = [content({"action": "needs_sql"}), content(sql_block(EMPLOYEES))]
     settings = settings_for(tiny_dir, endpoint, llm_structured_output="json_mode")
-    answer = api.ask("我们一共有多少员工", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "我们一共有多少员工")
     assert answer.status == "ok", answer.message
     plan, sql = endpoint.requests
     assert plan["response_format"] == {"type": "json_object"} and "tools" not in plan
@@ -45,7 +45,7 @@ def test_function_calling_sends_a_tool_and_reads_its_arguments(
 ) -> None:
     endpoint.script = [tool_call(metric_query(metrics=["loan_balance"], dimensions=["branch"]))]
     settings = settings_for(tiny_dir, endpoint, llm_structured_output="function_calling")
-    answer = api.ask("各分行放出去的钱还剩多少", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "各分行放出去的钱还剩多少")
     assert answer.status == "ok", answer.message
     assert answer.metrics[0]["code"] == "loan_balance" and answer.row_count == 10
     (plan,) = endpoint.requests
@@ -56,7 +56,7 @@ def test_function_calling_sends_a_tool_and_reads_its_arguments(
 def test_json_schema_sends_the_schema(tiny_dir: Path, endpoint: Endpoint) -> None:
     endpoint.script = [content(metric_query(metrics=["loan_balance"]))]
     settings = settings_for(tiny_dir, endpoint, llm_structured_output="json_schema")
-    answer = api.ask("放出去的钱还剩多少", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "放出去的钱还剩多少")
     assert answer.status == "ok", answer.message
     (plan,) = endpoint.requests
     assert plan["response_format"]["type"] == "json_schema"
@@ -66,7 +66,7 @@ def test_json_schema_sends_the_schema(tiny_dir: Path, endpoint: Endpoint) -> Non
 def test_a_sub_second_timeout_is_a_clear_error(tiny_dir: Path, endpoint: Endpoint) -> None:
     endpoint.script = [{**content({"action": "needs_sql"}), "sleep": 1.5}]
     settings = settings_for(tiny_dir, endpoint, llm_timeout_s=0.3, llm_max_retries=0)
-    answer = api.ask("我们一共有多少员工", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "我们一共有多少员工")
     assert (answer.status, answer.code) == ("error", "LLM_UNAVAILABLE")
     assert "Timeout" in answer.message and len(endpoint.requests) == 1
 
@@ -78,7 +78,7 @@ def test_a_500_then_a_200_succeeds_with_one_retry(tiny_dir: Path, endpoint: Endp
         content(sql_block(EMPLOYEES)),
     ]
     settings = settings_for(tiny_dir, endpoint, llm_max_retries=1)
-    answer = api.ask("我们一共有多少员工", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "我们一共有多少员工")
     assert answer.status == "ok", answer.message
     assert len(endpoint.requests) == 3
 
@@ -86,7 +86,7 @@ def test_a_500_then_a_200_succeeds_with_one_retry(tiny_dir: Path, endpoint: Endp
 def test_a_dead_endpoint_without_retries_is_unavailable(tiny_dir: Path, endpoint: Endpoint) -> None:
     endpoint.script = [{"status": 500, "body": {"error": {"message": "boom"}}}]
     settings = settings_for(tiny_dir, endpoint, llm_max_retries=0)
-    answer = api.ask("我们一共有多少员工", settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", "我们一共有多少员工")
     assert (answer.status, answer.code) == ("error", "LLM_UNAVAILABLE")
     assert "ASKER_LLM_BASE_URL" in answer.message and len(endpoint.requests) == 1
-    assert api.ask("存款余额", settings=settings, user="zhang.wei").status == "ok"
+    assert callers.ask(settings, "zhang.wei", "存款余额").status == "ok"

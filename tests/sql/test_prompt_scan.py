@@ -20,6 +20,7 @@ from asker import api
 from asker.config import Settings
 from asker.types import DocKind, Hit
 from asker.warehouse.engine import DuckDBExecutor
+from tests import callers
 from tests.helpers import rows
 from tests.sql.fakes import ScriptedModel, scripted, sql_block
 
@@ -75,7 +76,7 @@ class CarelessRetriever:
 
 
 def _policy() -> dict[str, Any]:
-    text = resources.files("asker.guardrails").joinpath("policy.yaml").read_text("utf-8")
+    text = resources.files("asker.access").joinpath("policy.yaml").read_text("utf-8")
     return yaml.safe_load(text)["roles"]  # type: ignore[no-any-return]
 
 
@@ -116,15 +117,15 @@ def _run(settings: Settings, user: str, monkeypatch: pytest.MonkeyPatch) -> Scri
         {"action": "needs_sql"},
         sql_block(RIGHT),
     )
-    real = api.services
+    real = api.Runtime.services
     monkeypatch.setattr(
-        api,
+        api.Runtime,
         "services",
-        lambda s: replace(real(s), chat_model=model, retriever=CarelessRetriever()),
+        lambda rt: replace(real(rt), chat_model=model, retriever=CarelessRetriever()),
     )
     conversation = uuid.uuid4().hex
-    api.ask(PII_QUESTION, settings=settings, user=user, conversation=conversation)
-    api.ask("那入职最早的是哪年", settings=settings, user=user, conversation=conversation)
+    callers.ask(settings, user, PII_QUESTION, conversation=conversation)
+    callers.ask(settings, user, "那入职最早的是哪年", conversation=conversation)
     return model
 
 
@@ -141,7 +142,7 @@ def test_prompts_hold_nothing_the_role_may_not_see(
     user: str, tiny_dir: Path, tiny_executor: DuckDBExecutor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = Settings(data_dir=tiny_dir, llm_model="scripted")
-    who = api.users.principal(api.app_engine(settings), user)
+    who = callers.who(settings, user)
     role = _policy()[who.role]
     model = _run(settings, user, monkeypatch)
     if not role["data_access"]:

@@ -13,6 +13,7 @@ from asker import api
 from asker.config import Settings
 from asker.errors import ProviderError
 from asker.retrieval.embeddings import HashingEmbedder
+from tests import callers
 from tests.helpers import copy_data_dir, rows
 from tests.sql.fakes import Install, metric_query
 
@@ -40,9 +41,9 @@ PARAPHRASES = [  # none shares a word with its metric's name or synonyms
 def test_the_index_brings_the_paraphrased_metric_to_the_top(
     settings: Settings, llm: Install, question: str, metric: str
 ) -> None:
-    assert api.services(settings).retriever is not None
+    assert callers.runtime(settings).services().retriever is not None
     model = llm(metric_query(metrics=[metric]))
-    api.ask(question, settings=settings, user="zhang.wei")
+    callers.ask(settings, "zhang.wei", question)
     assert metric in metric_codes(model.prompts[0][1])[:3]
 
 
@@ -51,9 +52,9 @@ def test_without_the_index_the_prompt_lists_everything_visible_unranked(
     settings: Settings, llm: Install, monkeypatch: pytest.MonkeyPatch, question: str, metric: str
 ) -> None:
     model = llm(metric_query(metrics=[metric]))
-    with_index = api.services
-    monkeypatch.setattr(api, "services", lambda s: replace(with_index(s), retriever=None))
-    api.ask(question, settings=settings, user="zhang.wei")
+    with_index = api.Runtime.services
+    monkeypatch.setattr(api.Runtime, "services", lambda rt: replace(with_index(rt), retriever=None))
+    callers.ask(settings, "zhang.wei", question)
     codes = metric_codes(model.prompts[0][1])
     assert metric in codes and metric not in codes[:3]
 
@@ -69,10 +70,10 @@ def test_a_failing_embeddings_call_leaves_the_answer_possible_and_flagged(
     monkeypatch.setattr(HashingEmbedder, "embed", dead)
     model = llm(metric_query(metrics=["loan_balance"]))
     question = "还没收回来的借款一共多少"
-    answer = api.ask(question, settings=settings, user="zhang.wei")
+    answer = callers.ask(settings, "zhang.wei", question)
     assert answer.status == "ok" and answer.metrics[0]["code"] == "loan_balance"
     assert "loan_balance" in metric_codes(model.prompts[0][1])  # the unranked visible context
-    (entry,) = api.audit_log(settings).search(user_id="zhang.wei", limit=1)
+    (entry,) = callers.runtime(settings).audit.search(user_id="zhang.wei", limit=1)
     assert entry.record["question"] == question
     assert "retrieval_unavailable" in entry.record["flags"]
 
@@ -81,10 +82,10 @@ def test_the_index_is_searched_within_the_askers_org_scope(
     settings: Settings, llm: Install, monkeypatch: pytest.MonkeyPatch, tiny_executor: Any
 ) -> None:
     searched: dict[str, object] = {}
-    with_index = api.services
+    with_index = api.Runtime.services
 
-    def recording(s: Settings) -> Any:
-        found = with_index(s)
+    def recording(rt: api.Runtime) -> Any:
+        found = with_index(rt)
         real = found.retriever
         assert real is not None
 
@@ -95,10 +96,10 @@ def test_the_index_is_searched_within_the_askers_org_scope(
 
         return replace(found, retriever=Recording())
 
-    monkeypatch.setattr(api, "services", recording)
+    monkeypatch.setattr(api.Runtime, "services", recording)
     for user in ("zhang.wei", "li.na"):
         llm(metric_query(metrics=["loan_balance"]))
-        api.ask("还没收回来的借款一共多少", settings=settings, user=user)
+        callers.ask(settings, user, "还没收回来的借款一共多少")
     in_b05 = "SELECT org_id FROM dim_org WHERE branch_id = 'B05'"
     chengdu = {r[0] for r in rows(tiny_executor, in_b05)}
     assert searched["hq_analyst"] is None  # 总行: every unit

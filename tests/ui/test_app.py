@@ -135,8 +135,8 @@ def test_english_switch(app: AppTest) -> None:
 def test_feedback_with_a_reason_is_stored(app: AppTest, tiny_dir: Path) -> None:
     from sqlalchemy import select
 
-    from asker.appdb import engine_for
-    from asker.understand.conversation import answer_feedback
+    from asker.appstate.conversations import answer_feedback
+    from asker.appstate.database import engine_for
 
     login(app, "zhang.wei")
     ask(app, "本季度不良贷款率")

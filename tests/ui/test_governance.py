@@ -16,6 +16,7 @@ from asker import api
 from asker.config import Settings
 from asker.errors import AccessDenied
 from asker.semantic.definitions import seed_texts
+from tests import callers
 from tests.helpers import copy_data_dir
 from tests.ui.test_app import APP, TIMEOUT, ask, login
 from tests.ui.test_app import text_of as _text_of
@@ -73,7 +74,7 @@ def cited(at: AppTest) -> str:
 
 
 def workflow_steps(data_dir: Path) -> list[tuple[str, str, str]]:
-    log = api.audit_log(Settings(data_dir=data_dir))
+    log = callers.runtime(Settings(data_dir=data_dir)).audit
     entries = log.search(action="metric_workflow", limit=100)
     return [
         (e.record["user_id"], e.record["question"], e.record["decision"]) for e in reversed(entries)
@@ -94,9 +95,15 @@ def test_draft_review_publish_chat_rollback_and_audit(app: AppTest, data_dir: Pa
     assert "已提交审批" in text_of(app)
     assert not [b for b in app.button if b.key == "review_approve"]  # no review page for her
     settings = Settings(data_dir=data_dir)
-    (draft,) = api.metric_drafts(settings)
+    (draft,) = api.metric_drafts(callers.runtime(settings))
     with pytest.raises(AccessDenied):  # nor may she approve through the api
-        api.metric_draft_approve(settings, "zhao.min", draft.id, draft.row_version, "自己批")
+        api.metric_draft_approve(
+            callers.runtime(settings),
+            callers.who(settings, "zhao.min"),
+            draft.id,
+            draft.row_version,
+            "自己批",
+        )
     logout(app)
 
     login(app, "qian.hao")
@@ -135,7 +142,7 @@ def test_draft_review_publish_chat_rollback_and_audit(app: AppTest, data_dir: Pa
         ("qian.hao", "approve deposit_avg_daily", "ok"),
         ("qian.hao", "rollback deposit_avg_daily", "ok"),
     ]
-    assert api.verify_audit(settings).ok
+    assert api.verify_audit(callers.runtime(settings)).ok
 
 
 def test_a_locked_regulatory_metric_cannot_be_drafted_until_unlocked(
@@ -167,7 +174,7 @@ def test_a_locked_regulatory_metric_cannot_be_drafted_until_unlocked(
     ]
     (entry,) = [
         e
-        for e in api.audit_log(Settings(data_dir=data_dir)).search(action="metric_workflow")
+        for e in callers.runtime(Settings(data_dir=data_dir)).audit.search(action="metric_workflow")
         if e.record["decision"] == "refused"
     ]
     assert entry.record["codes"] == ["METRIC_LOCKED"]
@@ -206,13 +213,13 @@ def test_a_stale_save_from_a_second_window_is_refused(app: AppTest, data_dir: Pa
     keyed(other, "text_input", "draft_aliases-").set_value("理财规模")
     save_form(other)
     assert "METRIC_DRAFT_STALE" in text_of(other) and "zhao.min" in text_of(other)
-    (draft,) = api.metric_drafts(Settings(data_dir=data_dir))
+    (draft,) = api.metric_drafts(callers.runtime(Settings(data_dir=data_dir)))
     assert draft.definition["name_en"] == "wealth management balance"
     assert "理财规模" not in draft.definition.get("aliases", [])
     click(other, "draft_reload")
     keyed(other, "text_input", "draft_aliases-").set_value("理财规模")
     save_form(other)
-    (draft,) = api.metric_drafts(Settings(data_dir=data_dir))
+    (draft,) = api.metric_drafts(callers.runtime(Settings(data_dir=data_dir)))
     assert draft.definition["name_en"] == "wealth management balance"
     assert draft.definition["aliases"] == ["理财规模"]
 
@@ -221,10 +228,23 @@ def test_a_rejection_needs_a_comment_and_returns_the_draft_to_its_author(
     app: AppTest, data_dir: Path
 ) -> None:
     settings = Settings(data_dir=data_dir)
-    draft = api.metric_draft_start(settings, "zhao.min", "txn_count")
+    draft = api.metric_draft_start(
+        callers.runtime(settings), callers.who(settings, "zhao.min"), "txn_count"
+    )
     body = {**draft.definition, "steward": "新负责人"}
-    saved = api.metric_draft_save(settings, "zhao.min", draft.id, body, draft.row_version)
-    api.metric_draft_submit(settings, "zhao.min", draft.id, saved.draft.row_version)
+    saved = api.metric_draft_save(
+        callers.runtime(settings),
+        callers.who(settings, "zhao.min"),
+        draft.id,
+        body,
+        draft.row_version,
+    )
+    api.metric_draft_submit(
+        callers.runtime(settings),
+        callers.who(settings, "zhao.min"),
+        draft.id,
+        saved.draft.row_version,
+    )
     login(app, "qian.hao")
     click(app, "review_reject")
     assert "METRIC_COMMENT_REQUIRED" in text_of(app)
@@ -268,7 +288,13 @@ def test_withdrawing_a_draft_and_the_comment_in_the_version_history(
     click(app, "draft_start")
     click(app, "draft_withdraw")
     assert "草稿已撤回" in text_of(app) and any(b.key == "draft_start" for b in app.button)
-    api.metric_rollback(Settings(data_dir=data_dir), "qian.hao", "txn_amount", 1, "演示回滚")
+    api.metric_rollback(
+        callers.runtime(Settings(data_dir=data_dir)),
+        callers.who(Settings(data_dir=data_dir), "qian.hao"),
+        "txn_amount",
+        1,
+        "演示回滚",
+    )
     app.run()
     history = app.dataframe[0].value
     assert list(history["v"]) == [1, 2]

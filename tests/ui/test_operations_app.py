@@ -11,7 +11,7 @@ import sqlglot
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from asker.appdb import engine_for
+from asker.appstate.database import engine_for
 from tests.helpers import copy_data_dir
 from tests.ui.test_app import APP, TIMEOUT, ask, login, text_of
 

@@ -1,0 +1,246 @@
+"""The permission policy: what each role may read, which rows, and how it sees PII.
+
+Loaded from ``policy.yaml`` and validated against the schema catalog as a whole (pydantic at the
+edge, frozen dataclasses inside); every problem is reported at once.
+
+>>> policy = load_policy(load_catalog())
+>>> policy.role("client_manager").column_access("dim_customer", "cust_name")
+'visible'
+>>> policy.role("hq_analyst").column_access("dim_customer", "mobile")
+'masked'
+>>> policy.role("hq_executive").column_access("dim_customer", "mobile")
+'denied'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from asker.errors import AccessDenied, ConfigError
+from asker.warehouse.catalog import Catalog, load_catalog
+
+Access = Literal["visible", "masked", "denied"]
+RowScope = Literal["all", "org", "customer", "none"]
+# What a role may do in the application, beside what it may read (declared per role in the YAML).
+Right = Literal[
+    "ask",  # the chat page, saved questions and the home panel: questions on the warehouse
+    "export",  # export answers (re-run within the role's rights, watermarked, audited)
+    "review_feedback",  # the feedback queue: promote corrected pairs, reject
+    "draft_metrics",  # open, edit, submit and withdraw metric drafts
+    "approve_metrics",  # approve, reject, roll back, deprecate, lock and unlock metrics
+    "read_audit",  # search, export and verify the audit log
+    "read_usage",  # usage statistics
+]
+RIGHTS: tuple[Right, ...] = get_args(Right)
+
+
+@dataclass(frozen=True)
+class CustomerScope:
+    """Where the customer scope finds a manager's customers: ``table.key`` by ``manager_column``."""
+
+    table: str
+    key: str
+    manager_column: str
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    """One role's grants. ``tables`` None means every catalog table."""
+
+    role: str
+    label: str
+    data_access: bool
+    tables: frozenset[str] | None
+    denied_columns: frozenset[str]  # "table.column"
+    row_scope: RowScope
+    detail: bool
+    pii: tuple[tuple[str, Access], ...]  # ("table.column", access) for every PII column
+    row_cap: int
+    rights: frozenset[Right] = frozenset()
+    home_panel: tuple[str, ...] = ()  # the questions the role's home panel asks
+    starters: tuple[tuple[str, str], ...] = ()  # example questions (zh, en) on an empty chat
+
+    @property
+    def export(self) -> bool:
+        return "export" in self.rights
+
+    def can(self, right: Right) -> bool:
+        return right in self.rights
+
+    def can_read_table(self, table: str) -> bool:
+        return self.data_access and (self.tables is None or table in self.tables)
+
+    def column_access(self, table: str, column: str) -> Access:
+        """How this role sees ``table.column``: denied beats masked beats visible."""
+        key = f"{table}.{column}"
+        if not self.can_read_table(table) or key in self.denied_columns:
+            return "denied"
+        return dict(self.pii).get(key, "visible")
+
+
+@dataclass(frozen=True)
+class Policy:
+    roles: tuple[RolePolicy, ...]
+    customer_scope: CustomerScope
+
+    def role(self, name: str) -> RolePolicy:
+        """The role's policy; an unknown role has no access at all (fail closed)."""
+        for role in self.roles:
+            if role.role == name:
+                return role
+        raise AccessDenied("ACCESS_DENIED", role=name, target="数据仓库 (warehouse)")
+
+    def require(self, role: str, right: Right, target: str) -> None:
+        """ACCESS_DENIED naming ``target`` unless ``role`` holds ``right``."""
+        if role not in self.role_names or not self.role(role).can(right):
+            raise AccessDenied("ACCESS_DENIED", role=role, target=target)
+
+    def rights_of(self, role: str) -> frozenset[str]:
+        """The role's application rights; none for a role the policy does not know."""
+        return frozenset(self.role(role).rights) if role in self.role_names else frozenset()
+
+    def roles_with(self, right: Right) -> tuple[str, ...]:
+        return tuple(r.role for r in self.roles if r.can(right))
+
+    @property
+    def role_names(self) -> tuple[str, ...]:
+        return tuple(r.role for r in self.roles)
+
+
+# --- the file format (pydantic at the edge) ---------------------------------------------------
+
+
+class _RoleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str = Field(min_length=1)
+    data_access: bool
+    tables: Literal["*"] | list[str]
+    denied_columns: dict[str, list[str]] = {}
+    row_scope: RowScope
+    detail: bool
+    pii: dict[str, Access]
+    row_cap: int = Field(ge=0)
+    rights: list[Right] = []
+    home_panel: list[str] = []
+    starters: list[tuple[str, str]] = []
+
+
+class _CustomerScopeFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    table: str
+    key: str
+    manager_column: str
+
+
+class _PolicyFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    customer_scope: _CustomerScopeFile
+    pii_sets: dict[str, dict[str, Access]] = {}  # YAML anchors only; not read
+    roles: dict[str, _RoleFile] = Field(min_length=1)
+
+
+def _column_problems(where: str, table: str, columns: list[str], catalog: Catalog) -> list[str]:
+    if table not in catalog.table_names:
+        return [f"{where}: 未知表 unknown table {table!r}"]
+    known = catalog.table(table).column_names
+    return [f"{where}: 未知列 unknown column {table}.{c}" for c in columns if c not in known]
+
+
+def _role_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str]:
+    if role.tables != "*":
+        for table in role.tables:
+            if table not in catalog.table_names:
+                yield f"roles.{name}.tables: 未知表 unknown table {table!r}"
+    for table, columns in role.denied_columns.items():
+        yield from _column_problems(f"roles.{name}.denied_columns", table, columns, catalog)
+    expected = {f"{t}.{c.name}" for t, c in catalog.pii_columns()}
+    for key in sorted(expected - set(role.pii)):
+        yield f"roles.{name}.pii: 缺少 PII 列 missing PII column {key}"
+    for key in sorted(set(role.pii) - expected):
+        yield f"roles.{name}.pii: 不是目录中的 PII 列 not a PII column of the catalog: {key}"
+    if role.data_access and role.row_cap < 1:
+        yield f"roles.{name}.row_cap: 必须大于 0 must be positive"
+    if role.data_access and role.row_scope == "none":
+        yield f"roles.{name}.row_scope: 有数据权限的角色不能为 none (data_access needs a scope)"
+    for right in ("ask", "export"):
+        if right in role.rights and not role.data_access:
+            yield f"roles.{name}.rights: {right} 需要数据权限 (needs data_access: true)"
+    if (role.home_panel or role.starters) and "ask" not in role.rights:
+        yield f"roles.{name}: home_panel/starters 需要 ask 权限 (need the ask right)"
+
+
+def _scope_problems(scope: _CustomerScopeFile, catalog: Catalog) -> list[str]:
+    columns = [scope.key, scope.manager_column]
+    return _column_problems("customer_scope", scope.table, columns, catalog)
+
+
+def _check(doc: _PolicyFile, catalog: Catalog) -> list[str]:
+    problems = _scope_problems(doc.customer_scope, catalog)
+    for name, role in doc.roles.items():
+        problems += list(_role_problems(name, role, catalog))
+    return problems
+
+
+def _build_role(name: str, role: _RoleFile) -> RolePolicy:
+    return RolePolicy(
+        role=name,
+        label=role.label,
+        data_access=role.data_access,
+        tables=None if role.tables == "*" else frozenset(role.tables),
+        denied_columns=frozenset(
+            f"{t}.{c}" for t, cols in role.denied_columns.items() for c in cols
+        ),
+        row_scope=role.row_scope,
+        detail=role.detail,
+        pii=tuple(sorted(role.pii.items())),
+        row_cap=role.row_cap,
+        rights=frozenset(role.rights),
+        home_panel=tuple(role.home_panel),
+        starters=tuple((zh, en) for zh, en in role.starters),
+    )
+
+
+def _pydantic_problems(err: ValidationError) -> Iterator[str]:
+    for e in err.errors():
+        yield f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+
+
+def _validated(raw: Any, source: str) -> _PolicyFile:
+    try:
+        return _PolicyFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = tuple(_pydantic_problems(exc))
+        raise ConfigError("POLICY_INVALID", source=source, problems=problems) from exc
+
+
+def parse_policy(text: str, catalog: Catalog, source: str = "policy.yaml") -> Policy:
+    """Parse and validate policy YAML; raise ConfigError listing every problem found."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError("POLICY_INVALID", source=source, problems=(str(exc),)) from exc
+    doc = _validated(raw, source)
+    problems = _check(doc, catalog)
+    if problems:
+        raise ConfigError("POLICY_INVALID", source=source, problems=tuple(problems))
+    scope = doc.customer_scope
+    return Policy(
+        roles=tuple(_build_role(name, role) for name, role in doc.roles.items()),
+        customer_scope=CustomerScope(scope.table, scope.key, scope.manager_column),
+    )
+
+
+def load_policy(catalog: Catalog | None = None, path: Path | None = None) -> Policy:
+    """The policy from ``path``, or the demo bank's policy shipped with asker."""
+    catalog = catalog or load_catalog()
+    if path is not None:
+        return parse_policy(path.read_text(encoding="utf-8"), catalog, source=str(path))
+    text = resources.files("asker.access").joinpath("policy.yaml").read_text(encoding="utf-8")
+    return parse_policy(text, catalog)

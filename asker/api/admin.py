@@ -1,0 +1,128 @@
+"""Setting up a data dir: the demo bank (``asker init``), the app database's seed, and the
+retrieval index (built by init, rebuilt by ``asker index`` and after every publish)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from asker import __version__
+from asker.access import accounts
+from asker.access.policy import load_policy
+from asker.api.runtime import Runtime, grants, limits
+from asker.appstate import verified_examples as verified
+from asker.appstate.database import create_schema, engine_for
+from asker.audit.log import load_or_create_key
+from asker.config import Settings
+from asker.retrieval.embeddings import embedder_for
+from asker.retrieval.index import INDEX_DIR, SyncReport
+from asker.retrieval.seeds import Example
+from asker.semantic import definitions
+from asker.semantic.store import MetricStore
+from asker.understand.values import load_values
+from asker.warehouse.catalog import load_catalog
+from asker.warehouse.datadir import WAREHOUSE, Manifest, staged_data_dir, write_manifest
+from asker.warehouse.demo_bank import SCALES, build_demo_bank
+from asker.warehouse.engine import close_warehouse, open_warehouse
+
+Progress = Callable[[str], None]
+
+
+def init(
+    settings: Settings,
+    *,
+    scale: str,
+    seed: int,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> Manifest:
+    """Build a demo data dir (warehouse, app database, index) in a staging folder and move it
+    into place only when complete."""
+    close_warehouse(settings.warehouse_file)  # only the file this replaces; others stay open
+    with staged_data_dir(settings.data_dir, force=force) as staging:
+        counts = build_demo_bank(
+            staging / WAREHOUSE,
+            scale=SCALES[scale],
+            seed=seed,
+            data_date=settings.data_date,
+            progress=progress,
+        )
+        staged = settings.model_copy(update={"data_dir": staging})
+        if progress:
+            progress("metric dictionary")
+        seed_app_db(staged)
+        if progress:
+            progress("retrieval index")
+        build_index(staged, progress=progress)
+        close_warehouse(staging / WAREHOUSE)  # the staging copy, about to be moved
+        manifest = Manifest(
+            demo=True,
+            scale=scale,
+            seed=seed,
+            data_date=settings.data_date.isoformat(),
+            asker_version=__version__,
+            row_counts=counts,
+        )
+        write_manifest(staging, manifest)
+    return manifest
+
+
+def seed_app_db(settings: Settings) -> None:
+    """Create the app database's tables, seed the metric store from the shipped dictionary and
+    the demo users bound to rows of the demo warehouse."""
+    engine = engine_for(settings.resolved_app_db_url)
+    try:
+        create_schema(engine)
+        MetricStore(engine, load_catalog()).import_texts(definitions.seed_texts(), author="system")
+        load_or_create_key(settings.data_dir)  # the audit key lives beside, not in, the database
+        accounts.seed_demo_users(engine, open_warehouse(settings.warehouse_file, limits(settings)))
+    finally:
+        engine.dispose()
+        close_warehouse(settings.warehouse_file)  # the staging copy, about to be moved
+
+
+def build_index(
+    settings: Settings, *, examples: Sequence[Example] = (), progress: Progress | None = None
+) -> SyncReport:
+    """Build or refresh the retrieval index of the data dir (idempotent); used by ``init``."""
+    from asker.retrieval.build import rebuild
+
+    engine = engine_for(settings.resolved_app_db_url)
+    catalog = load_catalog()
+    try:
+        dictionary = MetricStore(engine, catalog).published()
+        executor = open_warehouse(settings.warehouse_file, limits(settings))
+        return rebuild(
+            settings.data_dir / INDEX_DIR,
+            embedder_for(settings),
+            dictionary,
+            catalog,
+            grants(load_policy(catalog, settings.policy_file)),
+            values=load_values(dictionary, catalog, executor),
+            examples=examples,
+            progress=progress,
+        )
+    finally:
+        engine.dispose()
+
+
+def reviewed_examples(rt: Runtime) -> tuple[Example, ...]:
+    """Question -> SQL examples a reviewer promoted from the feedback queue, indexed beside the
+    shipped ones, so every rebuild keeps them."""
+    return tuple(
+        Example(f"verified-{found.id}", found.question, found.sql, found.tables)
+        for found in verified.list_examples(rt.app_db)
+    )
+
+
+def rebuild_index(
+    rt: Runtime,
+    *,
+    examples: Sequence[Example] | None = None,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Refresh the index of an initialised data dir (``asker index``, after a publish)."""
+    if examples is None:
+        examples = reviewed_examples(rt)
+    report = build_index(rt.settings, examples=examples, progress=progress)
+    rt.index_changed()  # the next search opens the refreshed index
+    return report

@@ -1,0 +1,135 @@
+"""Conversations: the last turns of one user's conversation, kept in the app database so a
+follow-up ("那对公的呢") resolves against what was asked before, in the UI and the CLI alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Engine, Integer, String, Table, Text, select
+
+from asker.appstate.database import metadata
+from asker.types import Filter, MetricQuery, Period
+
+KEEP = 5  # turns a follow-up may refer back to
+
+conversation_turns = Table(
+    "conversation_turns",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(64), nullable=False, index=True),
+    Column("user_id", String(64), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("query", Text),  # the resolved MetricQuery as JSON, NULL when nothing was answered
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def query_to_json(query: MetricQuery) -> str:
+    return json.dumps(asdict(query), ensure_ascii=False, default=str)
+
+
+def query_from_json(text: str) -> MetricQuery:
+    raw: dict[str, Any] = json.loads(text)
+    period = raw.get("period")
+    return MetricQuery(
+        metrics=tuple(raw["metrics"]),
+        dimensions=tuple(raw.get("dimensions", ())),
+        filters=tuple(
+            Filter(f["dimension"], tuple(f["values"]), f.get("exclude", False))
+            for f in raw.get("filters", ())
+        ),
+        period=Period(date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
+        if period
+        else None,
+        grain=raw.get("grain"),
+        compare=raw.get("compare"),
+        order=raw.get("order"),
+        limit=raw.get("limit"),
+    )
+
+
+class Conversations:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def last_query(self, conversation_id: str, user_id: str) -> MetricQuery | None:
+        """The most recent answered query among the last turns of the user's conversation."""
+        query = (
+            select(conversation_turns.c.query)
+            .where(
+                conversation_turns.c.conversation_id == conversation_id,
+                conversation_turns.c.user_id == user_id,
+            )
+            .order_by(conversation_turns.c.id.desc())
+            .limit(KEEP)
+        )
+        with self.engine.connect() as con:
+            rows = con.execute(query).all()
+        for row in rows:
+            if row.query:
+                return query_from_json(row.query)
+        return None
+
+    def last_questions(self, conversation_id: str, user_id: str) -> list[str]:
+        """The questions of the user's last turns in this conversation, oldest first."""
+        query = (
+            select(conversation_turns.c.question)
+            .where(
+                conversation_turns.c.conversation_id == conversation_id,
+                conversation_turns.c.user_id == user_id,
+            )
+            .order_by(conversation_turns.c.id.desc())
+            .limit(KEEP)
+        )
+        with self.engine.connect() as con:
+            return [row.question for row in reversed(con.execute(query).all())]
+
+    def record(
+        self, conversation_id: str, user_id: str, question: str, query: MetricQuery | None
+    ) -> None:
+        with self.engine.begin() as con:
+            con.execute(
+                conversation_turns.insert().values(
+                    conversation_id=conversation_id,
+                    user_id=user_id,
+                    question=question,
+                    query=query_to_json(query) if query else None,
+                    created_at=dt.datetime.now(dt.UTC),
+                )
+            )
+
+
+answer_feedback = Table(
+    "answer_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(64), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("sql", Text),
+    Column("rating", Integer, nullable=False),  # +1 helpful, -1 not helpful
+    Column("reason", Text),
+    Column("status", String(16), nullable=False, default="pending"),  # reviewed later
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def record_feedback(
+    engine: Engine, user_id: str, question: str, *, sql: str | None, rating: int, reason: str
+) -> None:
+    """Thumbs up or down on an answer, kept for review (nothing is promoted automatically)."""
+    with engine.begin() as con:
+        con.execute(
+            answer_feedback.insert().values(
+                user_id=user_id,
+                question=question,
+                sql=sql,
+                rating=1 if rating > 0 else -1,
+                reason=reason[:2000],
+                status="pending",
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )

@@ -1,0 +1,61 @@
+"""What the gate's steps pass along: the principal's grants, the query and what was done to it.
+
+``tree`` is the original query, rewritten in place by the rewrite steps (row scope, masks,
+LIMIT); ``qualified`` is a checked copy the checks read ("validate on a copy, rewrite the
+original"). Steps return a new state with ``dataclasses.replace``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from asker.access.policy import Policy, RolePolicy
+from asker.access.scope import OrgDirectory
+from asker.types import Labelled, Principal
+from asker.warehouse.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class ReplacedTable:
+    """A physical table reference the gate replaced by its own filtered subquery."""
+
+    table: str
+    select: exp.Select  # SELECT <readable columns> FROM table [WHERE scope]
+
+
+@dataclass(frozen=True)
+class GateState:
+    principal: Principal
+    role: RolePolicy
+    policy: Policy
+    catalog: Catalog
+    orgs: OrgDirectory
+    dialect: str
+    text: str
+    tree: exp.Expr | None = None
+    qualified: exp.Expr | None = None
+    replaced: tuple[ReplacedTable, ...] = ()
+    owned_tables: frozenset[int] = field(default=frozenset())  # ids of Tables the gate wrote
+    filters: tuple[Labelled, ...] = ()
+    masked_columns: tuple[Labelled, ...] = ()
+    tables: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    sql: str = ""
+
+    @property
+    def query(self) -> exp.Expr:
+        """The original query (after the parse step)."""
+        assert self.tree is not None, "the parse step runs first"
+        return self.tree
+
+    @property
+    def checked(self) -> exp.Expr:
+        """The qualified copy (after the names step)."""
+        assert self.qualified is not None, "the names step runs first"
+        return self.qualified
+
+
+Step = Callable[[GateState], GateState]
