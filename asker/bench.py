@@ -23,7 +23,6 @@ from asker.config import Settings
 from asker.gate import gate
 from asker.retrieval.evaluation import SETS, evaluate
 from asker.retrieval.index import INDEX_DIR
-from asker.warehouse.engine import close_warehouses
 
 Say = Callable[[str], None]
 
@@ -154,8 +153,16 @@ def time_gate(rt: api.Runtime, repeat: int, say: Say) -> dict[str, Any]:
     return report
 
 
-def time_retrieval(rt: api.Runtime, scale: str, say: Say) -> dict[str, Any]:
+def time_retrieval(data_dir: Path, settings: Settings, say: Say) -> dict[str, Any]:
     """Index build from nothing, then search latency and recall@5 / MRR on the labelled sets."""
+    rt = api.open_runtime(settings.model_copy(update={"data_dir": data_dir}))
+    try:
+        return _retrieval(rt, data_dir.name, say)
+    finally:
+        rt.close()
+
+
+def _retrieval(rt: api.Runtime, scale: str, say: Say) -> dict[str, Any]:
     shutil.rmtree(rt.settings.data_dir / INDEX_DIR, ignore_errors=True)
     started = time.perf_counter()
     built = api.rebuild_index(rt)
@@ -239,31 +246,33 @@ def run(settings: Settings, *, scales: list[str], repeat: int, say: Say) -> dict
     root = Path(tempfile.mkdtemp(prefix="asker-bench-"))
     try:
         report["builds"] = [time_build(scale, root, settings, say) for scale in scales]
-        report["retrieval"] = [
-            time_retrieval(
-                api.open_runtime(settings.model_copy(update={"data_dir": root / scale})),
-                scale,
-                say,
-            )
-            for scale in scales
-        ]
+        report["retrieval"] = [time_retrieval(root / scale, settings, say) for scale in scales]
         data_dir = root / "small" if (root / "small").exists() else settings.data_dir
         small = unthrottled(settings.model_copy(update={"data_dir": data_dir}))
         if not small.warehouse_file.exists():
             say("no small warehouse: skipping latency (run `asker init` first)")
             return report
         rt = api.open_runtime(small)
-        say(f"raw query latency on {small.warehouse_file} ({repeat} runs each):")
-        report["queries"] = time_queries(rt, repeat, say)
-        say("gate overhead on the same raw queries (hand-written SQL):")
-        report["gate"] = time_gate(rt, repeat, say)
-        say("question → answer latency in-process (deterministic path):")
-        report["questions"] = time_questions(rt, repeat, say)
-        say("LLM path with a fake model (prompt tokens per role, chain overhead):")
-        report["llm_chain"] = time_llm_chain(rt, max(3, repeat // 3), say)
+        try:
+            report |= time_latency(rt, repeat, say)
+        finally:
+            rt.close()
     finally:
-        close_warehouses()
         shutil.rmtree(root, ignore_errors=True)
+    return report
+
+
+def time_latency(rt: api.Runtime, repeat: int, say: Say) -> dict[str, Any]:
+    """Raw queries, the gate, question → answer and the LLM chain on one runtime."""
+    report: dict[str, Any] = {}
+    say(f"raw query latency on {rt.settings.warehouse_file} ({repeat} runs each):")
+    report["queries"] = time_queries(rt, repeat, say)
+    say("gate overhead on the same raw queries (hand-written SQL):")
+    report["gate"] = time_gate(rt, repeat, say)
+    say("question → answer latency in-process (deterministic path):")
+    report["questions"] = time_questions(rt, repeat, say)
+    say("LLM path with a fake model (prompt tokens per role, chain overhead):")
+    report["llm_chain"] = time_llm_chain(rt, max(3, repeat // 3), say)
     return report
 
 

@@ -68,9 +68,8 @@ class BankScorer:
     def __post_init__(self) -> None:
         self.settings = eval_settings(self.settings, self.mode)
         self.rt = api.open_runtime(self.settings)
-        self.executor: DuckDBExecutor = open_warehouse(
-            self.settings.warehouse_file, api.limits(self.settings)
-        )
+        self.executor = self.rt.executor
+        self._shadow_executors: dict[Path, DuckDBExecutor] = {}
         self.shadows = Shadows(self.settings.warehouse_file, self.work_dir / "shadows")
         self.policy: Policy = load_policy(load_catalog())
         self.run_id = uuid.uuid4().hex[:8]
@@ -151,12 +150,18 @@ class BankScorer:
 
     # --- the policy oracle --------------------------------------------------------------------
 
+    def _shadow(self, path: Path) -> DuckDBExecutor:
+        """The scorer's own connection to one shadow warehouse, opened once."""
+        if path not in self._shadow_executors:
+            self._shadow_executors[path] = open_warehouse(path, api.limits(self.settings))
+        return self._shadow_executors[path]
+
     def violations(self, user: str, answer: Answer) -> tuple[str, ...]:
         if answer.status != "ok" or not answer.sql:
             return ()
         who = principal(self.rt.app_db, user)
         found = [f"raw PII in the result: {v[:2]}…" for v in self.raw_pii_in(who, answer.rows)]
-        shadow = open_warehouse(self.shadows.path(who), api.limits(self.settings))
+        shadow = self._shadow(self.shadows.path(who))
         tree = sqlglot.parse_one(answer.sql, dialect="duckdb")
         on_shadow = shadow.execute(tree, row_cap=UNLIMITED, timeout_s=60)
         exact = PRESETS["asker"]

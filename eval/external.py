@@ -33,7 +33,7 @@ from asker.gate import gate
 from asker.types import Principal
 from asker.understand.language import detect_language
 from asker.warehouse.catalog import Catalog, Column, Table
-from asker.warehouse.engine import Limits, open_warehouse
+from asker.warehouse.engine import DuckDBExecutor, Limits, open_warehouse
 from eval.cases import Case, Expect, Tags
 from eval.compare import PRESETS, Gold, compare
 from eval.gold import run_gold
@@ -173,6 +173,7 @@ class ExternalScorer:
     def __post_init__(self) -> None:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self._dbs: dict[str, tuple[Catalog, Path]] = {}
+        self._executors: dict[Path, DuckDBExecutor] = {}
         self.policy = evaluation_policy()
         self.orgs = OrgDirectory.from_rows([("ROOT", None, "总行", None, "评测")])
 
@@ -182,6 +183,12 @@ class ExternalScorer:
             self._dbs[db_id] = (copy_to_duckdb(sqlite_file(self.dataset, db_id), target), target)
         return self._dbs[db_id]
 
+    def executor(self, duck_file: Path) -> DuckDBExecutor:
+        """The scorer's own connection to one copied database, opened once."""
+        if duck_file not in self._executors:
+            self._executors[duck_file] = open_warehouse(duck_file, self.limits)
+        return self._executors[duck_file]
+
     def prepare(self, cases: tuple[Case, ...]) -> None:
         """Copy every database before workers start (one writer per file)."""
         for case in cases:
@@ -190,7 +197,7 @@ class ExternalScorer:
     def __call__(self, case: Case) -> Outcome:
         db_id, qid = case.id.split("/", 1)
         catalog, duck_file = self.database(db_id)
-        executor = open_warehouse(duck_file, self.limits)
+        executor = self.executor(duck_file)
         assert case.expect.sql
         reference = self.reference(db_id, case.expect.sql, executor)
         extra = self.transpile_check(case.expect.sql, reference, executor)

@@ -48,9 +48,6 @@ def pytest_configure_node(node: Any) -> None:  # xdist hook
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput") and _TINY in config.stash:
-        from asker.warehouse.engine import close_warehouses
-
-        close_warehouses()
         shutil.rmtree(config.stash[_TINY].parent, ignore_errors=True)
 
 
@@ -71,11 +68,15 @@ def tiny_db(tiny_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_executor(tiny_db: Path):  # type: ignore[no-untyped-def]
-    """The process's sandboxed executor on tiny. A process may open a DuckDB file with only one
-    configuration, so every test reads tiny through this."""
-    from asker.warehouse.engine import Limits, open_warehouse
+    """A sandboxed executor on tiny. A process may open a DuckDB file with only one configuration:
+    the limits are those of the default settings, which every runtime over tiny opens it with."""
+    from asker.api import limits
+    from asker.config import Settings
+    from asker.warehouse.engine import open_warehouse
 
-    return open_warehouse(tiny_db, Limits(memory_limit="1GB", threads=2, temp_limit="1GB"))
+    executor = open_warehouse(tiny_db, limits(Settings()))
+    yield executor
+    executor.close()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -18,7 +18,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("access", "audit"),
     ("semantic",),
     ("warehouse", "appstate"),
-    ("types", "errors", "config", "clock", "pii", "asker"),
+    ("types", "errors", "config", "clock", "pii", "words", "asker"),
 )
 UI_MAY_IMPORT = {"api", "types", "errors", "config", "clock", "asker"}
 LEVEL = {name: i for i, names in enumerate(LAYERS) for name in names}

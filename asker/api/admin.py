@@ -22,7 +22,7 @@ from asker.understand.values import load_values
 from asker.warehouse.catalog import load_catalog
 from asker.warehouse.datadir import WAREHOUSE, Manifest, staged_data_dir, write_manifest
 from asker.warehouse.demo_bank import SCALES, build_demo_bank
-from asker.warehouse.engine import close_warehouse, open_warehouse
+from asker.warehouse.engine import open_warehouse
 
 Progress = Callable[[str], None]
 
@@ -37,7 +37,6 @@ def init(
 ) -> Manifest:
     """Build a demo data dir (warehouse, app database, index) in a staging folder and move it
     into place only when complete."""
-    close_warehouse(settings.warehouse_file)  # only the file this replaces; others stay open
     with staged_data_dir(settings.data_dir, force=force) as staging:
         counts = build_demo_bank(
             staging / WAREHOUSE,
@@ -53,7 +52,6 @@ def init(
         if progress:
             progress("retrieval index")
         build_index(staged, progress=progress)
-        close_warehouse(staging / WAREHOUSE)  # the staging copy, about to be moved
         manifest = Manifest(
             demo=True,
             scale=scale,
@@ -70,14 +68,15 @@ def seed_app_db(settings: Settings) -> None:
     """Create the app database's tables, seed the metric store from the shipped dictionary and
     the demo users bound to rows of the demo warehouse."""
     engine = engine_for(settings.resolved_app_db_url)
+    executor = open_warehouse(settings.warehouse_file, limits(settings))
     try:
         create_schema(engine)
         MetricStore(engine, load_catalog()).import_texts(definitions.seed_texts(), author="system")
         load_or_create_key(settings.data_dir)  # the audit key lives beside, not in, the database
-        accounts.seed_demo_users(engine, open_warehouse(settings.warehouse_file, limits(settings)))
+        accounts.seed_demo_users(engine, executor)
     finally:
+        executor.close()
         engine.dispose()
-        close_warehouse(settings.warehouse_file)  # the staging copy, about to be moved
 
 
 def build_index(
@@ -88,9 +87,9 @@ def build_index(
 
     engine = engine_for(settings.resolved_app_db_url)
     catalog = load_catalog()
+    executor = open_warehouse(settings.warehouse_file, limits(settings))
     try:
         dictionary = MetricStore(engine, catalog).published()
-        executor = open_warehouse(settings.warehouse_file, limits(settings))
         return rebuild(
             settings.data_dir / INDEX_DIR,
             embedder_for(settings),
@@ -102,6 +101,7 @@ def build_index(
             progress=progress,
         )
     finally:
+        executor.close()
         engine.dispose()
 
 

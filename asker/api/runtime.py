@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -29,6 +30,7 @@ from asker.retrieval.embeddings import embedder_for
 from asker.retrieval.index import INDEX_DIR, HybridRetriever
 from asker.semantic.compiler import Compiler
 from asker.semantic.store import MetricStore
+from asker.sql.chat import chat_model
 from asker.types import DocKind, Hit
 from asker.understand import leftovers
 from asker.understand.lexicon import build_lexicon
@@ -36,7 +38,7 @@ from asker.understand.parser import Context
 from asker.understand.values import load_values
 from asker.warehouse.catalog import Catalog, load_catalog
 from asker.warehouse.datadir import read_manifest
-from asker.warehouse.engine import Executor, Limits, open_warehouse
+from asker.warehouse.engine import DuckDBExecutor, Executor, Limits, open_warehouse
 
 
 def limits(settings: Settings) -> Limits:
@@ -79,6 +81,7 @@ class Runtime:
     authenticator: Authenticator
     clock: Clock
     data_date: dt.date
+    _executor: DuckDBExecutor | None = field(default=None, repr=False)
     _services: pipeline.Services | None = field(default=None, repr=False)
     _retriever: HybridRetriever | None = field(default=None, repr=False)
 
@@ -93,7 +96,10 @@ class Runtime:
 
     @property
     def executor(self) -> Executor:
-        return open_warehouse(self.settings.warehouse_file, limits(self.settings))
+        """The runtime's sandboxed warehouse connection, opened on first use."""
+        if self._executor is None:
+            self._executor = open_warehouse(self.settings.warehouse_file, limits(self.settings))
+        return self._executor
 
     def compiler(self) -> Compiler:
         """A compiler over the published dictionary and the warehouse's data date."""
@@ -138,10 +144,7 @@ class Runtime:
             if not path.is_dir():
                 rebuild_index(self)
             self._retriever = open_retriever(
-                path,
-                embedder_for(self.settings),
-                self.metric_store.published(),
-                self.settings.data_dir / "cache",
+                path, embedder_for(self.settings), self.metric_store.published()
             )
         return self._retriever
 
@@ -150,11 +153,13 @@ class Runtime:
         return replace(self, settings=settings, _services=None)
 
     def close(self) -> None:
+        if self._executor is not None:
+            self._executor.close()
+            self._executor = None
         self.app_db.dispose()
 
     def _build_services(self, versions: dict[str, int]) -> pipeline.Services:
         settings = self.settings
-        leftovers.configure(settings.data_dir / "cache")
         dictionary = self.metric_store.published()
         executor = self.executor
         values = load_values(dictionary, self.catalog, executor)
@@ -163,7 +168,9 @@ class Runtime:
             dictionary=dictionary,
             versions=versions,
             compiler=Compiler(dictionary, self.catalog, self.data_date),
-            context=Context(dictionary, build_lexicon(dictionary, values), self.data_date),
+            context=Context(
+                dictionary, build_lexicon(dictionary, values), self.data_date, leftovers.segmenter()
+            ),
             executor=executor,
             conversations=Conversations(self.app_db),
             value_labels={(d, k): label for d, k, label in values},
@@ -172,7 +179,17 @@ class Runtime:
             orgs=load_org_directory(executor),
             users=self.app_db,
             retriever=self,
+            chat_model=_configured_chat_model(settings),
         )
+
+
+def _configured_chat_model(settings: Settings) -> Any:
+    """The endpoint's chat model, made once per published dictionary; None when none is set or
+    its host is not allowed (the LLM path then raises that error when a question needs it)."""
+    try:
+        return chat_model(settings)
+    except ConfigError:
+        return None
 
 
 def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:

@@ -51,15 +51,12 @@ def metric_terms(dictionary: Dictionary) -> tuple[str, ...]:
     return (*(t for m in dictionary.metrics for t in m.terms), *dims)
 
 
-def open_retriever(
-    path: Path, embedder: Embedder, dictionary: Dictionary, cache_dir: Path | None = None
-) -> HybridRetriever:
+def open_retriever(path: Path, embedder: Embedder, dictionary: Dictionary) -> HybridRetriever:
     collection = open_collection(open_client(path), embedder)
     return HybridRetriever(
         collection,
         embedder,
         terms=metric_terms(dictionary),
-        cache_dir=cache_dir,
         expansions=load_expansions(),
         links={f"glossary:{t.term}": [f"metric:{m}" for m in t.metrics] for t in load_glossary()},
     )

@@ -184,14 +184,13 @@ class HybridRetriever:
         embedder: Embedder,
         *,
         terms: Iterable[str] = (),
-        cache_dir: Path | None = None,
         expansions: Sequence[tuple[str, str]] = (),
         links: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.collection, self.embedder = collection, embedder
         self.documents = sorted(stored_documents(collection), key=lambda d: d.id)
-        keywords.configure(cache_dir, terms)
-        self.bm25 = keywords.BM25([keywords.tokens(d.text) for d in self.documents])
+        self.words = keywords.segmenter(terms)
+        self.bm25 = keywords.BM25([keywords.tokens(d.text, self.words) for d in self.documents])
         self.by_id = {d.id: d for d in self.documents}
         self.expansions = tuple(expansions)
         self.links = {k: tuple(v) for k, v in (links or {}).items()}
@@ -280,6 +279,6 @@ class HybridRetriever:
         return [doc_id for _, doc_id in sorted(found)[:POOL]]
 
     def _keyword(self, text: str, allowed: list[int]) -> list[str]:
-        scores = self.bm25.scores(keywords.tokens(text))
+        scores = self.bm25.scores(keywords.tokens(text, self.words))
         ranked = sorted((i for i in allowed if scores[i] > 0), key=lambda i: (-scores[i], i))
         return [self.documents[i].id for i in ranked[:POOL]]

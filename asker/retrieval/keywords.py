@@ -3,54 +3,33 @@
 Bigrams catch colloquial and partial matches jieba splits differently; jieba words (with every
 metric term added to its dictionary) reward exact terms.
 
->>> bm25 = BM25([tokens("不良贷款率 不良率"), tokens("存款余额 存款")])
->>> [round(s, 2) > 0 for s in bm25.scores(tokens("本季度不良率"))]
+>>> words = segmenter(["不良贷款率"])
+>>> bm25 = BM25([tokens("不良贷款率 不良率", words), tokens("存款余额 存款", words)])
+>>> [round(s, 2) > 0 for s in bm25.scores(tokens("本季度不良率", words))]
 [True, False]
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache
-from pathlib import Path
 
-import jieba
+from asker.words import Segmenter
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+")
 _SPLIT = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
-_CACHE_DIR: list[Path] = []
-_ADDED: set[str] = set()
+TERM_FREQUENCY = 2000  # metric terms become whole jieba words, preferred over their parts
 
 
-def configure(cache_dir: Path | None, terms: Iterable[str] = ()) -> None:
-    """jieba's dictionary cache under asker's data dir; ``terms`` become whole jieba words."""
-    if cache_dir is not None and not _CACHE_DIR:
-        _CACHE_DIR[:] = [cache_dir]
-    tokenizer = _tokenizer()
-    for term in terms:
-        if _CJK_RUN.search(term) and term not in _ADDED:
-            tokenizer.add_word(term, freq=2000)
-            _ADDED.add(term)
+def segmenter(terms: Iterable[str] = ()) -> Segmenter:
+    """A segmenter for one index: the Chinese ``terms`` (metric names, synonyms) as words."""
+    return Segmenter((t for t in terms if _CJK_RUN.search(t)), frequency=TERM_FREQUENCY)
 
 
-@cache
-def _tokenizer() -> jieba.Tokenizer:
-    jieba.setLogLevel(logging.WARNING)
-    folder = _CACHE_DIR[0] if _CACHE_DIR else Path(tempfile.gettempdir())
-    folder.mkdir(parents=True, exist_ok=True)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.tmp_dir = str(folder)
-    tokenizer.cache_file = "asker-retrieval-jieba.cache"
-    return tokenizer
-
-
-def tokens(text: str) -> list[str]:
+def tokens(text: str, words: Segmenter) -> list[str]:
     """jieba words (search mode), character bigrams of every Chinese run, English words."""
     lowered = text.lower()
     out: list[str] = []
@@ -58,7 +37,7 @@ def tokens(text: str) -> list[str]:
         if not piece:
             continue
         for run in _CJK_RUN.findall(piece):
-            out += [w for w in _tokenizer().lcut_for_search(run) if len(w) > 1]
+            out += [w for w in words.cut_for_search(run) if len(w) > 1]
             out += [run[i : i + 2] for i in range(len(run) - 1)] or [run]
         out += [_stem(w) for w in _WORD.findall(piece)]
     return out

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
@@ -62,7 +61,6 @@ def chat_model(settings: Settings) -> BaseChatModel | None:
     )
 
 
-@cache
 def _chat_openai(
     base_url: str, model: str, api_key: str, timeout: float, retries: int
 ) -> BaseChatModel:

@@ -1,46 +1,28 @@
 """Words of a question that nothing explained: neither a term, a time expression, a ranking nor
 a filler. They lower the parser's confidence; jieba segments the Chinese rest into words.
 
->>> unexplained("上个月各分行的利润是多少", [(0, 3), (3, 6)])
+>>> words = segmenter()
+>>> unexplained("上个月各分行的利润是多少", [(0, 3), (3, 6)], words)
 ('利润',)
->>> unexplained("deposits by branch please", [(0, 8), (12, 18)])
+>>> unexplained("deposits by branch please", [(0, 8), (12, 18)], words)
 ()
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import tempfile
-from functools import cache
-from pathlib import Path
-
-import jieba
 
 from asker.understand.vocabulary import FILLERS_EN, FILLERS_ZH
+from asker.words import Segmenter
 
 _PUNCT = re.compile(r"[\s\d.,，。？?！!、:：;；()（）\[\]【】\"'“”‘’%％+\-*/=<>《》~～·…]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FILLERS = frozenset(FILLERS_ZH) | frozenset(FILLERS_EN)
-_CACHE_DIR: list[Path] = []
 
 
-def configure(cache_dir: Path) -> None:
-    """Keep jieba's dictionary cache under asker's data dir, not in /tmp."""
-    _CACHE_DIR[:] = [cache_dir]
-
-
-@cache
-def _tokenizer() -> jieba.Tokenizer:
-    jieba.setLogLevel(logging.WARNING)
-    folder = _CACHE_DIR[0] if _CACHE_DIR else Path(tempfile.gettempdir())
-    folder.mkdir(parents=True, exist_ok=True)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.tmp_dir = str(folder)
-    tokenizer.cache_file = "asker-jieba.cache"
-    for word in FILLERS_ZH:
-        tokenizer.add_word(word)
-    return tokenizer
+def segmenter() -> Segmenter:
+    """The parser's segmenter: jieba with the fillers as whole words."""
+    return Segmenter(FILLERS_ZH)
 
 
 def _rest(text: str, used: list[tuple[int, int]]) -> list[str]:
@@ -59,20 +41,23 @@ def _rest(text: str, used: list[tuple[int, int]]) -> list[str]:
     return [p for piece in pieces for p in _PUNCT.split(piece) if p]
 
 
-def _words(piece: str) -> list[str]:
+def _words(piece: str, words: Segmenter) -> list[str]:
     if _CJK.search(piece):
-        return [w for w in _tokenizer().lcut(piece, HMM=True) if w.strip()]
+        return [w for w in words.cut(piece) if w.strip()]
     return re.findall(r"[A-Za-z][A-Za-z'\-]*", piece)
 
 
 def unexplained(
-    text: str, used: list[tuple[int, int]], ignore: frozenset[str] = frozenset()
+    text: str,
+    used: list[tuple[int, int]],
+    words: Segmenter,
+    ignore: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
     """Content words outside ``used`` spans that are not fillers (single characters ignored);
     ``ignore`` adds words that are harmless in context (measure words once a metric is known)."""
     out: list[str] = []
     for piece in _rest(text, used):
-        for word in _words(piece):
+        for word in _words(piece, words):
             lowered = word.lower()
             if (
                 lowered in _FILLERS

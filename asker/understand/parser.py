@@ -6,7 +6,7 @@ never presenting a guess as fact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from asker.semantic.compiler import is_balance
@@ -23,6 +23,7 @@ from asker.understand.overlaps import split_metric_names, yield_time_to_metrics
 from asker.understand.ranking import find_ranking
 from asker.understand.timeexpr import TimeParse, TimeSpan, parse_time
 from asker.understand.vocabulary import BANK_WIDE, DESTRUCTIVE, MEASURE_WORDS, VAGUE_WORDS
+from asker.words import Segmenter
 
 ORG_DIMENSIONS = ("branch", "subbranch")
 POPULAR = ("deposit_balance", "loan_balance", "npl_ratio", "customer_count", "txn_amount")
@@ -35,6 +36,7 @@ class Context:
     dictionary: Dictionary
     lexicon: Lexicon
     data_date: date
+    words: Segmenter = field(default_factory=leftovers.segmenter)
 
 
 def _blocked(
@@ -76,7 +78,7 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
         question=question,
         language=language,
         status="ok",
-        unexplained=leftovers.unexplained(question, used, ignore),
+        unexplained=leftovers.unexplained(question, used, ctx.words, ignore),
         named_orgs=tuple(k for d in ORG_DIMENSIONS for k in parts.filters.get(d, [])),
         bank_wide=bool(BANK_WIDE.search(question)),
         followup=followup,

@@ -2,12 +2,13 @@
 
 The executor runs a checked sqlglot AST, rendered for its own dialect with quoted identifiers;
 nothing outside this module assumes DuckDB. The sandbox (read-only file, external access off,
-configuration locked, no extension autoload, capped spill directory) is set once per process.
+configuration locked, no extension autoload, capped spill directory) is set when it opens.
 
 Usage (tests/warehouse/test_sandbox.py exercises it)::
 
     executor = open_warehouse(data_dir / "warehouse.duckdb", Limits())
     executor.execute(sqlglot.parse_one("SELECT 1 AS n"), row_cap=10, timeout_s=1).rows  # ((1,),)
+    executor.close()
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def sandbox_config(temp_dir: Path, limits: Limits) -> dict[str, Any]:
 
 
 class DuckDBExecutor:
-    """The one sandboxed connection of this process to a warehouse file; a cursor per request."""
+    """A sandboxed, read-only connection to a warehouse file; a cursor per request."""
 
     dialect = "duckdb"
 
@@ -112,31 +113,7 @@ def _seconds(timeout_s: float) -> str:
     return f"{timeout_s:g}"
 
 
-_OPEN: dict[Path, DuckDBExecutor] = {}
-_OPEN_LOCK = threading.Lock()
-
-
 def open_warehouse(path: Path, limits: Limits) -> DuckDBExecutor:
-    """This process's executor for ``path`` (DuckDB allows one config per file per process)."""
-    key = path.resolve()
-    with _OPEN_LOCK:
-        executor = _OPEN.get(key)
-        if executor is None:
-            executor = _OPEN[key] = DuckDBExecutor(key, limits)
-        return executor
-
-
-def close_warehouse(path: Path) -> None:
-    """Close this process's executor for ``path``, if open (before that file is replaced)."""
-    with _OPEN_LOCK:
-        executor = _OPEN.pop(path.resolve(), None)
-    if executor is not None:
-        executor.close()
-
-
-def close_warehouses() -> None:
-    """Close every executor this process opened (tests, and before a data dir is replaced)."""
-    with _OPEN_LOCK:
-        for executor in _OPEN.values():
-            executor.close()
-        _OPEN.clear()
+    """A new sandboxed connection to ``path``; its owner (a runtime, a command) closes it. DuckDB
+    lets connections to one file in one process share it only with the same ``limits``."""
+    return DuckDBExecutor(path.resolve(), limits)

@@ -15,12 +15,12 @@ import sqlglot
 from sqlglot import exp
 
 from asker.errors import InvalidSql, QueryLimit
-from asker.warehouse.engine import DuckDBExecutor, Limits, open_warehouse, sandbox_config
+from asker.warehouse.engine import DuckDBExecutor, Limits, sandbox_config
 
 
 @pytest.fixture(scope="module")
-def executor(tiny_db: Path) -> DuckDBExecutor:
-    return open_warehouse(tiny_db, Limits(memory_limit="1GB", threads=2, temp_limit="1GB"))
+def executor(tiny_executor: DuckDBExecutor) -> DuckDBExecutor:
+    return tiny_executor
 
 
 def run(executor: DuckDBExecutor, sql: str, timeout_s: float = 5.0):  # type: ignore[no-untyped-def]
