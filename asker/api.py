@@ -451,9 +451,9 @@ def _answer(
             turn = replace(turn, answer=pipeline.explained(turn, svc))
     assert turn.answer is not None
     result = turn.answer
-    result = replace(result, extra={**result.extra, "timings_ms": dict(turn.timings)})
+    result = replace(result, timings_ms=tuple(turn.timings.items()))
     if turn.query is not None:  # the plan an export re-runs (issue 11)
-        result = replace(result, extra={**result.extra, "plan": turn.query})
+        result = replace(result, plan=turn.query)
     action = {pipeline.EXPLAIN_STEPS: "explain", pipeline.SQL_STEPS: "sql"}.get(steps, "ask")
     return _audited(action, turn, _with_elapsed(result, started), settings)
 
@@ -973,7 +973,7 @@ def check_correction(
         sql=gated.sql,
         filters=gated.filters,
         masked_columns=gated.masked_columns,
-        extra={"tables": gated.tables},
+        tables=gated.tables,
     )
 
 

@@ -116,7 +116,7 @@ def test_an_export_is_capped_in_rows(tiny_dir: Path, tmp_path: Path) -> None:
 
 def test_a_metric_answer_exports_its_plan_not_the_screen(settings: Settings) -> None:
     shown = api.ask("各支行上个月末存款余额", settings=settings, user="li.na")
-    done = api.export(settings, user="li.na", query=shown.extra["plan"], question=shown.question)
+    done = api.export(settings, user="li.na", query=shown.plan, question=shown.question)
     lines = list(csv.reader(io.StringIO((done.data or b"").decode("utf-8-sig"))))
     assert [tuple(r) for r in lines[2:]] == [tuple(str(v) for v in r) for r in shown.rows]
 
@@ -191,6 +191,7 @@ def test_a_promoted_correction_answers_the_next_identical_question_within_scope(
     for user, where in (("li.na", "o.branch_id = 'B05'"), ("wang.fang", "o.org_id = 'B05S01'")):
         answer = api.ask(f"{QUESTION}？", settings=settings, user=user)  # same once normalised
         assert any("已审核的示例" in a for a in answer.assumptions), answer
+        assert (answer.verified_example, answer.statement) == (example.id, example.sql)
         assert [tuple(r) for r in answer.rows] == handmade(tiny_executor, by_org.format(w=where))
     hits = api.retriever(settings).search(QUESTION, "branch_manager", k=3, kinds=["example"])
     assert f"example:verified-{example.id}" in [hit.id for hit in hits]  # feeds retrieval too

@@ -36,7 +36,7 @@ def ask(pending: tuple[str, Any, str]) -> Answer:
 def table(answer: Answer) -> None:
     data = frame(answer)
     for column in data.columns:
-        base = next((m["code"] for m in answer.metrics if column.startswith(m["code"])), None)
+        base = next((m.code for m in answer.metrics if column.startswith(m.code)), None)
         if base is not None:
             unit = (
                 "percent"
@@ -44,14 +44,14 @@ def table(answer: Answer) -> None:
                 else ""
             )
             data[column] = [fmt_number(v, unit) for v in data[column]]
-    data = data.rename(columns=answer.extra.get("labels", {}))
+    data = data.rename(columns={c.name: c.label for c in answer.result_columns})
     st.dataframe(data, hide_index=True, width="stretch")
 
 
 def notes(answer: Answer, key: str) -> None:
     for metric in answer.metrics:
-        version = f"{t('version')} v{metric['version']}"
-        st.caption(f"**{t('definition')}** · {metric['name']}（{version}）：{metric['definition']}")
+        version = f"{t('version')} v{metric.version}"
+        st.caption(f"**{t('definition')}** · {metric.name}（{version}）：{metric.definition}")
     if answer.as_of:
         st.caption(f"{t('as_of')}：{answer.as_of}")
     for item in (*answer.filters, *answer.masked_columns):

@@ -47,7 +47,7 @@ def fmt_number(value: Any, unit_hint: str = "") -> str:
 
 def metric_format(answer: Answer, code: str) -> str:
     """'percent' for ratio metrics (fractions in the data, percentages on screen)."""
-    return next((str(m.get("format", "")) for m in answer.metrics if m["code"] == code), "")
+    return next((m.format for m in answer.metrics if m.code == code), "")
 
 
 def frame(answer: Answer) -> pd.DataFrame:
@@ -63,14 +63,14 @@ def chart(answer: Answer) -> alt.Chart | None:
     if answer.row_count < 2 or not answer.metrics:
         return None
     data = frame(answer)
-    value = answer.metrics[0]["code"]
+    value = answer.metrics[0].code
     if value not in data.columns:
         return None
     time_column = next((c for c in TIME_COLUMNS if c in data.columns), None)
     dims = [
         c
         for c in data.columns
-        if c not in TIME_COLUMNS and not c.startswith(tuple(m["code"] for m in answer.metrics))
+        if c not in TIME_COLUMNS and not c.startswith(tuple(m.code for m in answer.metrics))
     ]
     if time_column:
         color = {"color": alt.Color(f"{dims[0]}:N")} if dims else {}
@@ -79,7 +79,7 @@ def chart(answer: Answer) -> alt.Chart | None:
             .mark_line(point=True)
             .encode(
                 x=alt.X(f"{time_column}:T", title=None),
-                y=alt.Y(f"{value}:Q", title=answer.metrics[0]["name"]),
+                y=alt.Y(f"{value}:Q", title=answer.metrics[0].name),
                 tooltip=list(data.columns),
                 **color,
             )
@@ -89,7 +89,7 @@ def chart(answer: Answer) -> alt.Chart | None:
             alt.Chart(data)
             .mark_bar()
             .encode(
-                x=alt.X(f"{value}:Q", title=answer.metrics[0]["name"]),
+                x=alt.X(f"{value}:Q", title=answer.metrics[0].name),
                 y=alt.Y(f"{dims[0]}:N", sort="-x", title=None),
                 tooltip=list(data.columns),
             )
@@ -103,7 +103,7 @@ def headline(answer: Answer) -> None:
         return
     row = dict(zip(answer.columns, answer.rows[0], strict=False))
     for metric in answer.metrics:
-        code = metric["code"]
+        code = metric.code
         if code not in row:
             continue
         unit = "percent" if metric_format(answer, code) == "percent" else ""
@@ -113,4 +113,4 @@ def headline(answer: Answer) -> None:
             delta = fmt_number(row[f"{code}_diff"], unit)
             if growth is not None and not unit:
                 delta += f"（{float(growth) * 100:+.2f}%）"
-        st.metric(metric["name"], fmt_number(row[code], unit), delta=delta)
+        st.metric(metric.name, fmt_number(row[code], unit), delta=delta)

@@ -24,11 +24,11 @@ def panel_card(column: st.delta_generator.DeltaGenerator, answer: Answer) -> Non
         return
     row = dict(zip(answer.columns, answer.rows[0], strict=False))
     metric = answer.metrics[0]
-    code = metric["code"]
+    code = metric.code
     unit = "percent" if metric_format(answer, code) == "percent" else ""
     diff = row.get(f"{code}_diff")
     column.metric(
-        metric["name"],
+        metric.name,
         fmt_number(row.get(code), unit),
         delta=None if diff is None else fmt_number(diff, unit),
         help=answer.message,
