@@ -41,6 +41,7 @@ class Labelled:
 MetricFormat = Literal["amount", "count", "percent"]
 ColumnFormat = Literal["amount", "count", "percent", "number", "text", "date"]
 ColumnRole = Literal["time", "dimension", "measure", "comparison", "difference", "growth", "other"]
+PresentationKind = Literal["headline", "bar", "line", "table", "none"]
 
 
 @dataclass(frozen=True)
@@ -78,13 +79,30 @@ class ResultColumn:
 
 
 @dataclass(frozen=True)
+class Presentation:
+    """How to show an answer's rows, decided where the query's shape is known.
+
+    ``headline``: one row, a card per measure column (its difference and growth columns give the
+    delta); ``bar``: ``value`` across the categories in column ``x``; ``line``: ``value`` over the
+    time column ``x``, one line per value of ``series`` when there is one; ``table``: the rows
+    alone; ``none``: no rows. ``rows_table`` says the rows are shown as a table as well.
+    """
+
+    kind: PresentationKind
+    x: str | None = None
+    value: str | None = None
+    series: str | None = None
+    rows_table: bool = False
+
+
+@dataclass(frozen=True)
 class Answer:
     """What asker says back: the §7 JSON answer, also rendered by the UI.
 
-    Besides the §7 fields: ``result_columns`` (what each column is), ``plan`` and ``statement``
-    (what an export re-runs), ``timings_ms`` (per pipeline step), ``paths_agree`` (the LLM and
-    dictionary paths agreed), ``verified_example`` (the reviewed example that answered) and
-    ``tables`` (what a checked statement reads).
+    Besides the §7 fields: ``result_columns`` and ``presentation`` (the answer's own shape),
+    ``plan`` and ``statement`` (what an export re-runs), ``timings_ms`` (per pipeline step),
+    ``paths_agree`` (the LLM and dictionary paths agreed), ``verified_example`` (the reviewed
+    example that answered) and ``tables`` (what a checked statement reads).
     """
 
     status: Status
@@ -104,6 +122,7 @@ class Answer:
     choices: tuple[Labelled, ...] = ()
     elapsed_ms: float = 0.0
     result_columns: tuple[ResultColumn, ...] = ()
+    presentation: Presentation | None = None
     plan: MetricQuery | None = None
     statement: str | None = None
     timings_ms: tuple[tuple[str, float], ...] = ()
@@ -140,6 +159,7 @@ class Answer:
             "choices": [_labelled(c) for c in self.choices],
             "elapsed_ms": round(self.elapsed_ms, 2),
             "result_columns": [json_value(c) for c in self.result_columns],
+            "presentation": json_value(self.presentation),
         }
 
 

@@ -1,5 +1,5 @@
 """Turn a query result, or an error, into the Answer people see (and the §7 JSON): its rows, the
-definitions it cites and what each column is."""
+definitions it cites, what each column is and how the rows are shown."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 
 from asker.answer.columns import metric_columns, statement_columns
 from asker.answer.parts import MetricAnswerParts, metric_refs
+from asker.answer.presentation import metric_presentation, statement_presentation
 from asker.errors import AskerError
 from asker.types import Answer, Language, Period, QueryResult
 
@@ -39,7 +40,8 @@ def from_error(
 def from_result(
     question: str, language: Language, result: QueryResult, *, sql: str, as_of: dt.date | None
 ) -> Answer:
-    """An ok Answer with an SQL statement's rows; says so when the row cap cut the result."""
+    """An ok Answer with an SQL statement's rows, shown as a table; says so when the row cap
+    cut the result."""
     message = _row_message(result, language)
     return Answer(
         status="ok",
@@ -53,6 +55,7 @@ def from_result(
         as_of=as_of,
         elapsed_ms=result.elapsed_ms,
         result_columns=statement_columns(result),
+        presentation=statement_presentation(result.row_count),
     )
 
 
@@ -103,7 +106,7 @@ def summary(parts: MetricAnswerParts, result: QueryResult) -> str:
 
 
 def from_metric_result(parts: MetricAnswerParts, result: QueryResult) -> Answer:
-    """An ok metric Answer: its rows, the definitions it cites and what each column is."""
+    """An ok metric Answer: its rows, the definitions it cites, its columns and presentation."""
     return Answer(
         status="ok",
         question=parts.question,
@@ -121,4 +124,5 @@ def from_metric_result(parts: MetricAnswerParts, result: QueryResult) -> Answer:
         choices=parts.choices,
         elapsed_ms=result.elapsed_ms,
         result_columns=metric_columns(parts, result.columns),
+        presentation=metric_presentation(parts.query, len(result.columns), result.row_count),
     )
