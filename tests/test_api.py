@@ -63,7 +63,7 @@ def test_questions_outside_the_dictionary_without_an_llm_name_the_settings_and_w
     settings: Settings,
 ) -> None:
     # No LLM endpoint is configured (the default): the refusal says the LLM is needed, names
-    # the settings, and says what the dictionary can answer (issue 8, item 7).
+    # the settings, and says what the dictionary can answer.
     answer = callers.ask(settings, None, "明天天气怎么样")
     assert (answer.status, answer.code) == ("refused", "LLM_NOT_CONFIGURED")
     assert "存款" in answer.message and "ASKER_LLM_BASE_URL" in answer.message

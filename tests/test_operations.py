@@ -1,4 +1,4 @@
-"""Operations through the api (issue 11), on a copy of the tiny demo bank. Expected values come
+"""Operations through the api, on a copy of the tiny demo bank. Expected values come
 from hand-written SQL run on the warehouse without the gate (tests/gate/handmade style)."""
 
 from __future__ import annotations

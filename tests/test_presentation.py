@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from asker import api
 from asker.config import Settings
 from asker.types import Answer, MetricRef, Presentation, ResultColumn
+from tests import callers
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def settings(tiny_dir: Path) -> Settings:
 
 
 def ask(settings: Settings, question: str, user: str = "zhang.wei") -> Answer:
-    answer = api.ask(question, settings=settings, user=user)
+    answer = callers.ask(settings, user, question)
     assert answer.status == "ok", answer
     return answer
 
@@ -129,10 +129,10 @@ def test_english_answers_label_their_columns_in_english(settings: Settings) -> N
 
 
 def test_sql_rows_are_a_table_formatted_by_their_values(settings: Settings) -> None:
-    answer = api.run_sql(
+    answer = callers.run_sql(
+        settings,
+        "zhang.wei",
         "SELECT org_id, org_name, open_date FROM dim_org ORDER BY org_id LIMIT 3",
-        settings=settings,
-        user="zhang.wei",
     )
     assert answer.status == "ok" and answer.metrics == ()
     assert answer.presentation == Presentation("table", rows_table=True)
@@ -141,21 +141,21 @@ def test_sql_rows_are_a_table_formatted_by_their_values(settings: Settings) -> N
         ResultColumn("org_name", "org_name", "other", "text"),
         ResultColumn("open_date", "open_date", "other", "date"),
     )
-    counted = api.run_sql("SELECT COUNT(*) AS n FROM dim_org", settings=settings, user="zhang.wei")
+    counted = callers.run_sql(settings, "zhang.wei", "SELECT COUNT(*) AS n FROM dim_org")
     assert counted.result_columns == (ResultColumn("n", "n", "other", "number"),)
     assert counted.presentation == Presentation("table", rows_table=True)
 
 
 def test_no_rows_show_nothing(settings: Settings) -> None:
-    answer = api.run_sql(
-        "SELECT org_name FROM dim_org WHERE org_id = 'none'", settings=settings, user="zhang.wei"
+    answer = callers.run_sql(
+        settings, "zhang.wei", "SELECT org_name FROM dim_org WHERE org_id = 'none'"
     )
     assert answer.status == "ok" and answer.row_count == 0
     assert answer.presentation == Presentation("none")
 
 
 def test_explain_names_its_columns_but_shows_no_rows(settings: Settings) -> None:
-    answer = api.explain("本季度各分行不良率", settings=settings)
+    answer = callers.explain(settings, None, "本季度各分行不良率")
     assert answer.presentation is None and answer.rows == ()
     assert answer.result_columns == (
         BRANCH,
@@ -164,8 +164,8 @@ def test_explain_names_its_columns_but_shows_no_rows(settings: Settings) -> None
 
 
 def test_refusals_and_clarifications_have_no_shape(settings: Settings) -> None:
-    refused = api.ask("北京分行贷款余额", settings=settings, user="li.na")
-    clarify = api.ask("上个月各分行的情况", settings=settings)
+    refused = callers.ask(settings, "li.na", "北京分行贷款余额")
+    clarify = callers.ask(settings, None, "上个月各分行的情况")
     assert (refused.status, clarify.status) == ("refused", "clarify")
     for answer in (refused, clarify):
         assert answer.presentation is None and answer.result_columns == ()
@@ -204,5 +204,5 @@ def test_the_json_keeps_the_metric_keys_and_adds_the_shape(settings: Settings) -
             "metric": "deposit_balance",
         },
     ]
-    refused = api.ask("北京分行贷款余额", settings=settings, user="li.na").to_json()
+    refused = callers.ask(settings, "li.na", "北京分行贷款余额").to_json()
     assert refused["presentation"] is None and refused["result_columns"] == []

@@ -1,4 +1,4 @@
-"""Actions under an answer card (issue 11): export (only for roles with the export right) and
+"""Actions under an answer card: export (only for roles with the export right) and
 save the question. An export re-runs the answer's plan or SQL on the server side: the rows on the
 screen are never what is exported."""
 

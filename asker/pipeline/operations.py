@@ -1,4 +1,4 @@
-"""Operations steps (issue 11): answers from reviewer-verified examples, and exports re-run
+"""Operations steps: answers from reviewer-verified examples, and exports re-run
 through the gate."""
 
 from __future__ import annotations
