@@ -127,7 +127,7 @@ def time_questions(rt: api.Runtime, repeat: int, say: Say) -> dict[str, Any]:
         for question in QUESTIONS:
             answer = api.ask(rt, who, question)
             totals.append(answer.elapsed_ms)
-            for step, ms in answer.extra.get("timings_ms", {}).items():
+            for step, ms in answer.timings_ms:
                 steps.setdefault(step, []).append(ms)
     report = {"total": _stats(totals)} | {step: _stats(v) for step, v in steps.items()}
     for name, stats in report.items():

@@ -191,7 +191,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "内部错误（{error_class}）。请联系管理员并提供发生时间。",
         "Internal error ({error_class}). Contact the administrator with the time it happened.",
     ),
-    # the audit log (asker/gate/audit.py)
+    # the audit log (asker/audit/)
     "AUDIT_UNAVAILABLE": (
         "审计日志无法记录本次操作（{error_class}），为保证可追溯，答案不予显示。请联系管理员。",
         "The audit log could not record this action ({error_class}), so the answer is withheld. "
@@ -274,7 +274,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The metric {metric} is still used by {users} and cannot be deprecated. "
         "Change or deprecate those metrics first.",
     ),
-    # operations: export, feedback review, saved questions (issue 11)
+    # operations: export, feedback review, saved questions
     "EXPORT_NOT_ALLOWED": (
         "您的角色（{role}）没有导出权限（查导分离：能查询不等于能导出）。"
         "如需导出，请联系数据管理员申请导出权限。",

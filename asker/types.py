@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -38,9 +38,72 @@ class Labelled:
     value: Any = None
 
 
+MetricFormat = Literal["amount", "count", "percent"]
+ColumnFormat = Literal["amount", "count", "percent", "number", "text", "date"]
+ColumnRole = Literal["time", "dimension", "measure", "comparison", "difference", "growth", "other"]
+PresentationKind = Literal["headline", "bar", "line", "table", "none"]
+
+
+@dataclass(frozen=True)
+class MetricRef:
+    """A governed metric definition an answer used, cited by code and version, in the answer's
+    language; ``format`` says how its values read (ratios are fractions shown as percentages)."""
+
+    code: str
+    name: str
+    definition: str
+    version: int | None
+    unit: str
+    format: MetricFormat
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    """One result column as people see it.
+
+    ``role``: ``time`` the period bucket, ``dimension`` a group's display value, ``measure`` a
+    metric's value, ``comparison`` its value in the compared period, ``difference`` value minus
+    comparison (percentage points as a fraction for ratios), ``growth`` difference / comparison,
+    ``other`` a column of SQL the dictionary did not write. ``metric`` is the metric code a
+    measure, comparison, difference or growth column belongs to.
+
+    >>> ResultColumn("npl_ratio_growth", "growth", "growth", "percent", "npl_ratio").metric
+    'npl_ratio'
+    """
+
+    name: str
+    label: str
+    role: ColumnRole
+    format: ColumnFormat
+    metric: str | None = None
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """How to show an answer's rows, decided where the query's shape is known.
+
+    ``headline``: one row, a card per measure column (its difference and growth columns give the
+    delta); ``bar``: ``value`` across the categories in column ``x``; ``line``: ``value`` over the
+    time column ``x``, one line per value of ``series`` when there is one; ``table``: the rows
+    alone; ``none``: no rows. ``rows_table`` says the rows are shown as a table as well.
+    """
+
+    kind: PresentationKind
+    x: str | None = None
+    value: str | None = None
+    series: str | None = None
+    rows_table: bool = False
+
+
 @dataclass(frozen=True)
 class Answer:
-    """What asker says back: the §7 JSON answer, also rendered by the UI."""
+    """What asker says back: the §7 JSON answer, also rendered by the UI.
+
+    Besides the §7 fields: ``result_columns`` and ``presentation`` (the answer's own shape),
+    ``plan`` and ``statement`` (what an export re-runs), ``timings_ms`` (per pipeline step),
+    ``paths_agree`` (the LLM and dictionary paths agreed), ``verified_example`` (the reviewed
+    example that answered) and ``tables`` (what a checked statement reads).
+    """
 
     status: Status
     question: str
@@ -52,17 +115,28 @@ class Answer:
     rows: tuple[tuple[Any, ...], ...] = ()
     truncated: bool = False
     as_of: dt.date | None = None
-    metrics: tuple[dict[str, Any], ...] = ()
+    metrics: tuple[MetricRef, ...] = ()
     filters: tuple[Labelled, ...] = ()
     masked_columns: tuple[Labelled, ...] = ()
     assumptions: tuple[str, ...] = ()
     choices: tuple[Labelled, ...] = ()
     elapsed_ms: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    result_columns: tuple[ResultColumn, ...] = ()
+    presentation: Presentation | None = None
+    plan: MetricQuery | None = None
+    statement: str | None = None
+    timings_ms: tuple[tuple[str, float], ...] = ()
+    paths_agree: bool | None = None
+    verified_example: int | None = None
+    tables: tuple[str, ...] = ()
 
     @property
     def row_count(self) -> int:
         return len(self.rows)
+
+    def metric_column(self, metric: str, role: ColumnRole) -> ResultColumn | None:
+        """The column holding ``role`` (``difference``, ``growth``, ...) of ``metric``, if any."""
+        return next((c for c in self.result_columns if c.metric == metric and c.role == role), None)
 
     def to_json(self) -> dict[str, Any]:
         """The §7 JSON object: numbers stay numbers, dates become ISO strings."""
@@ -78,12 +152,14 @@ class Answer:
             "row_count": self.row_count,
             "truncated": self.truncated,
             "as_of": self.as_of.isoformat() if self.as_of else None,
-            "metrics": [dict(m) for m in self.metrics],
+            "metrics": [json_value(m) for m in self.metrics],
             "filters": [_labelled(f) for f in self.filters],
             "masked_columns": [_labelled(m) for m in self.masked_columns],
             "assumptions": list(self.assumptions),
             "choices": [_labelled(c) for c in self.choices],
             "elapsed_ms": round(self.elapsed_ms, 2),
+            "result_columns": [json_value(c) for c in self.result_columns],
+            "presentation": json_value(self.presentation),
         }
 
 
@@ -150,16 +226,6 @@ class MetricQuery:
     compare: Compare | None = None
     order: Order | None = None
     limit: int | None = None
-
-
-@dataclass(frozen=True)
-class MetricRef:
-    """A governed metric definition an answer used, cited by code and version."""
-
-    code: str
-    name: str
-    definition: str
-    version: int
 
 
 @dataclass(frozen=True)

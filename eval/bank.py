@@ -118,7 +118,7 @@ class BankScorer:
             reason=reason,
             latency_ms=answer.elapsed_ms,
             metrics_gold=case.expect.metrics,
-            metrics_got=tuple(str(m.get("code")) for m in answer.metrics),
+            metrics_got=tuple(m.code for m in answer.metrics),
             violations=self.violations(case.user, answer),
         )
 

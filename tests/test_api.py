@@ -25,8 +25,8 @@ def test_an_answer_carries_definition_version_period_and_sql(
     answer = callers.ask(settings, None, "上个月各分行的存款余额是多少")
     assert answer.status == "ok" and answer.language == "zh"
     assert answer.columns == ("branch", "deposit_balance") and answer.row_count == 10
-    assert answer.metrics[0]["code"] == "deposit_balance" and answer.metrics[0]["version"] == 1
-    assert "余额" in answer.metrics[0]["definition"]
+    assert answer.metrics[0].code == "deposit_balance" and answer.metrics[0].version == 1
+    assert "余额" in answer.metrics[0].definition
     assert answer.filters[0].label == "期间：2026年8月"
     assert (
         str(answer.as_of) == "2026-09-30"
@@ -47,12 +47,12 @@ def test_an_answer_carries_definition_version_period_and_sql(
 def test_english_questions_are_answered_in_english(settings: Settings) -> None:
     answer = callers.ask(settings, None, "NPL ratio by branch last quarter")
     assert answer.status == "ok" and answer.language == "en"
-    assert answer.metrics[0]["name"] == "NPL ratio" and answer.filters[0].label == "Period: Q2 2026"
+    assert answer.metrics[0].name == "NPL ratio" and answer.filters[0].label == "Period: Q2 2026"
 
 
 def test_an_ambiguous_word_uses_the_default_and_offers_the_alternative(settings: Settings) -> None:
     answer = callers.ask(settings, None, "存款")
-    assert answer.status == "ok" and answer.metrics[0]["code"] == "deposit_balance"
+    assert answer.status == "ok" and answer.metrics[0].code == "deposit_balance"
     assert any("默认口径" in a for a in answer.assumptions)
     (choice,) = answer.choices
     assert choice.label == "改为存款日均" and isinstance(choice.value, MetricQuery)
@@ -63,7 +63,7 @@ def test_questions_outside_the_dictionary_without_an_llm_name_the_settings_and_w
     settings: Settings,
 ) -> None:
     # No LLM endpoint is configured (the default): the refusal says the LLM is needed, names
-    # the settings, and says what the dictionary can answer (issue 8, item 7).
+    # the settings, and says what the dictionary can answer.
     answer = callers.ask(settings, None, "明天天气怎么样")
     assert (answer.status, answer.code) == ("refused", "LLM_NOT_CONFIGURED")
     assert "存款" in answer.message and "ASKER_LLM_BASE_URL" in answer.message
@@ -100,7 +100,7 @@ def test_follow_ups_in_a_conversation(settings: Settings) -> None:
     chengdu = callers.ask(settings, None, "只看成都", conversation=conversation)
     assert {label.label for label in chengdu.filters} >= {"分行：成都分行", "期间：2026年8月"}
     avg = callers.ask(settings, None, "换成日均", conversation=conversation)
-    assert avg.metrics[0]["code"] == "deposit_avg_daily" and avg.row_count >= 2
+    assert avg.metrics[0].code == "deposit_avg_daily" and avg.row_count >= 2
     yoy = callers.ask(settings, None, "和去年比呢", conversation=conversation)
     assert yoy.columns[-3:] == (
         "deposit_avg_daily_compare",

@@ -1,4 +1,4 @@
-"""Operations through the api (issue 11), on a copy of the tiny demo bank. Expected values come
+"""Operations through the api, on a copy of the tiny demo bank. Expected values come
 from hand-written SQL run on the warehouse without the gate (tests/gate/handmade style)."""
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def test_a_metric_answer_exports_its_plan_not_the_screen(settings: Settings) -> 
     done = api.export(
         callers.runtime(settings),
         callers.who(settings, "li.na"),
-        query=shown.extra["plan"],
+        query=shown.plan,
         question=shown.question,
     )
     lines = list(csv.reader(io.StringIO((done.data or b"").decode("utf-8-sig"))))
@@ -215,6 +215,7 @@ def test_a_promoted_correction_answers_the_next_identical_question_within_scope(
     for user, where in (("li.na", "o.branch_id = 'B05'"), ("wang.fang", "o.org_id = 'B05S01'")):
         answer = callers.ask(settings, user, f"{QUESTION}？")  # same once normalised
         assert any("已审核的示例" in a for a in answer.assumptions), answer
+        assert (answer.verified_example, answer.statement) == (example.id, example.sql)
         assert [tuple(r) for r in answer.rows] == handmade(tiny_executor, by_org.format(w=where))
     hits = (
         callers.runtime(settings)

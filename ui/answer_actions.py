@@ -1,4 +1,4 @@
-"""Actions under an answer card (issue 11): export (only for roles with the export right) and
+"""Actions under an answer card: export (only for roles with the export right) and
 save the question. An export re-runs the answer's plan or SQL on the server side: the rows on the
 screen are never what is exported."""
 
@@ -21,15 +21,13 @@ def export_buttons(answer: Answer, key: str, who: Principal) -> None:
     fmt = "csv" if csv_col.button(t("export_csv"), key=f"{key}-export-csv") else None
     fmt = "xlsx" if xlsx_col.button(t("export_xlsx"), key=f"{key}-export-xlsx") else fmt
     if fmt is not None:
-        plan = answer.extra.get("plan")
-        statement = answer.extra.get("statement")
         st.session_state[f"{key}-export"] = api.export(
             rt,
             who,
             fmt=fmt,
             question=answer.question,
-            query=plan,
-            statement=statement if plan is None else None,
+            query=answer.plan,
+            statement=answer.statement if answer.plan is None else None,
             language="zh" if lang() == "zh" else "en",
         )
     done = st.session_state.get(f"{key}-export")

@@ -10,7 +10,7 @@ from asker import api
 from asker.types import Answer, MetricQuery
 from ui import state
 from ui.answer_actions import export_buttons, save_button
-from ui.render import chart, fmt_number, frame, headline, metric_format, render_error
+from ui.render import chart, headline, render_error, table_frame
 from ui.text import lang, t
 
 who = state.principal()
@@ -34,24 +34,13 @@ def ask(pending: tuple[str, Any, str]) -> Answer:
 
 
 def table(answer: Answer) -> None:
-    data = frame(answer)
-    for column in data.columns:
-        base = next((m["code"] for m in answer.metrics if column.startswith(m["code"])), None)
-        if base is not None:
-            unit = (
-                "percent"
-                if metric_format(answer, base) == "percent" or column.endswith("_growth")
-                else ""
-            )
-            data[column] = [fmt_number(v, unit) for v in data[column]]
-    data = data.rename(columns=answer.extra.get("labels", {}))
-    st.dataframe(data, hide_index=True, width="stretch")
+    st.dataframe(table_frame(answer), hide_index=True, width="stretch")
 
 
 def notes(answer: Answer, key: str) -> None:
     for metric in answer.metrics:
-        version = f"{t('version')} v{metric['version']}"
-        st.caption(f"**{t('definition')}** · {metric['name']}（{version}）：{metric['definition']}")
+        version = f"{t('version')} v{metric.version}"
+        st.caption(f"**{t('definition')}** · {metric.name}（{version}）：{metric.definition}")
     if answer.as_of:
         st.caption(f"{t('as_of')}：{answer.as_of}")
     for item in (*answer.filters, *answer.masked_columns):
@@ -109,9 +98,7 @@ def card(answer: Answer, key: str) -> None:
     figure = chart(answer)
     if figure is not None:
         st.altair_chart(figure, width="stretch")
-    if answer.row_count > 1 or (
-        answer.row_count == 1 and len(answer.columns) > len(answer.metrics) * 4
-    ):
+    if answer.presentation is not None and answer.presentation.rows_table:
         table(answer)
     notes(answer, key)
     export_buttons(answer, key, who)

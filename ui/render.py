@@ -1,5 +1,5 @@
-"""How answers look: numbers in 万/亿, one chart chosen by result shape, and the one place that
-turns an error into what a person sees (``render_error``)."""
+"""How answers look: numbers in 万/亿, the chart, cards and table the answer's presentation names,
+and the one place that turns an error into what a person sees (``render_error``)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from asker.errors import AskerError
-from asker.types import Answer
+from asker.types import Answer, ResultColumn
 from ui.text import lang
-
-TIME_COLUMNS = ("day", "month", "quarter", "year")
 
 
 def render_error(error: AskerError | Answer) -> None:
@@ -28,7 +26,7 @@ def render_error(error: AskerError | Answer) -> None:
 
 
 def fmt_number(value: Any, unit_hint: str = "") -> str:
-    """12345678.9 → '1,234.57万' (zh) or '12.35M' (en); ratios as percentages."""
+    """12345678.9 → '1,234.57万' (zh) or '12.35M' (en); ``percent`` fractions as percentages."""
     if value is None:
         return "—"
     number = float(value) if isinstance(value, Decimal | int | float) else None
@@ -45,11 +43,6 @@ def fmt_number(value: Any, unit_hint: str = "") -> str:
     return f"{number:,.2f}" if number != int(number) else f"{int(number):,}"
 
 
-def metric_format(answer: Answer, code: str) -> str:
-    """'percent' for ratio metrics (fractions in the data, percentages on screen)."""
-    return next((str(m.get("format", "")) for m in answer.metrics if m["code"] == code), "")
-
-
 def frame(answer: Answer) -> pd.DataFrame:
     data = pd.DataFrame(
         [[float(v) if isinstance(v, Decimal) else v for v in row] for row in answer.rows],
@@ -58,59 +51,67 @@ def frame(answer: Answer) -> pd.DataFrame:
     return data
 
 
+def label(answer: Answer, column: str) -> str:
+    return next((c.label for c in answer.result_columns if c.name == column), column)
+
+
 def chart(answer: Answer) -> alt.Chart | None:
-    """Trend → line, by org or category → bar; single values get no chart (a metric card)."""
-    if answer.row_count < 2 or not answer.metrics:
+    """The chart the answer's presentation names: a line over time or bars across categories."""
+    shape = answer.presentation
+    if shape is None or shape.kind not in ("line", "bar") or not (shape.x and shape.value):
         return None
     data = frame(answer)
-    value = answer.metrics[0]["code"]
-    if value not in data.columns:
-        return None
-    time_column = next((c for c in TIME_COLUMNS if c in data.columns), None)
-    dims = [
-        c
-        for c in data.columns
-        if c not in TIME_COLUMNS and not c.startswith(tuple(m["code"] for m in answer.metrics))
-    ]
-    if time_column:
-        color = {"color": alt.Color(f"{dims[0]}:N")} if dims else {}
+    value_title = label(answer, shape.value)
+    if shape.kind == "line":
+        color = {"color": alt.Color(f"{shape.series}:N")} if shape.series else {}
         return (
             alt.Chart(data)
             .mark_line(point=True)
             .encode(
-                x=alt.X(f"{time_column}:T", title=None),
-                y=alt.Y(f"{value}:Q", title=answer.metrics[0]["name"]),
+                x=alt.X(f"{shape.x}:T", title=None),
+                y=alt.Y(f"{shape.value}:Q", title=value_title),
                 tooltip=list(data.columns),
                 **color,
             )
         )
-    if dims:
-        return (
-            alt.Chart(data)
-            .mark_bar()
-            .encode(
-                x=alt.X(f"{value}:Q", title=answer.metrics[0]["name"]),
-                y=alt.Y(f"{dims[0]}:N", sort="-x", title=None),
-                tooltip=list(data.columns),
-            )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{shape.value}:Q", title=value_title),
+            y=alt.Y(f"{shape.x}:N", sort="-x", title=None),
+            tooltip=list(data.columns),
         )
-    return None
+    )
+
+
+def table_frame(answer: Answer) -> pd.DataFrame:
+    """The rows under their labels, metric columns in 万/亿 or as percentages."""
+    data = frame(answer)
+    for column in answer.result_columns:
+        if column.metric is not None and column.name in data.columns:
+            data[column.name] = [fmt_number(v, column.format) for v in data[column.name]]
+    return data.rename(columns={c.name: c.label for c in answer.result_columns})
+
+
+def card_delta(answer: Answer, row: dict[str, Any], measure: ResultColumn) -> str | None:
+    """A card's delta: the metric's difference, with its growth rate for amounts and counts."""
+    diff = answer.metric_column(measure.metric or "", "difference")
+    if diff is None or row.get(diff.name) is None:
+        return None
+    delta = fmt_number(row[diff.name], diff.format)
+    growth = answer.metric_column(measure.metric or "", "growth")
+    if growth is not None and row.get(growth.name) is not None and diff.format != "percent":
+        delta += f"（{float(row[growth.name]) * 100:+.2f}%）"
+    return delta
 
 
 def headline(answer: Answer) -> None:
-    """A single value as a metric card, with the comparison as its delta."""
-    if answer.row_count != 1 or not answer.metrics:
+    """A single row as a card per metric, with the comparison as its delta."""
+    if answer.presentation is None or answer.presentation.kind != "headline":
         return
     row = dict(zip(answer.columns, answer.rows[0], strict=False))
-    for metric in answer.metrics:
-        code = metric["code"]
-        if code not in row:
-            continue
-        unit = "percent" if metric_format(answer, code) == "percent" else ""
-        delta = None
-        if f"{code}_diff" in row and row[f"{code}_diff"] is not None:
-            growth = row.get(f"{code}_growth")
-            delta = fmt_number(row[f"{code}_diff"], unit)
-            if growth is not None and not unit:
-                delta += f"（{float(growth) * 100:+.2f}%）"
-        st.metric(metric["name"], fmt_number(row[code], unit), delta=delta)
+    for column in answer.result_columns:
+        if column.role == "measure" and column.name in row:
+            value = fmt_number(row[column.name], column.format)
+            st.metric(column.label, value, delta=card_delta(answer, row, column))

@@ -9,7 +9,7 @@ from asker import api
 from asker.errors import AskerError
 from asker.types import Answer
 from ui import state
-from ui.render import fmt_number, metric_format, render_error
+from ui.render import fmt_number, render_error
 from ui.text import t
 
 who = state.principal()
@@ -18,19 +18,20 @@ rt = state.runtime()
 
 
 def panel_card(column: st.delta_generator.DeltaGenerator, answer: Answer) -> None:
-    if answer.status != "ok" or answer.row_count != 1 or not answer.metrics:
+    shape = answer.presentation
+    if answer.status != "ok" or shape is None or shape.kind != "headline" or not shape.value:
         with column:
             render_error(answer)
         return
     row = dict(zip(answer.columns, answer.rows[0], strict=False))
-    metric = answer.metrics[0]
-    code = metric["code"]
-    unit = "percent" if metric_format(answer, code) == "percent" else ""
-    diff = row.get(f"{code}_diff")
+    value = answer.metric_column(shape.value, "measure")
+    diff = answer.metric_column(shape.value, "difference")
+    assert value is not None  # a headline's value is one of its measure columns
+    change = row.get(diff.name) if diff is not None else None
     column.metric(
-        metric["name"],
-        fmt_number(row.get(code), unit),
-        delta=None if diff is None else fmt_number(diff, unit),
+        value.label,
+        fmt_number(row.get(value.name), value.format),
+        delta=None if change is None else fmt_number(change, value.format),
         help=answer.message,
     )
 

@@ -173,7 +173,7 @@ def t(key: str) -> str:
     return zh if lang() == "zh" else en
 
 
-# --- operations (issue 11): export, feedback review, audit and usage pages, saved questions ---
+# --- operations: export, feedback review, audit and usage pages, saved questions ---
 TEXT.update(
     {
         "export_csv": ("导出 CSV", "Export CSV"),

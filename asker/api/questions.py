@@ -98,9 +98,9 @@ def answer(
             turn = replace(turn, answer=pipeline.explained(turn, svc))
     assert turn.answer is not None
     result = turn.answer
-    result = replace(result, extra={**result.extra, "timings_ms": dict(turn.timings)})
+    result = replace(result, timings_ms=tuple(turn.timings.items()))
     if turn.query is not None:  # the plan an export re-runs
-        result = replace(result, extra={**result.extra, "plan": turn.query})
+        result = replace(result, plan=turn.query)
     action = {pipeline.EXPLAIN_STEPS: "explain", pipeline.SQL_STEPS: "sql"}.get(steps, "ask")
     elapsed = replace(result, elapsed_ms=(time.perf_counter() - started) * 1000)
     return audited(rt, action, turn, elapsed)

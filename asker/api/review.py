@@ -72,7 +72,7 @@ def check_correction(
         sql=gated.sql,
         filters=gated.filters,
         masked_columns=gated.masked_columns,
-        extra={"tables": gated.tables},
+        tables=gated.tables,
     )
 
 

@@ -38,9 +38,7 @@ def _print_answer(answer: Answer) -> None:
         out.print(table)
     for metric in answer.metrics:
         head = "口径" if zh else "Definition"
-        out.print(
-            f"[dim]{head} · {metric['name']} v{metric['version']}：{metric['definition']}[/dim]"
-        )
+        out.print(f"[dim]{head} · {metric.name} v{metric.version}：{metric.definition}[/dim]")
     for item in (*answer.filters, *answer.masked_columns):
         out.print(f"[dim]· {item.label}[/dim]")
     for note in answer.assumptions:

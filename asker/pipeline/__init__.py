@@ -161,6 +161,7 @@ def explained(turn: Turn, services: Services) -> Answer:
     if turn.route == "llm" and turn.compiled is None:
         return llm_sql_plan(turn, services)
     parts = answer_parts(turn, services)
+    columns = turn.compiled.columns if turn.compiled else ()
     zh = turn.language == "zh"
     return Answer(
         status="ok",
@@ -168,10 +169,11 @@ def explained(turn: Turn, services: Services) -> Answer:
         language=turn.language,
         message="仅生成查询计划，未执行" if zh else "Plan only: not executed",
         sql=turn.sql,
-        columns=turn.compiled.columns if turn.compiled else (),
+        columns=columns,
         as_of=services.data_date,
         metrics=answer.metric_refs(parts),
         filters=parts.filters,
+        result_columns=answer.metric_columns(parts, columns),
         assumptions=parts.assumptions,
         choices=parts.choices,
     )

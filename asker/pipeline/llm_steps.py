@@ -1,4 +1,4 @@
-"""The LLM path (issue 8): questions the dictionary path cannot answer. Retrieval-ranked prompt,
+"""The LLM path: questions the dictionary path cannot answer. Retrieval-ranked prompt,
 NL2MQL first, free SQL second, every candidate through the gate with a bounded repair loop."""
 
 from __future__ import annotations

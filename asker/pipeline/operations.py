@@ -1,4 +1,4 @@
-"""Operations steps (issue 11): answers from reviewer-verified examples, and exports re-run
+"""Operations steps: answers from reviewer-verified examples, and exports re-run
 through the gate."""
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ def answer_from_verified_example(turn: Turn, services: Services) -> Turn:
         else f"Answered from verified example #{example.id} (reviewed by {example.reviewer}), "
         "run within your permissions"
     )
-    extra = {"verified_example": example.id, "statement": example.sql}
     return replace(
         turn,
         answer=replace(
@@ -40,7 +39,8 @@ def answer_from_verified_example(turn: Turn, services: Services) -> Turn:
             filters=turn.gated.filters,
             masked_columns=turn.gated.masked_columns,
             assumptions=(note,),
-            extra=extra,
+            verified_example=example.id,
+            statement=example.sql,
         ),
     )
 

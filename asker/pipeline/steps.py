@@ -159,7 +159,7 @@ def build_answer(turn: Turn, services: Services) -> Turn:
     parts = answer_parts(turn, services)
     found = answer.from_metric_result(parts, turn.result)
     if turn.llm is not None and turn.llm.agree is not None:
-        found = replace(found, extra={**found.extra, "paths_agree": turn.llm.agree})
+        found = replace(found, paths_agree=turn.llm.agree)
     return replace(turn, answer=found)
 
 
@@ -182,6 +182,7 @@ def answer_parts(turn: Turn, services: Services) -> answer.MetricAnswerParts:
         choices=concrete_choices(found, services),
         sql=turn.sql or "",
         as_of=services.data_date,
+        query=query,
     )
 
 

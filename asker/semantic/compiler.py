@@ -20,6 +20,7 @@ from asker.errors import NotAnswerable
 from asker.semantic import frames, periods
 from asker.semantic.frames import PERIOD, FrameSpec, col, table
 from asker.semantic.model import Dictionary, Metric
+from asker.semantic.planned_columns import planned_columns
 from asker.types import MetricQuery, Period
 from asker.warehouse.catalog import Catalog
 
@@ -194,7 +195,8 @@ class Compiler:
         compare = (
             tuple(self.shift(query.compare, b, query) for b in buckets) if query.compare else ()
         )
-        return CompiledQuery(query, tree, metrics, self._columns(query), buckets, compare)
+        columns = tuple(c.name for c in planned_columns(query))
+        return CompiledQuery(query, tree, metrics, columns, buckets, compare)
 
     def _spec(self, query: MetricQuery) -> FrameSpec:
         filters = tuple((self.dims[f.dimension], f.values, f.exclude) for f in query.filters)
@@ -206,15 +208,6 @@ class Compiler:
             filters,
             "支行" if at_subbranch else "分行",
         )
-
-    def _columns(self, query: MetricQuery) -> tuple[str, ...]:
-        columns: list[str] = [query.grain] if query.grain else []
-        columns += list(query.dimensions)
-        for code in query.metrics:
-            columns += [code] + (
-                [f"{code}_{s}" for s in ("compare", "diff", "growth")] if query.compare else []
-            )
-        return tuple(columns)
 
     def _final(self, build: _Build) -> exp.Select:
         query = build.query

@@ -8,7 +8,8 @@ reject it.
 A locked metric (``locked: true``, the regulatory ones) cannot be drafted, rolled back or
 deprecated until an approver unlocks it; publishing it locks it again. Publishing writes a new
 immutable version in ``metric_versions``; a rollback publishes an earlier version's content as a
-new version (content that was already reviewed once). Callers audit every step (asker.api).
+new version (content that was already reviewed once). Callers audit every step
+(asker.api.governance).
 """
 
 from __future__ import annotations

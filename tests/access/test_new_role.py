@@ -107,7 +107,7 @@ def test_the_policy_decides_what_the_new_role_is_refused(
 
 def test_home_panel_and_starters_come_from_the_policy(rt: api.Runtime, officer: Principal) -> None:
     (panel,) = api.home_panel(rt, officer)
-    assert panel.status == "ok" and panel.metrics[0]["code"] == "npl_ratio"
+    assert panel.status == "ok" and panel.metrics[0].code == "npl_ratio"
     assert api.starters(rt, officer, "en") == ("NPL ratio by sub-branch",)
     assert api.rights(rt, officer) == frozenset({"ask", "read_usage"})
 

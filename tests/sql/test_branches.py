@@ -36,7 +36,7 @@ def test_a_valid_metric_query_is_compiled_gated_and_answered(
     model = llm(metric_query(metrics=["loan_balance"], dimensions=["branch"]))
     answer = callers.ask(settings, "zhang.wei", "各分行放出去的钱还剩多少")
     assert answer.status == "ok", answer.message
-    assert answer.metrics[0]["code"] == "loan_balance"
+    assert answer.metrics[0].code == "loan_balance"
     assert any("大模型" in a for a in answer.assumptions)
     want = rows(
         tiny_executor,
@@ -51,7 +51,7 @@ def test_a_valid_metric_query_is_compiled_gated_and_answered(
 def test_invalid_json_is_asked_again_once(settings: Settings, llm: Install) -> None:
     model = llm("好的，我来看看。", metric_query(metrics=["loan_balance"]))
     answer = callers.ask(settings, "zhang.wei", "放出去的钱还剩多少")
-    assert answer.status == "ok" and answer.metrics[0]["code"] == "loan_balance"
+    assert answer.status == "ok" and answer.metrics[0].code == "loan_balance"
     assert len(model.prompts) == 2 and "不是符合要求的 JSON" in model.prompts[1][1]
 
 
@@ -182,8 +182,8 @@ def test_the_evaluation_setting_runs_both_paths_and_flags_disagreement(
     both = settings.model_copy(update={"llm_evaluate_both": True})
     question = f"各分行放出去的钱还剩多少（评估 {agree}）"
     answer = callers.ask(both, "zhang.wei", question)
-    assert answer.status == "ok" and answer.metrics[0]["code"] == "loan_balance"
-    assert answer.extra["paths_agree"] is agree
+    assert answer.status == "ok" and answer.metrics[0].code == "loan_balance"
+    assert answer.paths_agree is agree
     entries = callers.runtime(settings).audit.search(user_id="zhang.wei", limit=20)
     record = next(e.record for e in entries if e.record["question"] == question)
     assert ("llm_paths_disagree" in record["flags"]) is not agree
@@ -197,7 +197,7 @@ def test_words_the_dictionary_does_not_know_go_to_the_model_when_there_is_one(
     assert without.status == "clarify"  # no endpoint: the dictionary path asks, as before
     model = llm(metric_query(metrics=["deposit_balance"], dimensions=["branch"]))
     answer = callers.ask(settings, "zhang.wei", question)
-    assert answer.status == "ok" and answer.metrics[0]["code"] == "deposit_balance"
+    assert answer.status == "ok" and answer.metrics[0].code == "deposit_balance"
     assert len(model.prompts) == 1
 
 
@@ -209,7 +209,7 @@ def test_an_unknown_metric_is_repaired_from_the_compiler_issue(
         metric_query(metrics=["loan_balance"], dimensions=["branch"]),
     )
     answer = callers.ask(settings, "zhang.wei", "各分行放出去的钱还剩多少")
-    assert answer.status == "ok" and answer.metrics[0]["code"] == "loan_balance"
+    assert answer.status == "ok" and answer.metrics[0].code == "loan_balance"
     repair = model.prompts[1][1]
     assert "loan_balanse" in repair and "loan_balance" in repair.split("检查发现的问题")[1]
     assert model.requests[1].get("response_format") == {"type": "json_object"}

@@ -47,7 +47,7 @@ def test_function_calling_sends_a_tool_and_reads_its_arguments(
     settings = settings_for(tiny_dir, endpoint, llm_structured_output="function_calling")
     answer = callers.ask(settings, "zhang.wei", "各分行放出去的钱还剩多少")
     assert answer.status == "ok", answer.message
-    assert answer.metrics[0]["code"] == "loan_balance" and answer.row_count == 10
+    assert answer.metrics[0].code == "loan_balance" and answer.row_count == 10
     (plan,) = endpoint.requests
     assert plan["tools"][0]["function"]["name"] == "Plan"
     assert plan["tool_choice"]["function"]["name"] == "Plan" and "response_format" not in plan

@@ -71,7 +71,7 @@ def test_a_failing_embeddings_call_leaves_the_answer_possible_and_flagged(
     model = llm(metric_query(metrics=["loan_balance"]))
     question = "还没收回来的借款一共多少"
     answer = callers.ask(settings, "zhang.wei", question)
-    assert answer.status == "ok" and answer.metrics[0]["code"] == "loan_balance"
+    assert answer.status == "ok" and answer.metrics[0].code == "loan_balance"
     assert "loan_balance" in metric_codes(model.prompts[0][1])  # the unranked visible context
     (entry,) = callers.runtime(settings).audit.search(user_id="zhang.wei", limit=1)
     assert entry.record["question"] == question

@@ -1,4 +1,4 @@
-"""The operations pages (issue 11) driven by AppTest on a copy of the tiny demo bank: export
+"""The operations pages driven by AppTest on a copy of the tiny demo bank: export
 buttons only for roles with the export right, a thumbs-down with a correction promoted by a
 reviewer and used by the next identical question, the auditor's search, the usage page."""
 

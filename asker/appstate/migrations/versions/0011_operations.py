@@ -1,4 +1,4 @@
-"""Operations (issue 11): verified examples, feedback corrections and reviews, saved questions.
+"""Operations: verified examples, feedback corrections and reviews, saved questions.
 
 Revision ID: 0011
 Revises: 0010

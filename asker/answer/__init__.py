@@ -1,14 +1,26 @@
-"""Turn a query result, or an error, into the Answer people see (and the §7 JSON)."""
+"""Turn a query result, or an error, into the Answer people see (and the §7 JSON): its rows, the
+definitions it cites, what each column is and how the rows are shown."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
 
+from asker.answer.columns import metric_columns, statement_columns
+from asker.answer.parts import MetricAnswerParts, metric_refs
+from asker.answer.presentation import metric_presentation, statement_presentation
 from asker.errors import AskerError
-from asker.semantic.model import Metric
-from asker.types import Answer, Labelled, Language, Period, QueryResult
+from asker.types import Answer, Language, Period, QueryResult
+
+__all__ = [
+    "MetricAnswerParts",
+    "from_error",
+    "from_metric_result",
+    "from_result",
+    "metric_columns",
+    "metric_refs",
+    "period_label",
+    "summary",
+]
 
 
 def from_error(
@@ -28,7 +40,8 @@ def from_error(
 def from_result(
     question: str, language: Language, result: QueryResult, *, sql: str, as_of: dt.date | None
 ) -> Answer:
-    """An ok Answer with the result's rows; says so when the row cap cut the result."""
+    """An ok Answer with an SQL statement's rows, shown as a table; says so when the row cap
+    cut the result."""
     message = _row_message(result, language)
     return Answer(
         status="ok",
@@ -41,6 +54,8 @@ def from_result(
         truncated=result.truncated,
         as_of=as_of,
         elapsed_ms=result.elapsed_ms,
+        result_columns=statement_columns(result),
+        presentation=statement_presentation(result.row_count),
     )
 
 
@@ -74,39 +89,6 @@ def period_label(period: Period, language: Language) -> str:
     return f"{start.isoformat()}{sep}{end.isoformat()}"
 
 
-@dataclass(frozen=True)
-class MetricAnswerParts:
-    """Everything a metric answer cites besides its rows."""
-
-    question: str
-    language: Language
-    metrics: tuple[Metric, ...]
-    versions: dict[str, int]
-    period: Period
-    filters: tuple[Labelled, ...]
-    assumptions: tuple[str, ...]
-    choices: tuple[Labelled, ...]
-    sql: str
-    as_of: dt.date
-    masked: tuple[Labelled, ...] = ()
-    dimension_names: dict[str, tuple[str, str]] | None = None
-
-
-def metric_refs(parts: MetricAnswerParts) -> tuple[dict[str, Any], ...]:
-    zh = parts.language == "zh"
-    return tuple(
-        {
-            "code": m.code,
-            "name": m.name if zh else m.name_en,
-            "definition": m.definition if zh else m.definition_en,
-            "version": parts.versions.get(m.code),
-            "unit": m.unit,
-            "format": m.format,
-        }
-        for m in parts.metrics
-    )
-
-
 def summary(parts: MetricAnswerParts, result: QueryResult) -> str:
     """One line saying what the numbers are: the metric, the period and the row count."""
     zh = parts.language == "zh"
@@ -123,42 +105,8 @@ def summary(parts: MetricAnswerParts, result: QueryResult) -> str:
     )
 
 
-SUFFIXES = {
-    "compare": ("比较值", "comparison"),
-    "diff": ("变动", "change"),
-    "growth": ("增长率", "growth"),
-}
-TIME_LABELS = {
-    "day": ("日期", "day"),
-    "month": ("月份", "month"),
-    "quarter": ("季度", "quarter"),
-    "year": ("年度", "year"),
-}
-
-
-def column_labels(
-    parts: MetricAnswerParts, columns: tuple[str, ...], dimension_names: dict[str, tuple[str, str]]
-) -> dict[str, str]:
-    """People-facing names of the result columns: 支行, 存款余额, 存款余额 增长率, ..."""
-    zh = parts.language == "zh"
-    names = {m.code: (m.name if zh else m.name_en) for m in parts.metrics}
-    labels = {}
-    for column in columns:
-        base, _, suffix = column.rpartition("_")
-        if column in names:
-            labels[column] = names[column]
-        elif base in names and suffix in SUFFIXES:
-            labels[column] = f"{names[base]} {SUFFIXES[suffix][0 if zh else 1]}"
-        elif column in TIME_LABELS:
-            labels[column] = TIME_LABELS[column][0 if zh else 1]
-        elif column in dimension_names:
-            labels[column] = dimension_names[column][0 if zh else 1]
-        else:
-            labels[column] = column
-    return labels
-
-
 def from_metric_result(parts: MetricAnswerParts, result: QueryResult) -> Answer:
+    """An ok metric Answer: its rows, the definitions it cites, its columns and presentation."""
     return Answer(
         status="ok",
         question=parts.question,
@@ -175,5 +123,6 @@ def from_metric_result(parts: MetricAnswerParts, result: QueryResult) -> Answer:
         assumptions=parts.assumptions,
         choices=parts.choices,
         elapsed_ms=result.elapsed_ms,
-        extra={"labels": column_labels(parts, result.columns, parts.dimension_names or {})},
+        result_columns=metric_columns(parts, result.columns),
+        presentation=metric_presentation(parts.query, len(result.columns), result.row_count),
     )
