@@ -42,28 +42,28 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from asker.appstate.database import metadata
-from asker.audit.chain import (
+from asker.audit.anchor import (
     ANCHOR_FILE,
-    GENESIS,
-    KEY_FILE,
     AnchorMissing,
     AnchorUnreadable,
-    ChainHead,
-    ChainRow,
     advance_anchor,
     anchor_lock,
-    anchor_missing,
     anchor_path,
-    anchor_unreadable,
     append_queue,
-    canonical_json,
-    chain_mac,
-    check_chain,
-    load_or_create_key,
-    parse_key,
     read_anchor,
     write_anchor,
 )
+from asker.audit.chain import (
+    GENESIS,
+    ChainHead,
+    ChainRow,
+    anchor_missing,
+    anchor_unreadable,
+    canonical_json,
+    chain_mac,
+    check_chain,
+)
+from asker.audit.key import KEY_FILE, load_or_create_key, parse_key
 from asker.audit.redact import (
     PII_REDACTED,
     Action,
