@@ -200,7 +200,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "审计日志校验未通过，发现 {count} 个问题：\n{problems}",
         "The audit log failed verification with {count} problem(s):\n{problems}",
     ),
-    # the metric governance workflow (asker/semantic/workflow.py)
+    # the metric governance workflow (asker/semantic/workflow/)
     "METRIC_DRAFT_STALE": (
         "指标 {metric} 的草稿已被 {by} 修改（您基于第 {expected} 版编辑，当前为第 {current} 版），"
         "您的保存未生效。请重新打开草稿，在最新内容上再做修改。",
