@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from asker.errors import MESSAGES, AccessDenied, AskerError, Clarification, ConfigError, InvalidSql
+from asker.errors import AccessDenied, AskerError, Clarification, ConfigError, InvalidSql
+from asker.messages import MESSAGES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -19,6 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("semantic",),
     ("warehouse", "appstate"),
     ("types", "errors", "config", "clock", "pii", "words", "asker"),
+    ("messages",),  # the error catalogue: errors renders from it
 )
 UI_MAY_IMPORT = {"api", "types", "errors", "config", "clock", "asker"}
 LEVEL = {name: i for i, names in enumerate(LAYERS) for name in names}

@@ -1,9 +1,10 @@
-"""The audit log's hash chain and its anchor outside the database.
+"""The audit log's hash chain and its verification.
 
 Each stored record carries ``mac = HMAC-SHA256(key, prev_mac || seq || canonical_json)``, so an
 edit, a deletion or a reordering breaks the chain at a named record, and nobody without the key
 can recompute it. The chain head (last seq and mac) is also kept in an anchor file outside the
-database, which catches a cut-off tail: the one tampering the chain alone cannot show.
+database (``asker.audit.anchor``), which catches a cut-off tail: the one tampering the chain alone
+cannot show.
 
 >>> mac = chain_mac(b"k" * 32, GENESIS, 1, '{"a":1}')
 >>> len(mac), mac == chain_mac(b"k" * 32, GENESIS, 2, '{"a":1}')
@@ -12,19 +13,13 @@ database, which catches a cut-off tail: the one tampering the chain alone cannot
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
 import json
-import os
-import secrets
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from asker.errors import ConfigError
 
 GENESIS = "0" * 64  # the prev_mac of record 1
 
@@ -60,124 +55,6 @@ class ChainRow:
     prev_mac: str
     mac: str
     consistent: bool = True
-
-
-# --- the anchor file -----------------------------------------------------------------------
-
-
-class AnchorUnreadable(ValueError):
-    """The anchor file exists but does not hold a chain head."""
-
-
-class AnchorMissing(LookupError):
-    """The anchor file is gone while the chain has records."""
-
-
-def read_anchor(path: Path) -> ChainHead | None:
-    """The chain head the anchor file records, or None when there is no anchor yet."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    try:
-        data = json.loads(raw)
-        head = ChainHead(seq=data["seq"], mac=data["mac"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise AnchorUnreadable(str(path)) from exc
-    if not isinstance(head.seq, int) or not isinstance(head.mac, str) or len(head.mac) != 64:
-        raise AnchorUnreadable(str(path))
-    return head
-
-
-@contextmanager
-def file_lock(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the file ``path`` (created 0600), across processes."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def anchor_lock(path: Path) -> AbstractContextManager[None]:
-    """The lock every writer of the anchor file ``path`` holds."""
-    return file_lock(path.with_name(path.name + ".lock"))
-
-
-def append_queue(path: Path) -> AbstractContextManager[None]:
-    """The lock appenders of the chain anchored at ``path`` queue on for the database."""
-    return file_lock(path.with_name(path.name + ".queue"))
-
-
-def write_anchor(path: Path, head: ChainHead) -> None:
-    """Replace the anchor atomically (temp file + rename): a reader sees the old head or the
-    new one, never half of one. Call it under ``anchor_lock(path)``."""
-    temp = path.with_name(path.name + ".tmp")
-    with open(temp, "w", encoding="utf-8") as out:
-        out.write(canonical_json({"seq": head.seq, "mac": head.mac}) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temp, path)
-
-
-def advance_anchor(path: Path, head: ChainHead) -> None:
-    """Record ``head`` unless the anchor already records a later one (under ``anchor_lock``)."""
-    current = read_anchor(path)
-    if current is None or current.seq < head.seq:
-        write_anchor(path, head)  # the anchor never moves backwards
-
-
-# --- the key and the anchor file live outside the database ------------------------------
-
-KEY_FILE = "audit.key"
-ANCHOR_FILE = "audit.anchor"
-
-
-def anchor_path(data_dir: Path) -> Path:
-    """Where the chain head is anchored: ``<data_dir>/audit.anchor``."""
-    return data_dir / ANCHOR_FILE
-
-
-def parse_key(text: str) -> bytes:
-    """A 32-byte key from its 64 hex characters (the key file's content, or a setting)."""
-    key = bytes.fromhex(text.strip())
-    if len(key) != 32:
-        raise ValueError("an audit key has 32 bytes (64 hex characters)")
-    return key
-
-
-def load_or_create_key(data_dir: Path) -> bytes:
-    """The audit key in ``<data_dir>/audit.key``, created (mode 0600) on first use.
-
-    Back the key up apart from the database: without it the log cannot be verified.
-    """
-    if not data_dir.is_dir():
-        raise ConfigError("DATA_DIR_MISSING", path=str(data_dir))
-    path = data_dir / KEY_FILE
-    if not path.exists():
-        _create_key(path)
-    if path.stat().st_mode & 0o077:
-        raise ConfigError("AUDIT_KEY_INVALID", path=str(path))
-    try:
-        return parse_key(path.read_text(encoding="ascii"))
-    except ValueError as exc:
-        raise ConfigError("AUDIT_KEY_INVALID", path=str(path)) from exc
-
-
-def _create_key(path: Path) -> None:
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as out:
-            out.write(secrets.token_hex(32) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.link(temp, path)  # never replaces a key another process created first
-    except FileExistsError:
-        pass
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 # --- verification ------------------------------------------------------------------------

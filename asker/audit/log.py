@@ -15,7 +15,6 @@ recorded raises ``AUDIT_UNAVAILABLE``: the caller withholds the answer (fail clo
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import random
 import threading
@@ -24,46 +23,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Connection,
-    DateTime,
-    Engine,
-    Row,
-    String,
-    Table,
-    Text,
-    insert,
-    inspect,
-    select,
-    text,
-)
+from sqlalchemy import Connection, Engine, insert, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from asker.appstate.database import metadata
-from asker.audit.chain import (
+from asker.audit.anchor import (
     ANCHOR_FILE,
-    GENESIS,
-    KEY_FILE,
     AnchorMissing,
     AnchorUnreadable,
-    ChainHead,
-    ChainRow,
     advance_anchor,
     anchor_lock,
-    anchor_missing,
     anchor_path,
-    anchor_unreadable,
     append_queue,
-    canonical_json,
-    chain_mac,
-    check_chain,
-    load_or_create_key,
-    parse_key,
     read_anchor,
     write_anchor,
 )
+from asker.audit.chain import (
+    GENESIS,
+    ChainHead,
+    anchor_missing,
+    anchor_unreadable,
+    canonical_json,
+    chain_mac,
+    check_chain,
+)
+from asker.audit.key import KEY_FILE, load_or_create_key, parse_key
 from asker.audit.redact import (
     PII_REDACTED,
     Action,
@@ -71,6 +55,7 @@ from asker.audit.redact import (
     Decision,
     hash_result,
 )
+from asker.audit.table import AuditEntry, audit_entry, audit_table, chain_row
 from asker.errors import ConfigError, InternalError
 from asker.pii import redact_pii
 
@@ -96,19 +81,6 @@ _log = logging.getLogger(__name__)
 _PG_LOCK = 0x6173_6B65_7261  # pg_advisory_xact_lock id of the chain ("askera")
 _ATTEMPTS = 5
 
-audit_table = Table(
-    "audit_log",
-    metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("user_id", String(64), nullable=False, index=True),
-    Column("action", String(32), nullable=False),
-    Column("decision", String(16), nullable=False),
-    Column("record", Text, nullable=False),  # canonical JSON, covered by the mac
-    Column("prev_mac", String(64), nullable=False),
-    Column("mac", String(64), nullable=False),
-)
-
 
 @dataclass(frozen=True)
 class AuditReport:
@@ -121,15 +93,6 @@ class AuditReport:
     def raise_if_broken(self) -> None:
         if not self.ok:
             raise ConfigError("AUDIT_TAMPERED", problems=self.problems)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One stored record, as an auditor searches them."""
-
-    seq: int
-    created_at: dt.datetime
-    record: dict[str, Any]
 
 
 class AuditLog:
@@ -169,7 +132,7 @@ class AuditLog:
             else:
                 stmt = select(audit_table).order_by(audit_table.c.seq)
                 rows = conn.execution_options(yield_per=1000).execute(stmt)
-                count, problems = check_chain(map(_chain_row, rows), self._key, anchor)
+                count, problems = check_chain(map(chain_row, rows), self._key, anchor)
         # an anchor that appeared since it was read is a chain that started meanwhile
         if anchor is None and count and not anchor_problems and not self._anchor_path.exists():
             anchor_problems = (anchor_missing(self._anchor_path),)
@@ -197,7 +160,7 @@ class AuditLog:
             stmt = stmt.where(audit_table.c.created_at < until)
         with self._engine.connect() as conn:
             found = conn.execute(stmt).all()
-        return tuple(_entry(row) for row in found)
+        return tuple(audit_entry(row) for row in found)
 
     def reanchor(self) -> ChainHead:
         """Anchor the chain's current head in place of a lost, damaged or stale anchor file.
@@ -302,25 +265,3 @@ def _transient(exc: DBAPIError) -> bool:
     message = str(exc.orig).lower()
     sqlstate = getattr(exc.orig, "sqlstate", None)
     return "locked" in message or "busy" in message or sqlstate in ("40001", "40P01")
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite drops the zone
-    return aware.astimezone(dt.UTC)
-
-
-def _chain_row(row: Row[Any]) -> ChainRow:
-    try:
-        body = json.loads(row.record)
-        record = body["record"]
-        searchable = (record["user_id"], record["action"], record["decision"])
-        consistent = searchable == (row.user_id, row.action, row.decision) and _utc(
-            dt.datetime.fromisoformat(body["at"])
-        ) == _utc(row.created_at)
-    except (ValueError, KeyError, TypeError):
-        consistent = False
-    return ChainRow(row.seq, row.record, row.prev_mac, row.mac, consistent)
-
-
-def _entry(row: Row[Any]) -> AuditEntry:
-    return AuditEntry(row.seq, _utc(row.created_at), json.loads(row.record)["record"])

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, inspect, select
 
-from asker.audit.log import AuditEntry, audit_table
+from asker.audit.table import AuditEntry, audit_table
 
 MAX_ROWS = 100_000  # most records one search reads
 

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from asker.audit.log import AuditEntry
+from asker.audit.table import AuditEntry
 from asker.clock import BANK_TIME
 
 OUTCOMES = ("ok", "clarify", "refused", "error")  # answered, clarified, refused, failed

@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlglot import exp
 
-from asker.errors import MESSAGES, AccessDenied, InvalidSql, Language, UserFacingError
+from asker.errors import AccessDenied, InvalidSql, Language, UserFacingError
+from asker.messages import MESSAGES
 
 # Codes that mean "you may not", raised as AccessDenied; every other gate code is InvalidSql.
 ACCESS_CODES = ("ACCESS_DENIED", "MASKED_COLUMN_MISUSE", "DETAIL_NOT_ALLOWED")

@@ -11,8 +11,8 @@
 A step returns the turn with its part filled in, or with ``answer`` set when the turn ends early
 (a clarifying question or a refusal). Steps never build SQL text: the compiler builds an AST and
 the gate checks and regenerates it. The steps live in ``turn`` (the turn and the services),
-``steps`` (dictionary path and SQL statements), ``llm_steps`` and ``operations``; this module
-orders them and runs them.
+``steps`` (dictionary path and SQL statements), ``llm_steps`` and ``llm_repair`` (the LLM path)
+and ``operations``; this module orders them and runs them.
 """
 
 from __future__ import annotations
@@ -23,14 +23,13 @@ from dataclasses import replace
 
 from asker import answer
 from asker.errors import AskerError, InternalError
+from asker.pipeline.llm_repair import compare_paths, repair_loop
 from asker.pipeline.llm_steps import (
-    compare_paths,
     llm_audit_fields,
     llm_generated_sql,
     llm_sql_plan,
     plan_with_llm,
     prepare_llm,
-    repair_loop,
     retrieve,
     rewrite_followup,
     screen_question,

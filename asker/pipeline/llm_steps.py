@@ -1,5 +1,6 @@
 """The LLM path: questions the dictionary path cannot answer. Retrieval-ranked prompt,
-NL2MQL first, free SQL second, every candidate through the gate with a bounded repair loop."""
+NL2MQL first, free SQL second; every candidate then meets the gate with a bounded repair loop
+(``llm_repair``)."""
 
 from __future__ import annotations
 
@@ -7,34 +8,20 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from asker.access.question_scope import check_named_orgs, visible_orgs
-from asker.errors import (
-    AccessDenied,
-    AskerError,
-    InvalidSql,
-    NotAnswerable,
-    ProviderError,
-)
-from asker.gate import gate
+from asker.access.question_scope import visible_orgs
+from asker.errors import AccessDenied, NotAnswerable, ProviderError
 from asker.pii import redact_pii
 from asker.pipeline.turn import Services, Turn
 from asker.sql import answers
-from asker.sql.chain import Candidate, Chain, issue_lines
+from asker.sql.chain import Chain
 from asker.sql.chat import Call, chat_model
 from asker.sql.context import everything, from_hits
-from asker.sql.evaluation import PATHS_DISAGREE, same_numbers
 from asker.sql.injection import PROMPT_INJECTION, looks_like_injection
-from asker.sql.plan import named_orgs
 from asker.sql.prompts import PROMPT_VERSION
 from asker.sql.turn import LlmTurn
 from asker.sql.usage import check_token_quota, record_usage
 from asker.sql.visible import Visible, build_visible, metric_tables, scoped_values
-from asker.types import (
-    Answer,
-    GatedQuery,
-    Principal,
-    Understanding,
-)
+from asker.types import Answer, Principal, Understanding
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +66,7 @@ def visible_to(principal: Principal, services: Services) -> Visible:
     )
 
 
-def _chain(turn: Turn, services: Services) -> Chain:
+def llm_chain(turn: Turn, services: Services) -> Chain:
     assert turn.principal is not None
     who, settings = turn.principal, services.settings
     model_name = settings.llm_model or type(llm_model(services)).__name__
@@ -103,7 +90,7 @@ def _chain(turn: Turn, services: Services) -> Chain:
     )
 
 
-def _with_calls(llm: LlmTurn, chain: Chain, **changes: Any) -> LlmTurn:
+def with_calls(llm: LlmTurn, chain: Chain, **changes: Any) -> LlmTurn:
     return replace(llm, calls=llm.calls + tuple(chain.calls), **changes)
 
 
@@ -132,9 +119,9 @@ def rewrite_followup(turn: Turn, services: Services) -> Turn:
     history = services.conversations.last_questions(turn.conversation_id, turn.user_id)
     if not history:
         return turn
-    llm, chain = turn.llm, _chain(turn, services)
+    llm, chain = turn.llm, llm_chain(turn, services)
     standalone = redact_pii(chain.rewrite([redact_pii(q) for q in history], llm.question))
-    llm = _with_calls(llm, chain, question=standalone, rewritten=standalone != llm.question)
+    llm = with_calls(llm, chain, question=standalone, rewritten=standalone != llm.question)
     return replace(turn, llm=llm)
 
 
@@ -171,10 +158,10 @@ def plan_with_llm(turn: Turn, services: Services) -> Turn:
     if turn.route != "llm":
         return turn
     assert turn.llm is not None
-    llm, chain = turn.llm, _chain(turn, services)
+    llm, chain = turn.llm, llm_chain(turn, services)
     outcome = chain.plan(llm.question, llm.context)
     if outcome.action == "clarify":
-        answered = replace(turn, llm=_with_calls(llm, chain))
+        answered = replace(turn, llm=with_calls(llm, chain))
         return replace(answered, answer=answers.clarify(turn.question, turn.language, outcome))
     if outcome.action == "not_answerable":
         raise NotAnswerable("NOT_ANSWERABLE")
@@ -183,96 +170,7 @@ def plan_with_llm(turn: Turn, services: Services) -> Turn:
         candidate = chain.write_sql(llm.question, llm.context)
     elif services.settings.llm_evaluate_both:
         shadow = chain.write_sql(llm.question, llm.context)
-    return replace(turn, llm=_with_calls(llm, chain, candidate=candidate, shadow=shadow))
-
-
-def repair_loop(turn: Turn, services: Services) -> Turn:
-    """Every candidate meets the compiler and the gate; their issues go back to the model for
-    at most ``llm_repair_rounds`` rounds. An access refusal is final: it is never repaired."""
-    if turn.route != "llm":
-        return turn
-    assert turn.llm is not None
-    llm, chain = turn.llm, _chain(turn, services)
-    candidate, rounds = llm.candidate, services.settings.llm_repair_rounds
-    assert candidate is not None
-    last: AskerError | None = None
-    for used in range(rounds + 1):
-        current = replace(turn, llm=_with_calls(llm, chain, candidate=candidate, rounds=used))
-        try:
-            return _gated_candidate(current, candidate, services)
-        except AccessDenied as error:
-            if error.code == "ACCESS_DENIED":
-                raise
-            last = error
-        except (InvalidSql, NotAnswerable) as error:
-            last = error
-        if used < rounds:
-            issues = issue_lines(last)
-            candidate = chain.repair(llm.question, candidate, issues, llm.context)
-    assert last is not None
-    raise NotAnswerable(
-        "LLM_REPAIR_EXHAUSTED", rounds=rounds, last_issue=last.message(turn.language)
-    )
-
-
-def _gated_candidate(turn: Turn, candidate: Candidate, services: Services) -> Turn:
-    """The candidate compiled (a MetricQuery) and gated for the principal, or a refusal."""
-    who = turn.principal
-    assert who is not None
-    if candidate.kind == "sql":
-        assert candidate.sql is not None
-        gated = _gate(candidate.sql, who, services)
-        return replace(turn, gated=gated, sql=gated.sql)
-    query = candidate.query
-    assert query is not None
-    orgs = named_orgs(query)
-    check_named_orgs(who, orgs, False, services.policy, services.orgs)
-    found = Understanding(
-        question=turn.question,
-        language=turn.language,
-        status="ok",
-        query=query,
-        confidence=0.5,
-        assumptions=answers.notes(turn.language, turn.llm),
-        named_orgs=orgs,
-    )
-    compiled = services.compiler.compile(query)
-    gated = _gate(compiled.tree, who, services)
-    return replace(
-        turn, query=query, understanding=found, compiled=compiled, gated=gated, sql=gated.sql
-    )
-
-
-def _gate(sql: Any, who: Principal, services: Services) -> GatedQuery:
-    return gate(
-        sql,
-        who,
-        policy=services.policy,
-        catalog=services.compiler.catalog,
-        orgs=services.orgs,
-        dialect=services.executor.dialect,
-    )
-
-
-def compare_paths(turn: Turn, services: Services) -> Turn:
-    """Evaluation setting: run the model's free SQL for the same question through the same gate
-    and executor, and flag when its numbers differ from the dictionary answer's."""
-    llm = turn.llm
-    if llm is None or llm.shadow is None or llm.shadow.sql is None or turn.result is None:
-        return turn
-    assert turn.principal is not None
-    try:
-        gated = _gate(llm.shadow.sql, turn.principal, services)
-        other = services.executor.execute(
-            gated.tree,
-            row_cap=services.settings.row_cap,
-            timeout_s=services.settings.query_timeout_s,
-        )
-        agree = same_numbers(turn.result.rows, other.rows)
-    except AskerError:
-        agree = False  # the other path could not even run: that is a disagreement too
-    flags = turn.flags if agree else (*turn.flags, PATHS_DISAGREE)
-    return replace(turn, llm=replace(llm, agree=agree), flags=flags)
+    return replace(turn, llm=with_calls(llm, chain, candidate=candidate, shadow=shadow))
 
 
 def llm_sql_answer(turn: Turn) -> Turn:

@@ -15,7 +15,7 @@ from asker.gate import gate
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
 from asker.pipeline.rate_limits import QuestionLimits, check_and_count
 from asker.pipeline.turn import Services, Turn
-from asker.semantic.compiler import is_balance
+from asker.semantic.query_checks import is_balance
 from asker.types import (
     Answer,
     Labelled,

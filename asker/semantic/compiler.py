@@ -9,7 +9,6 @@ comparison also ``<code>_compare``, ``<code>_diff`` and ``<code>_growth``).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -21,6 +20,7 @@ from asker.semantic import frames, periods
 from asker.semantic.frames import PERIOD, FrameSpec, col, table
 from asker.semantic.model import Dictionary, Metric
 from asker.semantic.planned_columns import planned_columns
+from asker.semantic.query_checks import check_query
 from asker.types import MetricQuery, Period
 from asker.warehouse.catalog import Catalog
 
@@ -38,18 +38,6 @@ class CompiledQuery:
 
     def sql(self, dialect: str = "duckdb", pretty: bool = False) -> str:
         return self.tree.sql(dialect=dialect, pretty=pretty)
-
-
-def is_balance(metric: Metric, dictionary: Dictionary) -> bool:
-    """A point-in-time metric (read on the period end) rather than a flow over the period."""
-    if metric.measure is not None:
-        return metric.measure.snapshot
-    if metric.type == "migration":
-        return False
-    parts = [
-        c for c in (metric.numerator, metric.denominator, *(i.code for i in metric.inputs)) if c
-    ]
-    return all(is_balance(dictionary.metric(c), dictionary) for c in parts)
 
 
 @dataclass
@@ -280,42 +268,5 @@ class Compiler:
             select = select.order_by(*keys, copy=False)
         return select.limit(query.limit, copy=False) if query.limit else select
 
-    # --- checks with suggestions ---------------------------------------------------------
-
     def check(self, query: MetricQuery) -> None:
-        if not query.metrics:
-            raise NotAnswerable("UNKNOWN_METRIC", name="", suggestions="—")
-        for code in query.metrics:
-            if code not in self.dictionary.metric_codes:
-                raise NotAnswerable(
-                    "UNKNOWN_METRIC",
-                    name=code,
-                    suggestions=self._suggest(code, self.dictionary.metric_codes),
-                )
-        for code in (*query.dimensions, *(f.dimension for f in query.filters)):
-            if code not in self.dims:
-                raise NotAnswerable(
-                    "UNKNOWN_DIMENSION",
-                    name=code,
-                    suggestions=self._suggest(code, tuple(self.dims)),
-                )
-            for metric_code in query.metrics:
-                metric = self.dictionary.metric(metric_code)
-                if code not in metric.dimensions:
-                    raise NotAnswerable(
-                        "DIMENSION_NOT_ALLOWED",
-                        dimension=self.dims[code].name,
-                        metric=metric.name,
-                        allowed="、".join(self.dims[d].name for d in metric.dimensions),
-                    )
-        if query.compare == "ytd":
-            for code in query.metrics:
-                metric = self.dictionary.metric(code)
-                if not is_balance(metric, self.dictionary):
-                    raise NotAnswerable("COMPARE_NOT_ALLOWED", metric=metric.name)
-        if query.limit is not None and query.limit <= 0:
-            raise NotAnswerable("INVALID_LIMIT", limit=query.limit)
-
-    def _suggest(self, name: str, options: tuple[str, ...]) -> str:
-        close = difflib.get_close_matches(name, options, n=3, cutoff=0.5)
-        return ", ".join(close) if close else ", ".join(options[:5]) + ", ..."
+        check_query(query, self.dictionary, self.dims)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from asker.understand.vocabulary import FILLERS_EN, FILLERS_ZH
+from asker.understand.fillers import FILLERS_EN, FILLERS_ZH
 from asker.words import Segmenter
 
 _PUNCT = re.compile(r"[\s\d.,，。？?！!、:：;；()（）\[\]【】\"'“”‘’%％+\-*/=<>《》~～·…]+")

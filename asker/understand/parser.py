@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from asker.semantic.compiler import is_balance
 from asker.semantic.model import Dictionary
 from asker.semantic.periods import month_end
+from asker.semantic.query_checks import is_balance
 from asker.types import Filter, Labelled, MetricQuery, Order, Period, Understanding
 from asker.understand import leftovers
 from asker.understand.collect import Parts, collect, metric_from_products

@@ -28,14 +28,8 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, create_engine, delete, event, select, update
 
 from asker.appstate.database import engine_for, metadata
-from asker.audit.chain import (
-    ChainHead,
-    advance_anchor,
-    anchor_lock,
-    canonical_json,
-    chain_mac,
-    read_anchor,
-)
+from asker.audit.anchor import advance_anchor, anchor_lock, read_anchor
+from asker.audit.chain import ChainHead, canonical_json, chain_mac
 from asker.audit.log import (
     AuditLog,
     AuditRecord,

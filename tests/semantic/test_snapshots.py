@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from asker.semantic.compiler import Compiler, is_balance
+from asker.semantic.compiler import Compiler
+from asker.semantic.query_checks import is_balance
 from asker.semantic.validate import load_seed_dictionary
 from asker.types import Filter, MetricQuery, Period
 from asker.warehouse.catalog import load_catalog

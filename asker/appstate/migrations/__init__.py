@@ -23,7 +23,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "asker.appstate.conversations",
     "asker.access.accounts",
     "asker.pipeline.rate_limits",
-    "asker.audit.log",
+    "asker.audit.table",
     "asker.semantic.drafts",
     "asker.appstate.verified_examples",
     "asker.appstate.feedback_queue",
