@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     rate_limit_per_minute_by_role: tuple[tuple[str, PositiveInt], ...] = Field(
         default=(),
         description="Per-role overrides of rate_limit_per_minute, as a JSON object "
-        'such as {"hq_executive": 60}.',
+        'of role names from the policy, such as {"<role>": 60}.',
     )
     daily_question_quota: int = Field(
         default=2000, gt=0, description="Questions one user may ask per day (00:00 UTC+8)."

@@ -253,7 +253,7 @@ class Understanding:
 class Principal:
     """Who asks: a user with one role, bound to an org unit and (for staff) an employee id.
 
-    >>> Principal("li.na", "branch_manager", "B05", "E0002", "李娜").org_id
+    >>> Principal("li.na", "teller", "B05", "E0002", "李娜").org_id
     'B05'
     """
 

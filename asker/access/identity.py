@@ -8,7 +8,7 @@ but no password is asked. Single sign-on and directory binds are further ``Authe
 
 >>> import datetime as dt
 >>> start = dt.datetime(2026, 9, 30, 9, 0, tzinfo=dt.UTC)
->>> session = Session(Principal("li.na", "branch_manager", "B05", "E0100", "李娜"), start)
+>>> session = Session(Principal("li.na", "teller", "B05", "E0100", "李娜"), start)
 >>> session.expired(start + dt.timedelta(hours=7), hours=8), session.expired(
 ...     start + dt.timedelta(hours=9), hours=8)
 (False, True)

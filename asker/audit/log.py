@@ -7,7 +7,7 @@ Appends are serialized in one database transaction (SQLite ``BEGIN IMMEDIATE``, 
 advisory lock), so any number of threads and processes may write. An append that cannot be
 recorded raises ``AUDIT_UNAVAILABLE``: the caller withholds the answer (fail closed).
 
->>> record = AuditRecord("li.na", "branch_manager", "B05", "ask", question="13812345678 的存款")
+>>> record = AuditRecord("li.na", "teller", "B05", "ask", question="13812345678 的存款")
 >>> record.question, record.flags
 ('[手机号] 的存款', ('pii_redacted',))
 """

@@ -5,7 +5,7 @@ digits count as digits, since people type both.
 
 >>> redact_pii("客户 13812345678 的卡 6222 0212 3456 7890 123，证件 11010119900307123X")
 '客户 [手机号] 的卡 [卡号]，证件 [证件号]'
->>> AuditRecord("li.na", "branch_manager", "B05", "ask", question="13812345678 的存款").flags
+>>> AuditRecord("li.na", "teller", "B05", "ask", question="13812345678 的存款").flags
 ('pii_redacted',)
 """
 

@@ -7,8 +7,8 @@ the per-minute limit across a minute boundary; that is the price of O(1) state p
 window is counted by one conditional UPSERT and both run in one transaction, so concurrent
 callers in any process never count past a limit, and a refused question counts nowhere.
 
->>> limits = QuestionLimits(per_minute=30, per_minute_by_role=(("hq_executive", 60),))
->>> limits.per_minute_for("hq_executive"), limits.per_minute_for("hq_analyst")
+>>> limits = QuestionLimits(per_minute=30, per_minute_by_role=(("executive", 60),))
+>>> limits.per_minute_for("executive"), limits.per_minute_for("analyst")
 (60, 30)
 >>> bank_time_text(dt.datetime(2026, 9, 30, 16, 0, tzinfo=dt.UTC))
 '2026-10-01 00:00:00 UTC+8'

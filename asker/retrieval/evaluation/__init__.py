@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -40,9 +41,18 @@ class Score:
     misses: tuple[str, ...]
 
 
-def load_cases(name: str) -> tuple[Case, ...]:
+def _raw(name: str) -> Any:
     folder = resources.files("asker.retrieval.evaluation")
-    raw = yaml.safe_load(folder.joinpath(f"{name}.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(folder.joinpath(f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def asked_as(name: str) -> str:
+    """The role a labelled set is asked as (written in the set)."""
+    return str(_raw(name)["role"])
+
+
+def load_cases(name: str) -> tuple[Case, ...]:
+    raw = _raw(name)
     return tuple(
         Case(str(c["q"]), tuple(c["need"]), bool(c.get("paraphrase", False))) for c in raw["cases"]
     )
@@ -62,8 +72,8 @@ def rank_of(case: Case, hits: Sequence[Hit]) -> int | None:
     return None
 
 
-def evaluate(retriever: Retriever, name: str, *, role: str = "hq_analyst", k: int = 5) -> Score:
-    cases = load_cases(name)
+def evaluate(retriever: Retriever, name: str, *, role: str | None = None, k: int = 5) -> Score:
+    cases, role = load_cases(name), role or asked_as(name)
     ranks: list[int | None] = []
     times: list[float] = []
     for case in cases:
