@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from asker import __version__
-from asker.access import accounts
-from asker.access.policy import load_policy
-from asker.api.runtime import Runtime, grants, limits
+from asker.access import demo_users
+from asker.api.runtime import Runtime, grants, limits, open_runtime
 from asker.appstate import verified_examples as verified
 from asker.appstate.database import create_schema, engine_for
 from asker.audit.log import load_or_create_key
@@ -51,7 +50,11 @@ def init(
         seed_app_db(staged)
         if progress:
             progress("retrieval index")
-        build_index(staged, progress=progress)
+        staged_rt = open_runtime(staged)
+        try:
+            rebuild_index(staged_rt, examples=(), progress=progress)
+        finally:
+            staged_rt.close()  # the staging copy, about to be moved
         manifest = Manifest(
             demo=True,
             scale=scale,
@@ -73,33 +76,7 @@ def seed_app_db(settings: Settings) -> None:
         create_schema(engine)
         MetricStore(engine, load_catalog()).import_texts(definitions.seed_texts(), author="system")
         load_or_create_key(settings.data_dir)  # the audit key lives beside, not in, the database
-        accounts.seed_demo_users(engine, executor)
-    finally:
-        executor.close()
-        engine.dispose()
-
-
-def build_index(
-    settings: Settings, *, examples: Sequence[Example] = (), progress: Progress | None = None
-) -> SyncReport:
-    """Build or refresh the retrieval index of the data dir (idempotent); used by ``init``."""
-    from asker.retrieval.build import rebuild
-
-    engine = engine_for(settings.resolved_app_db_url)
-    catalog = load_catalog()
-    executor = open_warehouse(settings.warehouse_file, limits(settings))
-    try:
-        dictionary = MetricStore(engine, catalog).published()
-        return rebuild(
-            settings.data_dir / INDEX_DIR,
-            embedder_for(settings),
-            dictionary,
-            catalog,
-            grants(load_policy(catalog, settings.policy_file)),
-            values=load_values(dictionary, catalog, executor),
-            examples=examples,
-            progress=progress,
-        )
+        demo_users.seed_demo_users(engine, executor)
     finally:
         executor.close()
         engine.dispose()
@@ -120,9 +97,22 @@ def rebuild_index(
     examples: Sequence[Example] | None = None,
     progress: Progress | None = None,
 ) -> SyncReport:
-    """Refresh the index of an initialised data dir (``asker index``, after a publish)."""
+    """Build or refresh the index of an initialised data dir from what the runtime holds
+    (idempotent: ``asker init``, ``asker index``, after a publish or a promoted example)."""
+    from asker.retrieval.build import rebuild
+
     if examples is None:
         examples = reviewed_examples(rt)
-    report = build_index(rt.settings, examples=examples, progress=progress)
+    dictionary = rt.metric_store.published()
+    report = rebuild(
+        rt.settings.data_dir / INDEX_DIR,
+        embedder_for(rt.settings),
+        dictionary,
+        rt.catalog,
+        grants(rt.policy),
+        values=load_values(dictionary, rt.catalog, rt.executor),
+        examples=examples,
+        progress=progress,
+    )
     rt.index_changed()  # the next search opens the refreshed index
     return report

@@ -3,14 +3,14 @@ attempt audited; and the session that says when to sign in again."""
 
 from __future__ import annotations
 
-from asker.access import accounts
+from asker.access import demo_users
 from asker.access.identity import Credentials, LocalUser, Password, Session
 from asker.api.audit import record
 from asker.api.runtime import Runtime
 from asker.errors import AskerError, ConfigError
 from asker.types import Principal
 
-DEMO_USER = accounts.DEMO_USERS[0].user_id  # a demo data dir's default user (总行分析师)
+DEMO_USER = demo_users.DEMO_USERS[0].user_id  # a demo data dir's default user (总行分析师)
 
 
 def sign_in(rt: Runtime, credentials: Credentials) -> Principal:

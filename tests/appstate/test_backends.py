@@ -13,6 +13,7 @@ import yaml
 from sqlalchemy import Engine, select
 
 from asker.access import accounts as users
+from asker.access import demo_users
 from asker.appstate.conversations import (
     KEEP,
     Conversations,
@@ -137,7 +138,7 @@ def test_feedback_is_kept_for_review(engine: Engine) -> None:
 
 @pytest.fixture
 def seeded_users(engine: Engine, tiny_executor: Executor) -> Iterator[Engine]:
-    users.seed_demo_users(engine, tiny_executor)
+    demo_users.seed_demo_users(engine, tiny_executor)
     yield engine
 
 
@@ -149,15 +150,15 @@ def test_demo_users_are_seeded_bound_and_can_log_in(
     assert (manager.role, manager.emp_id) == ("branch_manager", None) and manager.org_id != "HQ"
     assert users.principal(engine, "zhang.wei").org_id == "HQ"
     assert users.principal(engine, "liu.yang").emp_id is not None
-    assert users.verify_password(engine, "li.na", users.DEMO_PASSWORD) == manager
+    assert users.verify_password(engine, "li.na", demo_users.DEMO_PASSWORD) == manager
     with pytest.raises(AccessDenied) as wrong:
         users.verify_password(engine, "li.na", "not-the-password")
     assert wrong.value.code == "LOGIN_FAILED"
     with pytest.raises(AccessDenied) as unknown:
         users.principal(engine, "nobody")
     assert unknown.value.code == "UNKNOWN_USER"
-    again = users.seed_demo_users(engine, tiny_executor)  # replaces the earlier seed
-    assert len(again) == len(users.DEMO_USERS) and users.principal(engine, "li.na") == manager
+    again = demo_users.seed_demo_users(engine, tiny_executor)  # replaces the earlier seed
+    assert len(again) == len(demo_users.DEMO_USERS) and users.principal(engine, "li.na") == manager
 
 
 def test_repeated_failures_lock_the_account_for_a_while(seeded_users: Engine) -> None:
@@ -166,10 +167,12 @@ def test_repeated_failures_lock_the_account_for_a_while(seeded_users: Engine) ->
         with pytest.raises(AccessDenied):
             users.verify_password(engine, "wang.fang", "wrong", max_failures=3, now=NOW)
     with pytest.raises(AccessDenied) as locked:
-        users.verify_password(engine, "wang.fang", users.DEMO_PASSWORD, max_failures=3, now=NOW)
+        users.verify_password(
+            engine, "wang.fang", demo_users.DEMO_PASSWORD, max_failures=3, now=NOW
+        )
     assert locked.value.code == "ACCOUNT_LOCKED"
     later = NOW + dt.timedelta(minutes=16)
-    principal = users.verify_password(engine, "wang.fang", users.DEMO_PASSWORD, now=later)
+    principal = users.verify_password(engine, "wang.fang", demo_users.DEMO_PASSWORD, now=later)
     assert principal.user_id == "wang.fang"
 
 

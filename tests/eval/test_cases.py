@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlglot
 
-from asker.access.accounts import DEMO_USERS
+from asker.access.demo_users import DEMO_USERS
 from asker.errors import ConfigError
 from asker.warehouse.engine import DuckDBExecutor
 from eval.cases import load_file, load_suite
