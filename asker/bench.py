@@ -18,7 +18,6 @@ from typing import Any
 import sqlglot
 
 from asker import api
-from asker.access import accounts as users
 from asker.config import Settings
 from asker.gate import gate
 from asker.retrieval.evaluation import SETS, evaluate
@@ -140,7 +139,7 @@ def time_gate(rt: api.Runtime, repeat: int, say: Say) -> dict[str, Any]:
     svc = rt.services()
     report: dict[str, Any] = {}
     for user in ("zhang.wei", "li.na"):
-        who = users.principal(svc.users, user)
+        who = api.local_user(rt, user)
         runs = []
         for sql in TYPICAL_QUERIES.values():
             for _ in range(repeat):
@@ -220,12 +219,12 @@ def time_llm_chain(rt: api.Runtime, repeat: int, say: Say) -> dict[str, Any]:
     for user in ("zhang.wei", "li.na", "wang.fang", "liu.yang", "chen.jie"):
         runs: list[float] = []
         tokens = 0
+        who = api.local_user(rt, user)
         for _ in range(repeat):
             fake = FakeListChatModel(responses=list(LLM_REPLIES))
             svc = replace(base, chat_model=fake)
-            turn = pipeline.run(
-                pipeline.ASK_STEPS, pipeline.Turn(question=LLM_QUESTION, user_id=user), svc
-            )
+            asked = pipeline.Turn(question=LLM_QUESTION, user_id=user, principal=who)
+            turn = pipeline.run(pipeline.ASK_STEPS, asked, svc)
             runs.append(sum(turn.timings.get(step, 0.0) for step in LLM_STEPS))
             tokens = turn.llm.prompt_tokens if turn.llm else 0
         report[user] = {"prompt_tokens": tokens, **_stats(runs)}

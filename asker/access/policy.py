@@ -92,19 +92,24 @@ class Policy:
 
     def role(self, name: str) -> RolePolicy:
         """The role's policy; an unknown role has no access at all (fail closed)."""
-        for role in self.roles:
-            if role.role == name:
-                return role
+        found = self.find(name)
+        if found is not None:
+            return found
         raise AccessDenied("ACCESS_DENIED", role=name, target="数据仓库 (warehouse)")
+
+    def find(self, name: str) -> RolePolicy | None:
+        """The role's policy, or None for a role the policy does not know."""
+        return next((role for role in self.roles if role.role == name), None)
 
     def require(self, role: str, right: Right, target: str) -> None:
         """ACCESS_DENIED naming ``target`` unless ``role`` holds ``right``."""
-        if role not in self.role_names or not self.role(role).can(right):
+        if right not in self.rights_of(role):
             raise AccessDenied("ACCESS_DENIED", role=role, target=target)
 
     def rights_of(self, role: str) -> frozenset[str]:
         """The role's application rights; none for a role the policy does not know."""
-        return frozenset(self.role(role).rights) if role in self.role_names else frozenset()
+        found = self.find(role)
+        return frozenset(found.rights) if found else frozenset()
 
     def roles_with(self, right: Right) -> tuple[str, ...]:
         return tuple(r.role for r in self.roles if r.can(right))

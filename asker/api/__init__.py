@@ -13,7 +13,7 @@ four-eyes review, versions, locks, impact), ``review`` (the feedback queue), ``o
 """
 
 from asker.access.identity import LocalUser, Password, Session
-from asker.api.admin import build_index, init, rebuild_index, reviewed_examples, seed_app_db
+from asker.api.admin import init, rebuild_index, reviewed_examples, seed_app_db
 from asker.api.audit import audit_row, llm_usage, usage
 from asker.api.audit import search as search_audit
 from asker.api.audit import to_csv as audit_csv
@@ -98,7 +98,6 @@ __all__ = [
     "ask_query",
     "audit_csv",
     "audit_row",
-    "build_index",
     "can_export",
     "check_correction",
     "explain",

@@ -87,7 +87,6 @@ def _problems(texts: dict[str, str], catalog: Catalog | None = None) -> list[str
 def import_metrics(rt: Runtime, path: Path, *, author: str) -> ImportReport:
     """Import YAML as new published versions where content changed; all or nothing."""
     report = rt.metric_store.import_texts(definitions.read_texts(path), author=author)
-    rt.published()
     rebuild_index(rt)  # newly published versions reach retrieval at once
     return report
 

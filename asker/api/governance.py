@@ -90,9 +90,8 @@ def _audit_step(
 
 
 def _after_publish(rt: Runtime) -> None:
-    """Everything a newly published version must reach at once: the pipeline answers with it
-    on its next question and retrieval describes it."""
-    rt.published()
+    """Retrieval describes a newly published version at once (the pipeline's services follow the
+    published versions by themselves)."""
     rebuild_index(rt)
 
 

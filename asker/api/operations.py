@@ -49,7 +49,9 @@ def export(
         steps, text = pipeline.EXPORT_SQL_STEPS, statement
     else:
         steps, text = pipeline.EXPORT_QUESTION_STEPS, question
-    turn = pipeline.Turn(question=text, user_id=who.user_id, language=language, query=query)
+    turn = pipeline.Turn(
+        question=text, user_id=who.user_id, principal=who, language=language, query=query
+    )
     try:
         kind = export_rules.check_format(fmt)
         turn = pipeline.run(steps, turn, rt.services())

@@ -77,6 +77,7 @@ def answer(
     turn = pipeline.Turn(
         question=question,
         user_id=who.user_id,
+        principal=who,
         conversation_id=conversation,
         language=language or detect_language(question),
         query=query,
@@ -174,16 +175,14 @@ def rerun_saved_question(rt: Runtime, who: Principal, item: int) -> Answer:
 
 def home_panel(rt: Runtime, who: Principal) -> tuple[Answer, ...]:
     """The role's home panel (declared in the policy), each question within the user's scope."""
-    if who.role not in rt.policy.role_names:
-        return ()
-    return tuple(ask(rt, who, question) for question in rt.policy.role(who.role).home_panel)
+    role = rt.policy.find(who.role)
+    return tuple(ask(rt, who, question) for question in (role.home_panel if role else ()))
 
 
 def starters(rt: Runtime, who: Principal, language: Language) -> tuple[str, ...]:
     """Example questions for an empty chat, in the page's language (declared in the policy)."""
-    if who.role not in rt.policy.role_names:
-        return ()
-    return tuple(zh if language == "zh" else en for zh, en in rt.policy.role(who.role).starters)
+    role = rt.policy.find(who.role)
+    return tuple(zh if language == "zh" else en for zh, en in (role.starters if role else ()))
 
 
 def roles(rt: Runtime) -> tuple[tuple[str, str], ...]:

@@ -4,7 +4,7 @@ Only roles with the ``review_feedback`` right; every decision is audited before 
 
 from __future__ import annotations
 
-from asker.access import accounts
+from asker.access.identity import LocalUser
 from asker.answer import from_error
 from asker.api.admin import rebuild_index
 from asker.api.audit import record
@@ -33,7 +33,7 @@ def _gate_for_author(rt: Runtime, author: str, statement: str) -> GatedQuery:
     svc = rt.services()
     return gate(
         statement,
-        accounts.principal(rt.app_db, author),
+        rt.authenticator.authenticate(LocalUser(author)),  # the author as they are now
         policy=svc.policy,
         catalog=svc.compiler.catalog,
         orgs=svc.orgs,
@@ -110,7 +110,6 @@ def promote_feedback(
         reason="",
         example_id=example.id,
     )
-    rt.published()
     rebuild_index(rt)  # the verified example feeds retrieval from now on
     return example
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
@@ -106,16 +106,12 @@ class Runtime:
         return Compiler(self.metric_store.published(), self.catalog, self.data_date)
 
     def services(self) -> pipeline.Services:
-        """What the pipeline reads, rebuilt only when a new metric version is published."""
+        """What the pipeline reads, rebuilt when the published versions differ from those it was
+        built for (a publish here or in another process)."""
         versions = self.metric_store.published_versions()
         if self._services is None or self._services.versions != versions:
             self._services = self._build_services(versions)
         return self._services
-
-    def published(self) -> None:
-        """A metric version was published: what answers questions follows at once."""
-        self._services = None
-        self._retriever = None
 
     def index_changed(self) -> None:
         """The retrieval index was rebuilt: the next search opens it again."""
@@ -148,10 +144,6 @@ class Runtime:
             )
         return self._retriever
 
-    def with_settings(self, settings: Settings) -> Runtime:
-        """The same data dir and databases under other settings (LLM endpoint, limits)."""
-        return replace(self, settings=settings, _services=None)
-
     def close(self) -> None:
         if self._executor is not None:
             self._executor.close()
@@ -177,7 +169,7 @@ class Runtime:
             data_date=self.data_date,
             policy=self.policy,
             orgs=load_org_directory(executor),
-            users=self.app_db,
+            app_db=self.app_db,
             retriever=self,
             chat_model=_configured_chat_model(settings),
         )

@@ -73,7 +73,7 @@ def llm_chain(turn: Turn, services: Services) -> Chain:
 
     def record(made: Call) -> None:
         record_usage(
-            services.users,
+            services.app_db,
             user_id=who.user_id,
             role=who.role,
             org_id=who.org_id,
@@ -104,7 +104,7 @@ def prepare_llm(turn: Turn, services: Services) -> Turn:
     if visible.empty:
         raise AccessDenied("ACCESS_DENIED", role=turn.principal.role, target="数据仓库 (warehouse)")
     settings = services.settings
-    check_token_quota(services.users, turn.principal.user_id, settings.llm_daily_token_quota)
+    check_token_quota(services.app_db, turn.principal.user_id, settings.llm_daily_token_quota)
     question = redact_pii(turn.question)
     return replace(
         turn, llm=LlmTurn(question=question, visible=visible, model=settings.llm_model or "")

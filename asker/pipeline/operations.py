@@ -15,7 +15,7 @@ from asker.pipeline.turn import Services, Turn
 def answer_from_verified_example(turn: Turn, services: Services) -> Turn:
     """A question a reviewer verified (same normalised text) is answered with the example's SQL,
     gated for this asker (their scope and masks), saying where the answer came from."""
-    example = find_example(services.users, turn.question)
+    example = find_example(services.app_db, turn.question)
     if example is None:
         return turn
     asked = turn.question

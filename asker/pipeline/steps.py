@@ -6,11 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from asker import answer
-from asker.access import accounts as users
 from asker.access.question_scope import check_named_orgs
-from asker.errors import (
-    InvalidSql,
-)
+from asker.errors import AccessDenied, InvalidSql
 from asker.gate import gate
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
 from asker.pipeline.rate_limits import QuestionLimits, check_and_count
@@ -39,15 +36,18 @@ def check_input(turn: Turn, services: Services) -> Turn:
 
 
 def identify(turn: Turn, services: Services) -> Turn:
-    """Who asks: their role and org unit decide what they may see."""
-    return replace(turn, principal=users.principal(services.users, turn.user_id))
+    """Who asks: the principal the facade's ``Authenticator`` resolved (its role and org unit
+    decide what they may see). A turn without one is refused, never answered as nobody."""
+    if turn.principal is None:
+        raise AccessDenied("UNKNOWN_USER", user=turn.user_id)
+    return turn
 
 
 def within_limits(turn: Turn, services: Services) -> Turn:
     """Questions per minute and per day, per user and role (RATE_LIMITED, DAILY_QUOTA_EXCEEDED)."""
     assert turn.principal is not None
     check_and_count(
-        services.users,
+        services.app_db,
         turn.principal.user_id,
         turn.principal.role,
         limits=QuestionLimits.from_settings(services.settings),

@@ -45,7 +45,7 @@ class Services:
     data_date: date
     policy: Policy
     orgs: OrgDirectory
-    users: Engine
+    app_db: Engine  # rate limits, token quotas, verified examples
     retriever: Retriever | None = None
     chat_model: Any = None  # a langchain chat model overriding the configured endpoint
 
