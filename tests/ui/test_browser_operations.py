@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,16 @@ def ask(page: Any, question: str) -> None:
     expect(page.get_by_text("口径", exact=False).first).to_be_visible(timeout=60_000)
 
 
+@contextmanager
+def page_text_on_failure(page: Any) -> Iterator[None]:
+    """A failed browser step shows what the page said (an error box, a stale page) in CI's log."""
+    try:
+        yield
+    except Exception as error:
+        said = page.inner_text("body")[:3000]
+        raise AssertionError(f"{error}\n--- the page said:\n{said}") from error
+
+
 def download(page: Any, button: Any) -> str:
     with page.expect_download(timeout=30_000) as done:
         button.click()
@@ -74,10 +86,14 @@ def test_export_in_the_browser_and_the_auditor_finds_it(app_url: str, tiny_execu
 
         page.get_by_role("button", name="退出登录").click()
         log_in(page, app_url, "sun.li")
-        page.get_by_role("link", name="审计日志").click()
-        page.get_by_label("用户").fill("li.na")
-        page.get_by_label("用户").press("Enter")
-        audit = download(page, page.get_by_role("button", name="下载 CSV"))
+        with page_text_on_failure(page):
+            page.get_by_role("link", name="审计日志").click()
+            expect(page.get_by_role("heading", name="审计日志")).to_be_visible(timeout=60_000)
+            page.get_by_label("用户", exact=True).fill("li.na")
+            page.get_by_label("用户", exact=True).press("Enter")
+            save_audit = page.get_by_role("button", name="下载 CSV")
+            expect(save_audit).to_be_visible(timeout=60_000)
+            audit = download(page, save_audit)
         rows = list(csv.DictReader(io.StringIO(audit)))
         assert any(
             (r["user_id"], r["action"], r["decision"]) == ("li.na", "export", "ok") for r in rows
