@@ -53,6 +53,38 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(
         default=10.0, gt=0, description="Seconds a warehouse query may run before it is stopped."
     )
+    executor_workers: int = Field(
+        default=1,
+        ge=0,
+        description="Pre-started executor child processes that run warehouse queries (killed "
+        "and replaced when a query passes its deadline); 0 runs queries in the asking process.",
+    )
+    executor_memory_mb: int = Field(
+        default=4096,
+        ge=0,
+        description="Address-space limit (RLIMIT_AS, MB) of each executor child; 0: no limit. "
+        "Keep it above duckdb_memory_limit plus about 1 GB.",
+    )
+    max_statement_chars: int = Field(
+        default=20_000, gt=0, description="Longest SQL statement the gate checks, in characters."
+    )
+    max_statement_nodes: int = Field(
+        default=4_000, gt=0, description="Most syntax nodes in one statement the gate checks."
+    )
+    max_statement_joins: int = Field(
+        default=16, ge=0, description="Most joins in one statement the gate checks."
+    )
+    max_statement_depth: int = Field(
+        default=24, gt=0, description="Deepest nesting of subqueries and functions in a statement."
+    )
+    max_string_chars: int = Field(
+        default=65_536,
+        gt=0,
+        description="Longest string a string function in a query may build (the gate's estimate).",
+    )
+    max_concurrent_queries_per_user: int = Field(
+        default=2, gt=0, description="Questions or statements one user may have running at once."
+    )
     row_cap: int = Field(
         default=5000, gt=0, description="Most rows any query returns (role caps may be lower)."
     )

@@ -27,6 +27,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The query was stopped after the {seconds}s time limit. "
         "Narrow the period or the org units and try again.",
     ),
+    "QUERY_MEMORY": (
+        "查询超出内存上限（{limit}）被中止。请缩小时间范围或机构范围，或减少返回的列后重试。",
+        "The query was stopped at the memory limit ({limit}). "
+        "Narrow the period or the org units, or return fewer columns, and try again.",
+    ),
+    "STATEMENT_TOO_COMPLEX": (
+        "查询过于复杂：{what}为 {count}，上限 {limit}。请拆成几个较简单的查询后重试。",
+        "The query is too complex: {what} is {count}, the limit is {limit}. "
+        "Split it into simpler queries and try again.",
+    ),
+    "STRING_GROWTH": (
+        "字符串函数 {name} 可能生成超长的值（估计 {size} 个字符，上限 {limit}）。"
+        "请不要嵌套重复/填充/拼接函数，并使用较小的长度。",
+        "The string function {name} could build a value that is too long "
+        "(an estimated {size} characters, limit {limit}). Do not nest repeat/pad/concat "
+        "functions and use smaller lengths.",
+    ),
+    "OFFSET_PAST_CAP": (
+        "OFFSET {offset} 已超出您的行数上限 {cap}：上限之后的行不可查询。"
+        "请用筛选条件缩小结果，而不是翻页。",
+        "OFFSET {offset} is past your row cap of {cap}: rows after the cap cannot be read. "
+        "Narrow the result with filters instead of paging.",
+    ),
+    "TOO_MANY_CONCURRENT": (
+        "您已有 {limit} 个查询在运行。请等它们完成后再提交新的查询。",
+        "You already have {limit} queries running. Wait for them to finish, then submit a new one.",
+    ),
     "QUERY_FAILED": (
         "查询执行失败（{error_class}）。请检查表名、列名和函数用法后重试。",
         "The query failed to run ({error_class}). Check table, column and function names.",

@@ -25,6 +25,7 @@ from asker.audit.log import AuditLog, anchor_path, load_or_create_key
 from asker.clock import Clock, SystemClock
 from asker.config import Settings
 from asker.errors import AskerError, ConfigError
+from asker.pipeline.concurrency import UserSlots
 from asker.retrieval.documents import Grants
 from asker.retrieval.embeddings import embedder_for
 from asker.retrieval.index import INDEX_DIR, HybridRetriever
@@ -39,6 +40,7 @@ from asker.understand.values import load_values
 from asker.warehouse.catalog import Catalog, load_catalog
 from asker.warehouse.datadir import read_manifest
 from asker.warehouse.engine import DuckDBExecutor, Executor, Limits, open_warehouse
+from asker.warehouse.executor_pool import PooledExecutor
 
 
 def limits(settings: Settings) -> Limits:
@@ -46,7 +48,16 @@ def limits(settings: Settings) -> Limits:
         memory_limit=settings.duckdb_memory_limit,
         threads=settings.duckdb_threads,
         temp_limit=settings.duckdb_temp_limit,
+        address_space_mb=settings.executor_memory_mb,
     )
+
+
+def open_executor(settings: Settings) -> DuckDBExecutor | PooledExecutor:
+    """The runtime's executor: pre-started children (``executor_workers``), or in process."""
+    if settings.executor_workers == 0:
+        return open_warehouse(settings.warehouse_file, limits(settings))
+    path = settings.warehouse_file.resolve()
+    return PooledExecutor(path, limits(settings), workers=settings.executor_workers)
 
 
 def data_date_of(settings: Settings) -> dt.date:
@@ -81,7 +92,8 @@ class Runtime:
     authenticator: Authenticator
     clock: Clock
     data_date: dt.date
-    _executor: DuckDBExecutor | None = field(default=None, repr=False)
+    _executor: DuckDBExecutor | PooledExecutor | None = field(default=None, repr=False)
+    _slots: UserSlots | None = field(default=None, repr=False)
     _services: pipeline.Services | None = field(default=None, repr=False)
     _retriever: HybridRetriever | None = field(default=None, repr=False)
 
@@ -98,7 +110,7 @@ class Runtime:
     def executor(self) -> Executor:
         """The runtime's sandboxed warehouse connection, opened on first use."""
         if self._executor is None:
-            self._executor = open_warehouse(self.settings.warehouse_file, limits(self.settings))
+            self._executor = open_executor(self.settings)
         return self._executor
 
     def compiler(self) -> Compiler:
@@ -172,7 +184,15 @@ class Runtime:
             app_db=self.app_db,
             retriever=self,
             chat_model=_configured_chat_model(settings),
+            slots=self.slots,
         )
+
+    @property
+    def slots(self) -> UserSlots:
+        """The process's per-user concurrency cap, kept across dictionary versions."""
+        if self._slots is None:
+            self._slots = UserSlots(self.settings.max_concurrent_queries_per_user)
+        return self._slots
 
 
 def _configured_chat_model(settings: Settings) -> Any:

@@ -34,9 +34,14 @@ from asker.gate.readable_columns import readable_columns
 from asker.gate.regenerated_sql import regenerated_sql
 from asker.gate.row_cap import row_cap
 from asker.gate.row_scope import row_scope
-from asker.gate.state import GateState, Step
+from asker.gate.state import GateState, StatementBounds, Step
+from asker.gate.statement_bounds import statement_bounds
+from asker.gate.string_growth import string_growth
 from asker.types import GatedQuery, Principal
 from asker.warehouse.catalog import Catalog
+from asker.warehouse.deadline import Deadline
+
+__all__ = ["STEPS", "Deadline", "StatementBounds", "gate"]
 
 
 def _run(step: Step, state: GateState) -> GateState:
@@ -62,10 +67,12 @@ def _text_of(tree: exp.Expr, dialect: str) -> str:
 STEPS: tuple[Step, ...] = (
     data_access,  # a. a role without data access runs nothing
     parsed_query,  # a. exactly one statement, a query
+    statement_bounds,  # a. size, joins and nesting the warehouse can plan in time
     allowed_nodes,  # b. only constructs the gate understands
     allowed_functions,  # c. only allow-listed functions
     known_names,  # d. tables and columns known (qualified copy); unreadable tables denied
     readable_columns,  # e. every column read (after * expansion) is readable
+    string_growth,  # e. no string function builds a value past the bound
     row_scope,  # f. every physical table replaced by the gate's filtered subquery
     masked_columns,  # g. masked PII only as plain output; masks applied in the subqueries
     aggregates_only,  # h. roles without detail: aggregates only
@@ -82,8 +89,11 @@ def gate(
     catalog: Catalog,
     orgs: OrgDirectory,
     dialect: str = "duckdb",
+    bounds: StatementBounds | None = None,
+    deadline: Deadline | None = None,
 ) -> GatedQuery:
-    """Check and rewrite ``sql`` for ``principal``; refuse anything not proven allowed."""
+    """Check and rewrite ``sql`` for ``principal``; refuse anything not proven allowed. With a
+    ``deadline`` (the request's, shared with its execution) the gate stops when it passes."""
     text = sql if isinstance(sql, str) else _text_of(sql, dialect)
     state = GateState(
         principal=principal,
@@ -93,8 +103,11 @@ def gate(
         orgs=orgs,
         dialect=dialect,
         text=text,
+        bounds=bounds or StatementBounds(),
     )
     for step in STEPS:
+        if deadline is not None:
+            deadline.check()
         state = _run(step, state)
     return GatedQuery(
         tree=state.query,
@@ -103,5 +116,5 @@ def gate(
         masked_columns=state.masked_columns,
         tables=state.tables,
         columns=state.columns,
-        row_cap=state.role.row_cap,
+        row_cap=state.row_cap,
     )

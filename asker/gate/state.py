@@ -27,6 +27,18 @@ class ReplacedTable:
 
 
 @dataclass(frozen=True)
+class StatementBounds:
+    """How large a statement the gate lets through (settings ``max_statement_*``)."""
+
+    chars: int = 20_000
+    nodes: int = 4_000
+    joins: int = 16
+    depth: int = 24  # subqueries and functions nested in one another
+    string_chars: int = 65_536  # the estimated longest string a string function may build
+    row_cap: int | None = None  # the configured row cap, when lower than the role's
+
+
+@dataclass(frozen=True)
 class GateState:
     principal: Principal
     role: RolePolicy
@@ -44,6 +56,8 @@ class GateState:
     tables: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
     sql: str = ""
+    bounds: StatementBounds = StatementBounds()
+    row_cap: int = 0  # rows the query may return (set by the row-cap step)
 
     @property
     def query(self) -> exp.Expr:

@@ -22,7 +22,7 @@ import time
 from dataclasses import replace
 
 from asker import answer
-from asker.errors import AskerError, InternalError
+from asker.errors import AskerError, InternalError, QueryLimit
 from asker.pipeline.llm_repair import compare_paths, repair_loop
 from asker.pipeline.llm_steps import (
     llm_audit_fields,
@@ -126,7 +126,20 @@ SQL_STEPS: tuple[Step, ...] = (
 def run(steps: tuple[Step, ...], turn: Turn, services: Services) -> Turn:
     """Run ``steps`` in order, timing each; stop when one ends the turn with an answer. A step
     that raises ends the turn with a refusal, keeping what earlier steps found (the principal,
-    the SQL) so the audit record of a refusal is as complete as that of an answer."""
+    the SQL) so the audit record of a refusal is as complete as that of an answer. A user with
+    ``max_concurrent_queries_per_user`` turns already running is refused before any step."""
+    if services.slots is None:
+        return _run_steps(steps, turn, services)
+    try:
+        with services.slots.held(turn.user_id):
+            return _run_steps(steps, turn, services)
+    except QueryLimit as exc:
+        if exc.code != "TOO_MANY_CONCURRENT":
+            raise
+        return ended(turn, exc)
+
+
+def _run_steps(steps: tuple[Step, ...], turn: Turn, services: Services) -> Turn:
     for step in steps:
         started = time.perf_counter()
         try:

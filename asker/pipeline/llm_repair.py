@@ -11,6 +11,7 @@ from asker.access.question_scope import check_named_orgs
 from asker.errors import AccessDenied, AskerError, InvalidSql, NotAnswerable
 from asker.gate import gate
 from asker.pipeline.llm_steps import llm_chain, with_calls
+from asker.pipeline.query_limits import statement_bounds
 from asker.pipeline.turn import Services, Turn
 from asker.sql import answers
 from asker.sql.chain import Candidate, issue_lines
@@ -84,6 +85,7 @@ def _gate(sql: Any, who: Principal, services: Services) -> GatedQuery:
         catalog=services.compiler.catalog,
         orgs=services.orgs,
         dialect=services.executor.dialect,
+        bounds=statement_bounds(services.settings),
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from asker import answer
 from asker.appstate.verified_examples import find_example
 from asker.pipeline.export import check_export_right, export_row_cap
+from asker.pipeline.query_limits import run_query
 from asker.pipeline.steps import execute, gate_statement
 from asker.pipeline.turn import Services, Turn
 
@@ -56,7 +57,5 @@ def execute_export(turn: Turn, services: Services) -> Turn:
     """Like ``execute``, capped at the export row cap."""
     assert turn.gated is not None and turn.principal is not None
     cap = export_row_cap(turn.principal, services.policy, services.settings.export_row_cap)
-    result = services.executor.execute(
-        turn.gated.tree, row_cap=cap, timeout_s=services.settings.query_timeout_s
-    )
-    return replace(turn, result=result)
+    cap = min(cap, turn.gated.row_cap or cap)  # an OFFSET lowers what may be returned
+    return replace(turn, result=run_query(turn, services, turn.gated.tree, cap))

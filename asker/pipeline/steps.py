@@ -10,6 +10,7 @@ from asker.access.question_scope import check_named_orgs
 from asker.errors import AccessDenied, InvalidSql
 from asker.gate import gate
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
+from asker.pipeline.query_limits import run_query, started, statement_bounds
 from asker.pipeline.rate_limits import QuestionLimits, check_and_count
 from asker.pipeline.turn import Services, Turn
 from asker.semantic.query_checks import is_balance
@@ -129,6 +130,7 @@ def gate_query(turn: Turn, services: Services) -> Turn:
     """The fail-closed permission gate: the compiled SQL meets the same checks as any other."""
     if turn.route == "llm":
         return turn
+    turn = started(turn, services)
     assert turn.compiled is not None and turn.principal is not None
     gated = gate(
         turn.compiled.tree,
@@ -137,6 +139,8 @@ def gate_query(turn: Turn, services: Services) -> Turn:
         catalog=services.compiler.catalog,
         orgs=services.orgs,
         dialect=services.executor.dialect,
+        bounds=statement_bounds(services.settings),
+        deadline=turn.deadline,
     )
     return replace(turn, gated=gated, sql=gated.sql)
 
@@ -144,12 +148,8 @@ def gate_query(turn: Turn, services: Services) -> Turn:
 def execute(turn: Turn, services: Services) -> Turn:
     assert turn.gated is not None
     settings = services.settings
-    result = services.executor.execute(
-        turn.gated.tree,
-        row_cap=min(settings.row_cap, turn.gated.row_cap or settings.row_cap),
-        timeout_s=settings.query_timeout_s,
-    )
-    return replace(turn, result=result)
+    cap = min(settings.row_cap, turn.gated.row_cap or settings.row_cap)
+    return replace(turn, result=run_query(turn, services, turn.gated.tree, cap))
 
 
 def build_answer(turn: Turn, services: Services) -> Turn:
@@ -262,6 +262,7 @@ def check_statement(turn: Turn, services: Services) -> Turn:
 
 def gate_statement(turn: Turn, services: Services) -> Turn:
     """A statement typed by a power user meets the same gate as compiled and model-written SQL."""
+    turn = started(turn, services)
     assert turn.principal is not None
     gated = gate(
         turn.question,
@@ -270,6 +271,8 @@ def gate_statement(turn: Turn, services: Services) -> Turn:
         catalog=services.compiler.catalog,
         orgs=services.orgs,
         dialect=services.executor.dialect,
+        bounds=statement_bounds(services.settings),
+        deadline=turn.deadline,
     )
     return replace(turn, gated=gated, sql=gated.sql)
 

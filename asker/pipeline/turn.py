@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Engine
 
@@ -27,7 +27,11 @@ from asker.types import (
     Understanding,
 )
 from asker.understand.parser import Context
+from asker.warehouse.deadline import Deadline
 from asker.warehouse.engine import Executor
+
+if TYPE_CHECKING:
+    from asker.pipeline.concurrency import UserSlots
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class Services:
     app_db: Engine  # rate limits, token quotas, verified examples
     retriever: Retriever | None = None
     chat_model: Any = None  # a langchain chat model overriding the configured endpoint
+    slots: UserSlots | None = None  # per-user concurrency cap (None: uncapped)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class Turn:
     route: Literal["dictionary", "llm"] = "dictionary"
     llm: LlmTurn | None = None
     flags: tuple[str, ...] = ()  # audit flags (e.g. prompt_injection)
+    deadline: Deadline | None = None  # one deadline over the gate and the execution
 
 
 Step = Callable[[Turn, Services], Turn]

@@ -43,6 +43,7 @@ class Limits:
     memory_limit: str = "2GB"
     threads: int = 2
     temp_limit: str = "4GB"
+    address_space_mb: int = 0  # the executor child's RLIMIT_AS; 0: no process limit
 
 
 def sandbox_config(temp_dir: Path, limits: Limits) -> dict[str, Any]:
@@ -80,7 +81,10 @@ class DuckDBExecutor:
         return tree.sql(dialect=self.dialect, identify=True)
 
     def execute(self, tree: exp.Expr, *, row_cap: int, timeout_s: float) -> QueryResult:
-        sql = self.render(tree)
+        return self.execute_sql(self.render(tree), row_cap=row_cap, timeout_s=timeout_s)
+
+    def execute_sql(self, sql: str, *, row_cap: int, timeout_s: float) -> QueryResult:
+        """Run SQL text the gate generated (the executor child receives it rendered)."""
         cursor = self._con.cursor()
         timer = threading.Timer(timeout_s, cursor.interrupt)
         started = time.perf_counter()
@@ -91,6 +95,8 @@ class DuckDBExecutor:
             description = cursor.description or []
         except duckdb.InterruptException as exc:
             raise QueryLimit("QUERY_TIMEOUT", seconds=_seconds(timeout_s)) from exc
+        except duckdb.OutOfMemoryException as exc:
+            raise QueryLimit("QUERY_MEMORY", limit=self.limits.memory_limit) from exc
         except duckdb.Error as exc:
             # DuckDB's own text can quote data values: show only the error class.
             raise InvalidSql("QUERY_FAILED", error_class=type(exc).__name__) from exc
