@@ -5,19 +5,17 @@ same gate to compare its numbers with the dictionary answer's."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from asker.access.question_scope import check_named_orgs
 from asker.errors import AccessDenied, AskerError, InvalidSql, NotAnswerable
-from asker.gate import gate
 from asker.pipeline.llm_steps import llm_chain, with_calls
-from asker.pipeline.query_limits import statement_bounds
+from asker.pipeline.query_limits import gate_for
 from asker.pipeline.turn import Services, Turn
 from asker.sql import answers
 from asker.sql.chain import Candidate, issue_lines
 from asker.sql.evaluation import PATHS_DISAGREE, same_numbers
 from asker.sql.plan import named_orgs
-from asker.types import GatedQuery, Principal, Understanding
+from asker.types import Understanding
 
 
 def repair_loop(turn: Turn, services: Services) -> Turn:
@@ -55,7 +53,7 @@ def _gated_candidate(turn: Turn, candidate: Candidate, services: Services) -> Tu
     assert who is not None
     if candidate.kind == "sql":
         assert candidate.sql is not None
-        gated = _gate(candidate.sql, who, services)
+        gated = gate_for(candidate.sql, who, services)
         return replace(turn, gated=gated, sql=gated.sql)
     query = candidate.query
     assert query is not None
@@ -71,21 +69,9 @@ def _gated_candidate(turn: Turn, candidate: Candidate, services: Services) -> Tu
         named_orgs=orgs,
     )
     compiled = services.compiler.compile(query)
-    gated = _gate(compiled.tree, who, services)
+    gated = gate_for(compiled.tree, who, services)
     return replace(
         turn, query=query, understanding=found, compiled=compiled, gated=gated, sql=gated.sql
-    )
-
-
-def _gate(sql: Any, who: Principal, services: Services) -> GatedQuery:
-    return gate(
-        sql,
-        who,
-        policy=services.policy,
-        catalog=services.compiler.catalog,
-        orgs=services.orgs,
-        dialect=services.executor.dialect,
-        bounds=statement_bounds(services.settings),
     )
 
 
@@ -97,7 +83,7 @@ def compare_paths(turn: Turn, services: Services) -> Turn:
         return turn
     assert turn.principal is not None
     try:
-        gated = _gate(llm.shadow.sql, turn.principal, services)
+        gated = gate_for(llm.shadow.sql, turn.principal, services)
         other = services.executor.execute(
             gated.tree,
             row_cap=services.settings.row_cap,

@@ -15,9 +15,9 @@ from sqlglot import exp
 
 from asker.config import Settings
 from asker.errors import QueryLimit
-from asker.gate import StatementBounds
+from asker.gate import StatementBounds, gate
 from asker.pipeline.turn import Services, Turn
-from asker.types import QueryResult
+from asker.types import GatedQuery, Principal, QueryResult
 from asker.warehouse.deadline import Deadline
 
 
@@ -29,6 +29,23 @@ def statement_bounds(settings: Settings) -> StatementBounds:
         depth=settings.max_statement_depth,
         string_chars=settings.max_string_chars,
         row_cap=settings.row_cap,
+    )
+
+
+def gate_for(
+    sql: str | exp.Expr, who: Principal, services: Services, deadline: Deadline | None = None
+) -> GatedQuery:
+    """The one gate call of every path (compiled, typed and model-written SQL): the services'
+    policy, catalog and orgs, the configured statement bounds and, when given, the deadline."""
+    return gate(
+        sql,
+        who,
+        policy=services.policy,
+        catalog=services.compiler.catalog,
+        orgs=services.orgs,
+        dialect=services.executor.dialect,
+        bounds=statement_bounds(services.settings),
+        deadline=deadline,
     )
 
 

@@ -8,9 +8,8 @@ from dataclasses import replace
 from asker import answer
 from asker.access.question_scope import check_named_orgs
 from asker.errors import AccessDenied, InvalidSql
-from asker.gate import gate
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
-from asker.pipeline.query_limits import run_query, started, statement_bounds
+from asker.pipeline.query_limits import gate_for, run_query, started
 from asker.pipeline.rate_limits import QuestionLimits, check_and_count
 from asker.pipeline.turn import Services, Turn
 from asker.semantic.query_checks import is_balance
@@ -132,16 +131,7 @@ def gate_query(turn: Turn, services: Services) -> Turn:
         return turn
     turn = started(turn, services)
     assert turn.compiled is not None and turn.principal is not None
-    gated = gate(
-        turn.compiled.tree,
-        turn.principal,
-        policy=services.policy,
-        catalog=services.compiler.catalog,
-        orgs=services.orgs,
-        dialect=services.executor.dialect,
-        bounds=statement_bounds(services.settings),
-        deadline=turn.deadline,
-    )
+    gated = gate_for(turn.compiled.tree, turn.principal, services, turn.deadline)
     return replace(turn, gated=gated, sql=gated.sql)
 
 
@@ -264,16 +254,7 @@ def gate_statement(turn: Turn, services: Services) -> Turn:
     """A statement typed by a power user meets the same gate as compiled and model-written SQL."""
     turn = started(turn, services)
     assert turn.principal is not None
-    gated = gate(
-        turn.question,
-        turn.principal,
-        policy=services.policy,
-        catalog=services.compiler.catalog,
-        orgs=services.orgs,
-        dialect=services.executor.dialect,
-        bounds=statement_bounds(services.settings),
-        deadline=turn.deadline,
-    )
+    gated = gate_for(turn.question, turn.principal, services, turn.deadline)
     return replace(turn, gated=gated, sql=gated.sql)
 
 
