@@ -77,8 +77,7 @@ class DuckDBExecutor:
         )
 
     def render(self, tree: exp.Expr) -> str:
-        """The SQL text DuckDB runs: generated from the AST, identifiers quoted."""
-        return tree.sql(dialect=self.dialect, identify=True)
+        return duckdb_text(tree)
 
     def execute(self, tree: exp.Expr, *, row_cap: int, timeout_s: float) -> QueryResult:
         return self.execute_sql(self.render(tree), row_cap=row_cap, timeout_s=timeout_s)
@@ -123,3 +122,9 @@ def open_warehouse(path: Path, limits: Limits) -> DuckDBExecutor:
     """A new sandboxed connection to ``path``; its owner (a runtime, a command) closes it. DuckDB
     lets connections to one file in one process share it only with the same ``limits``."""
     return DuckDBExecutor(path.resolve(), limits)
+
+
+def duckdb_text(tree: exp.Expr) -> str:
+    """The SQL text DuckDB runs, in process or in an executor child: generated from the AST,
+    identifiers quoted."""
+    return tree.sql(dialect="duckdb", identify=True)

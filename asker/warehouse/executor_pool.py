@@ -32,7 +32,7 @@ from sqlglot import exp
 from asker import errors
 from asker.errors import ConfigError, InternalError, QueryLimit
 from asker.types import QueryResult
-from asker.warehouse.engine import Limits
+from asker.warehouse.engine import Limits, duckdb_text
 from asker.warehouse.executor_child import READY
 
 START_TIMEOUT_S = 60.0  # a cold start on a busy machine: imports and opening the file
@@ -106,13 +106,11 @@ class PooledExecutor:
         self.replaced = 0  # children killed at a deadline or lost, and started again
         self._idle: queue.Queue[Child] = queue.Queue()
         self._lock = threading.Lock()
-        self._closed = False
         for _ in range(max(1, workers)):
             self._idle.put(Child(path, limits))
 
     def render(self, tree: exp.Expr) -> str:
-        """The SQL text the child runs: generated from the AST, identifiers quoted."""
-        return tree.sql(dialect=self.dialect, identify=True)
+        return duckdb_text(tree)
 
     def execute(self, tree: exp.Expr, *, row_cap: int, timeout_s: float) -> QueryResult:
         sql = self.render(tree)
@@ -150,7 +148,6 @@ class PooledExecutor:
             return tuple(c.pid for c in self._idle.queue)
 
     def close(self) -> None:
-        self._closed = True
         while True:
             try:
                 self._idle.get_nowait().kill()
