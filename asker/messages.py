@@ -96,7 +96,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "THRESHOLD_INVALID": (
         "阈值条件「{threshold}」无法应用：{reason}。请检查比较对象和数值。",
-        "The threshold '{threshold}' cannot be applied: {reason}. Check what it compares and the amount.",
+        "The threshold '{threshold}' cannot be applied: {reason}. "
+        "Check what it compares and the amount.",
     ),
     "COMPARE_NOT_ALLOWED": (
         "「{metric}」是期间发生额，不能与年初比较。请改用同比或环比。",

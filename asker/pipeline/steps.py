@@ -9,6 +9,7 @@ from asker import answer
 from asker.access.question_scope import check_named_orgs
 from asker.errors import AccessDenied, InvalidSql
 from asker.gate import gate
+from asker.pipeline.entity_answers import detail_refusal, threshold_filters
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
 from asker.pipeline.rate_limits import QuestionLimits, check_and_count
 from asker.pipeline.turn import Services, Turn
@@ -130,14 +131,19 @@ def gate_query(turn: Turn, services: Services) -> Turn:
     if turn.route == "llm":
         return turn
     assert turn.compiled is not None and turn.principal is not None
-    gated = gate(
-        turn.compiled.tree,
-        turn.principal,
-        policy=services.policy,
-        catalog=services.compiler.catalog,
-        orgs=services.orgs,
-        dialect=services.executor.dialect,
-    )
+    try:
+        gated = gate(
+            turn.compiled.tree,
+            turn.principal,
+            policy=services.policy,
+            catalog=services.compiler.catalog,
+            orgs=services.orgs,
+            dialect=services.executor.dialect,
+        )
+    except AccessDenied as error:
+        if error.code != "DETAIL_NOT_ALLOWED" or turn.query is None or not turn.query.entity:
+            raise
+        return replace(turn, answer=detail_refusal(turn, error, services.dictionary))
     return replace(turn, gated=gated, sql=gated.sql)
 
 
@@ -197,6 +203,7 @@ def _filter_labels(
             {"start": query.period.start, "end": query.period.end},
         )
     ]
+    labels += threshold_filters(query, language, services.dictionary)
     for f in query.filters:
         dim = services.dictionary.dimension(f.dimension)
         names = [services.value_labels.get((f.dimension, v), v) for v in f.values]

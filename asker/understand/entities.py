@@ -34,9 +34,7 @@ FELL = re.compile(
     r"|\bwent down\b",
     re.I,
 )
-ROSE = re.compile(
-    r"上升|增加|增长|上涨|变多|\brose\b|\bgrew\b|\bincreased\b|\bwent up\b", re.I
-)
+ROSE = re.compile(r"上升|增加|增长|上涨|变多|\brose\b|\bgrew\b|\bincreased\b|\bwent up\b", re.I)
 
 
 @dataclass(frozen=True)

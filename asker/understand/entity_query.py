@@ -16,7 +16,13 @@ from asker.understand.matcher import Match
 from asker.understand.thresholds import FoundThreshold, find_thresholds
 
 Span = tuple[int, int]
-FLIP: dict[ThresholdOp, ThresholdOp] = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "between": "between"}
+FLIP: dict[ThresholdOp, ThresholdOp] = {
+    ">": "<",
+    ">=": "<=",
+    "<": ">",
+    "<=": ">=",
+    "between": "between",
+}
 ATTRIBUTE_GAP = 3  # characters between an attribute word and its comparison ('合同金额在')
 
 
@@ -57,6 +63,7 @@ def apply(
     question: str,
     query: MetricQuery,
     found: Scan,
+    *,
     matches: list[Match],
     metric_spans: dict[str, Span],
     dictionary: Dictionary,
@@ -79,7 +86,9 @@ def apply(
         return Applied(query, tuple(used), ())
     blocked = {i for m in matches for i in range(m.start, m.end)}
     direction = change_direction(question, blocked) if query.entity or query.dimensions else None
-    thresholds, problem = _bind(found, query, words, metric_spans, dictionary, direction)
+    thresholds, problem = _bind(
+        found, query, words, metric_spans=metric_spans, dictionary=dictionary, direction=direction
+    )
     if direction is not None:
         used.append(direction[1])
         if query.compare is None:
@@ -122,6 +131,7 @@ def _bind(
     found: Scan,
     query: MetricQuery,
     words: EntityWords,
+    *,
     metric_spans: dict[str, Span],
     dictionary: Dictionary,
     direction: tuple[str, Span] | None,
@@ -139,7 +149,16 @@ def _bind(
             value, high = value / 100, (high / 100 if high is not None else None)  # 不良率超过2
         changed = direction is not None and 0 <= t.start - direction[1][1] <= 2
         if changed:
-            out.append(_change_threshold(code, t, value, high, direction, percent_metric))
+            out.append(
+                _change_threshold(
+                    code,
+                    t,
+                    value=value,
+                    high=high,
+                    direction=direction,
+                    percent_metric=percent_metric,
+                )
+            )
             continue
         if t.unit == "percent" and not percent_metric:
             return (), t.text  # '存款超过10%' with nothing to be 10% of
@@ -152,6 +171,7 @@ def _bind(
 def _change_threshold(
     code: str,
     t: FoundThreshold,
+    *,
     value: float,
     high: float | None,
     direction: tuple[str, Span] | None,

@@ -76,7 +76,13 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     if not query.metrics and (product_metric := metric_from_products(parts)):
         query = replace(query, metrics=(product_metric,))
     applied = entity_query.apply(
-        question, query, scanned, matches, parts.metric_spans, ctx.dictionary, language
+        question,
+        query,
+        scanned,
+        matches=matches,
+        metric_spans=parts.metric_spans,
+        dictionary=ctx.dictionary,
+        language=language,
     )
     query = applied.query
     parts.assumptions.extend(applied.assumptions)
@@ -95,7 +101,9 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     if DESTRUCTIVE.search(question):
         return replace(base, status="refused", code="NOT_ANSWERABLE")
     if applied.problem is not None:
-        return replace(base, status="refused", code="THRESHOLD_INVALID", unexplained=(applied.problem,))
+        return replace(
+            base, status="refused", code="THRESHOLD_INVALID", unexplained=(applied.problem,)
+        )
     if not query.metrics:
         return _without_metric(base, parts, time, ctx)
     if query.order and not query.dimensions and not query.entity:

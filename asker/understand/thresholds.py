@@ -1,7 +1,8 @@
 """Thresholds in a question: a comparison word with an amount, in Chinese or English.
 
-Strict (>): 超过/高于/大于/多于/more than/over/above; inclusive (>=): 以上/不低于/不少于/至少/
-at least; strict (<): 低于/少于/不到/below/under/less than; inclusive (<=): 以下/不超过/以内/at most;
+Strict (>): 超过/高于/大于/多于/more than/over/above; inclusive (>=): 以上/不低于/不少于/
+至少/at least; strict (<): 低于/少于/不到/below/under/less than; inclusive (<=): 以下/不超过/
+以内/at most;
 介于…之间/在…到…之间/between … and … is inclusive at both ends (ARCHITECTURE §5 Thresholds).
 Amounts take 元/千/万/百万/千万/亿/k/m/million/billion/w, scientific notation and Chinese
 numerals; % makes a fraction.
@@ -85,9 +86,11 @@ def cn_number(text: str) -> float | None:
             return None if high is None or low is None else high * scale + low
     if "点" in text:
         whole, frac = text.split("点", 1)
-        head = cn_number(whole) if whole else 0.0
+        whole_value = cn_number(whole) if whole else 0.0
         digits = "".join(str(_digit(ch)) for ch in frac)
-        return None if head is None or not digits.isdigit() else head + float("0." + digits)
+        if whole_value is None or not digits.isdigit():
+            return None
+        return whole_value + float("0." + digits)
     total, current = 0.0, 0
     for ch in text:
         if ch in "十百千":
@@ -164,8 +167,6 @@ def _betweens(text: str) -> list[FoundThreshold]:
             continue
         values = sorted((low[0], high[0]))
         out.append(
-            FoundThreshold(
-                "between", values[0], values[1], high[1], m.start(), m.end(), m.group(0)
-            )
+            FoundThreshold("between", values[0], values[1], high[1], m.start(), m.end(), m.group(0))
         )
     return out
