@@ -89,9 +89,11 @@ def aggregate_alternative(query: MetricQuery) -> MetricQuery:
     )
 
 
-def detail_refusal(turn: Turn, error: AccessDenied, dictionary: Dictionary) -> Answer:
-    """DETAIL_NOT_ALLOWED for an entity list, with the aggregate the role may see as a choice."""
+def detail_refusal(turn: Turn, dictionary: Dictionary) -> Answer:
+    """The gate refused an aggregates-only role's entity list (its ids, its PII columns or its
+    grain): DETAIL_NOT_ALLOWED, with the aggregate the role may see as a choice."""
     assert turn.query is not None and turn.query.entity is not None
+    assert turn.principal is not None
     zh = turn.language == "zh"
     entity = load_entities().get(turn.query.entity)
     names = ("、" if zh else ", ").join(
@@ -103,5 +105,7 @@ def detail_refusal(turn: Turn, error: AccessDenied, dictionary: Dictionary) -> A
         if zh
         else f"Show {names} by branch instead (aggregated, no {entity.name_en} rows)"
     )
+    construct = f"按{entity.name}列出" if zh else f"one row per {entity.name_en}"
+    error = AccessDenied("DETAIL_NOT_ALLOWED", role=turn.principal.role, construct=construct)
     refused = answer.from_error(turn.question, turn.language, error)
     return replace(refused, choices=(Labelled(label, aggregate_alternative(turn.query)),))

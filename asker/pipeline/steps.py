@@ -140,10 +140,12 @@ def gate_query(turn: Turn, services: Services) -> Turn:
             orgs=services.orgs,
             dialect=services.executor.dialect,
         )
-    except AccessDenied as error:
-        if error.code != "DETAIL_NOT_ALLOWED" or turn.query is None or not turn.query.entity:
+    except AccessDenied:
+        if turn.query is None or not turn.query.entity:
             raise
-        return replace(turn, answer=detail_refusal(turn, error, services.dictionary))
+        if services.policy.role(turn.principal.role).detail:
+            raise
+        return replace(turn, answer=detail_refusal(turn, services.dictionary))
     return replace(turn, gated=gated, sql=gated.sql)
 
 
