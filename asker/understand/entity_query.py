@@ -6,10 +6,11 @@ attributes, and each threshold bound to the metric or attribute it follows).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from asker.semantic.entities import Entities, load_entities
-from asker.semantic.model import Dictionary
+from asker.semantic.model import Dictionary, Metric
 from asker.types import Language, MetricQuery, Threshold, ThresholdOp
 from asker.understand.entities import EntityWords, change_direction, find_entity_words, frame_spans
 from asker.understand.matcher import Match
@@ -23,11 +24,13 @@ FLIP: dict[ThresholdOp, ThresholdOp] = {
     "<=": ">=",
     "between": "between",
 }
+CHANGE_GAP = re.compile(r"\s*(?:了|得|幅度|金额|by)?\s*", re.I)
 ATTRIBUTE_GAP = 3  # characters between an attribute word and its comparison ('合同金额在')
 
 
 @dataclass(frozen=True)
 class Scan:
+    text: str
     thresholds: tuple[FoundThreshold, ...]
     words: EntityWords
 
@@ -42,7 +45,9 @@ def scan(question: str, blocked: set[int], entities: Entities | None = None) -> 
         t for t in find_thresholds(question) if not set(range(t.start, t.end)) & blocked
     )
     taken = blocked | {i for t in thresholds for i in range(t.start, t.end)}
-    return Scan(thresholds, find_entity_words(question, entities or load_entities(), taken))
+    return Scan(
+        question, thresholds, find_entity_words(question, entities or load_entities(), taken)
+    )
 
 
 def ranking_inside(scan_: Scan, spans: tuple[Span, ...]) -> bool:
@@ -91,7 +96,7 @@ def apply(
     )
     if direction is not None:
         used.append(direction[1])
-        if query.compare is None:
+        if query.compare is None and not is_change(dictionary.metric(query.metrics[0])):
             query = replace(query, compare="mom")
             notes.append(
                 "未指定比较基期，按环比（较上期末）比较"
@@ -137,6 +142,8 @@ def _bind(
     direction: tuple[str, Span] | None,
 ) -> tuple[tuple[Threshold, ...], str | None]:
     out: list[Threshold] = []
+    change_part = "value" if is_change(dictionary.metric(query.metrics[0])) else "diff"
+    from_direction = False
     for t in found.thresholds:
         attribute = _attribute_before(t, words)
         if attribute is not None:
@@ -147,25 +154,30 @@ def _bind(
         value, high = t.value, t.high
         if percent_metric and t.unit in ("plain", "amount") and value >= 1:
             value, high = value / 100, (high / 100 if high is not None else None)  # 不良率超过2
-        changed = direction is not None and 0 <= t.start - direction[1][1] <= 2
-        if changed:
+        if direction is not None and _follows(question_gap(found, direction, t)):
+            part = "growth" if t.unit == "percent" and not percent_metric else change_part
             out.append(
-                _change_threshold(
-                    code,
-                    t,
-                    value=value,
-                    high=high,
-                    direction=direction,
-                    percent_metric=percent_metric,
-                )
+                _change_threshold(code, t, value=value, high=high, direction=direction, part=part)
             )
+            from_direction = True
             continue
         if t.unit == "percent" and not percent_metric:
             return (), t.text  # '存款超过10%' with nothing to be 10% of
         out.append(Threshold(code, t.op, value, high))
-    if direction is not None and not any(x.part != "value" for x in out):
-        out.append(Threshold(query.metrics[0], direction[0], 0.0, part="diff"))  # type: ignore[arg-type]
+    if direction is not None and not from_direction:
+        out.append(Threshold(query.metrics[0], direction[0], 0.0, part=change_part))  # type: ignore[arg-type]
     return tuple(out), None
+
+
+def question_gap(found: Scan, direction: tuple[str, Span], t: FoundThreshold) -> str | None:
+    """The text between a change word and the threshold after it ('下降超过' → '')."""
+    start = direction[1][1]
+    return found.text[start : t.start] if start <= t.start else None
+
+
+def _follows(gap: str | None) -> bool:
+    """'下降超过10万', '减少了10万以上', 'fell by more than 1m': the amount is the change."""
+    return gap is not None and bool(CHANGE_GAP.fullmatch(gap))
 
 
 def _change_threshold(
@@ -175,15 +187,19 @@ def _change_threshold(
     value: float,
     high: float | None,
     direction: tuple[str, Span] | None,
-    percent_metric: bool,
+    part: str,
 ) -> Threshold:
     """'下降超过10万' → diff < -100000; '增长超过10%' → growth > 0.1."""
-    part = "growth" if t.unit == "percent" and not percent_metric else "diff"
     if direction is not None and direction[0] == "<":
         if t.op == "between":
             return Threshold(code, "between", -(high or value), -value, part=part)  # type: ignore[arg-type]
         return Threshold(code, FLIP[t.op], -value, part=part)  # type: ignore[arg-type]
     return Threshold(code, t.op, value, high, part=part)  # type: ignore[arg-type]
+
+
+def is_change(metric: Metric) -> bool:
+    """A metric that is itself a change ('存款较年初增量'): '减少' is its sign, no new base."""
+    return metric.type == "derived" and any(i.offset != "none" for i in metric.inputs)
 
 
 def _attribute_before(t: FoundThreshold, words: EntityWords) -> str | None:
