@@ -34,6 +34,10 @@ class Scan:
     thresholds: tuple[FoundThreshold, ...]
     words: EntityWords
 
+    def without_entity(self) -> Scan:
+        """The same thresholds with no entity (its word turned out to be part of a term)."""
+        return Scan(self.text, self.thresholds, EntityWords())
+
     @property
     def blocked(self) -> set[int]:
         spans = [(t.start, t.end) for t in self.thresholds] + list(self.words.attribute_spans)
@@ -111,8 +115,9 @@ def _entity_over_terms(
 ) -> tuple[EntityWords, MetricQuery]:
     """'客户数', '客户经理' are terms of their own: an entity word inside a longer term is not
     one. A metric word that is the entity word itself ('customers' in 'top 20 customers by
-    AUM', '贷款' in '最大的5笔贷款') is the entity when another metric is named, or when the
-    entity's own balance is meant and the question ranks, thresholds or asks for attributes."""
+    AUM', '贷款' in '最大的5笔贷款') is the entity only when the question ranks, thresholds or
+    asks for attributes without another grouping, and another metric (or the entity's own
+    balance) is what is listed: 'loans and deposits by branch' stays two metrics by branch."""
     words = found.words
     if words.entity is None:
         return words, query
@@ -125,8 +130,8 @@ def _entity_over_terms(
     others = [c for c in query.metrics if c not in spanned]
     default = load_entities().get(words.entity).default_metric
     asks_list = bool(query.order or found.thresholds or words.attributes)
-    own_balance = set(spanned) <= {default} and asks_list and not query.dimensions
-    if not inside or not (others or own_balance):
+    own_balance = set(spanned) <= {default}
+    if not inside or not asks_list or query.dimensions or not (others or own_balance):
         return EntityWords(), query
     kept = tuple(c for c in query.metrics if c in others or c == default)
     return words, replace(query, metrics=kept or query.metrics)

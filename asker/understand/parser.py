@@ -62,28 +62,11 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     scanned = entity_query.scan(question, _blocked(time.spans, ()))
     if entity_query.ranking_inside(scanned, ranking.spans):
         ranking = Ranking(None, None, ())  # 'at least 1m' is a threshold, not a ranking
-    blocked = _blocked(time.spans, ranking.spans) | scanned.blocked
-    matches = find_terms(question, ctx.lexicon, blocked)
-    matches = sorted(
-        matches + split_metric_names(question, matches, ctx.lexicon, blocked), key=lambda m: m.start
-    )
-    parts = collect(question, matches, ctx.dictionary, ctx.lexicon, language)
-    query = _query(parts, time, ranking.order, ranking.limit)
-    followup = previous is not None and is_followup(question, query)
-    inherited_period = followup and query.period is None
-    if previous is not None and followup:
-        query = merge(previous, query)
-    if not query.metrics and (product_metric := metric_from_products(parts)):
-        query = replace(query, metrics=(product_metric,))
-    applied = entity_query.apply(
-        question,
-        query,
-        scanned,
-        matches=matches,
-        metric_spans=parts.metric_spans,
-        dictionary=ctx.dictionary,
-        language=language,
-    )
+    read = _read(question, ctx, time, ranking, scanned, previous=previous)
+    if read.applied.query.entity is None and scanned.words.attribute_spans:
+        read = _read(question, ctx, time, ranking, scanned.without_entity(), previous=previous)
+    parts, applied, followup = read.parts, read.applied, read.followup
+    inherited_period = followup and read.period_inherited
     query = applied.query
     parts.assumptions.extend(applied.assumptions)
     used = parts.spans + [(s.start, s.end) for s in time.spans] + list(ranking.spans)
@@ -112,6 +95,50 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     if inherited_period:
         query = _whole_month_for_flows(query, parts, ctx, language == "zh")
     return _decide(base, query, parts, ctx)
+
+
+@dataclass(frozen=True)
+class _Read:
+    parts: Parts
+    applied: entity_query.Applied
+    followup: bool
+    period_inherited: bool
+
+
+def _read(
+    question: str,
+    ctx: Context,
+    time: TimeParse,
+    ranking: Ranking,
+    scanned: entity_query.Scan,
+    *,
+    previous: MetricQuery | None,
+) -> _Read:
+    """Terms, parts and the query, with the entity words of ``scanned`` taken out first."""
+    language = detect_language(question)
+    blocked = _blocked(time.spans, ranking.spans) | scanned.blocked
+    matches = find_terms(question, ctx.lexicon, blocked)
+    matches = sorted(
+        matches + split_metric_names(question, matches, ctx.lexicon, blocked), key=lambda m: m.start
+    )
+    parts = collect(question, matches, ctx.dictionary, ctx.lexicon, language)
+    query = _query(parts, time, ranking.order, ranking.limit)
+    followup = previous is not None and is_followup(question, query)
+    inherited = followup and query.period is None
+    if previous is not None and followup:
+        query = merge(previous, query)
+    if not query.metrics and (product_metric := metric_from_products(parts)):
+        query = replace(query, metrics=(product_metric,))
+    applied = entity_query.apply(
+        question,
+        query,
+        scanned,
+        matches=matches,
+        metric_spans=parts.metric_spans,
+        dictionary=ctx.dictionary,
+        language=language,
+    )
+    return _Read(parts, applied, followup, inherited)
 
 
 def _whole_month_for_flows(query: MetricQuery, parts: Parts, ctx: Context, zh: bool) -> MetricQuery:
