@@ -53,7 +53,9 @@ FORMS = [
 
 
 @pytest.mark.parametrize(("text", "op", "value", "high"), FORMS, ids=[f[0] for f in FORMS])
-def test_each_comparison_form_and_unit(text: str, op: str, value: float, high: float | None) -> None:
+def test_each_comparison_form_and_unit(
+    text: str, op: str, value: float, high: float | None
+) -> None:
     found = find_thresholds(text)
     assert len(found) == 1, found
     assert found[0].op == op
@@ -65,7 +67,13 @@ def test_each_comparison_form_and_unit(text: str, op: str, value: float, high: f
 
 @pytest.mark.parametrize(
     "text",
-    ["存款最多的10个客户", "前十大客户", "近3个月的存款", "2026年1月到9月的存款", "top 20 customers"],
+    [
+        "存款最多的10个客户",
+        "前十大客户",
+        "近3个月的存款",
+        "2026年1月到9月的存款",
+        "top 20 customers",
+    ],
 )
 def test_rankings_periods_and_counts_are_not_thresholds(text: str) -> None:
     assert find_thresholds(text) == []
