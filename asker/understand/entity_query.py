@@ -129,7 +129,10 @@ def _entity_over_terms(
     spanned = [c for c, s in metric_spans.items() if start <= s[0] and s[1] <= end]
     others = [c for c in query.metrics if c not in spanned]
     default = load_entities().get(words.entity).default_metric
-    asks_list = bool(query.order or found.thresholds)  # attributes alone: 'loans by guarantee type'
+    changes = change_direction(found.text, {i for m in matches for i in range(m.start, m.end)})
+    asks_list = bool(
+        query.order or found.thresholds or changes
+    )  # attributes alone: 'loans by guarantee type'
     own_balance = set(spanned) <= {default}
     if not inside or not asks_list or query.dimensions or not (others or own_balance):
         return EntityWords(), query
