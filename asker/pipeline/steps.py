@@ -8,6 +8,7 @@ from dataclasses import replace
 from asker import answer
 from asker.access.question_scope import check_named_orgs
 from asker.errors import AccessDenied, InvalidSql
+from asker.pipeline.entity_answers import detail_refusal, threshold_filters
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
 from asker.pipeline.query_limits import gate_for, run_query, started
 from asker.pipeline.rate_limits import QuestionLimits, check_and_count
@@ -131,7 +132,14 @@ def gate_query(turn: Turn, services: Services) -> Turn:
         return turn
     turn = started(turn, services)
     assert turn.compiled is not None and turn.principal is not None
-    gated = gate_for(turn.compiled.tree, turn.principal, services, turn.deadline)
+    try:
+        gated = gate_for(turn.compiled.tree, turn.principal, services, turn.deadline)
+    except AccessDenied:
+        if turn.query is None or not turn.query.entity:
+            raise
+        if services.policy.role(turn.principal.role).detail:
+            raise
+        return replace(turn, answer=detail_refusal(turn, services.dictionary))
     return replace(turn, gated=gated, sql=gated.sql)
 
 
@@ -187,6 +195,7 @@ def _filter_labels(
             {"start": query.period.start, "end": query.period.end},
         )
     ]
+    labels += threshold_filters(query, language, services.dictionary)
     for f in query.filters:
         dim = services.dictionary.dimension(f.dimension)
         names = [services.value_labels.get((f.dimension, v), v) for v in f.values]

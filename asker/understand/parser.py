@@ -13,14 +13,14 @@ from asker.semantic.model import Dictionary
 from asker.semantic.periods import month_end
 from asker.semantic.query_checks import is_balance
 from asker.types import Filter, Labelled, MetricQuery, Order, Period, Understanding
-from asker.understand import leftovers
+from asker.understand import entity_query, leftovers
 from asker.understand.collect import Parts, collect, metric_from_products
 from asker.understand.followup import is_followup, merge
 from asker.understand.language import detect_language
 from asker.understand.lexicon import Lexicon
 from asker.understand.matcher import find_terms
 from asker.understand.overlaps import split_metric_names, yield_time_to_metrics
-from asker.understand.ranking import find_ranking
+from asker.understand.ranking import Ranking, find_ranking
 from asker.understand.timeexpr import TimeParse, TimeSpan, parse_time
 from asker.understand.vocabulary import BANK_WIDE, DESTRUCTIVE, MEASURE_WORDS, VAGUE_WORDS
 from asker.words import Segmenter
@@ -59,20 +59,18 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
         rank_blocked,
         lambda text: parse_time(text, ctx.data_date),
     )
-    blocked = _blocked(time.spans, ranking.spans)
-    matches = find_terms(question, ctx.lexicon, blocked)
-    matches = sorted(
-        matches + split_metric_names(question, matches, ctx.lexicon, blocked), key=lambda m: m.start
-    )
-    parts = collect(question, matches, ctx.dictionary, ctx.lexicon, language)
-    query = _query(parts, time, ranking.order, ranking.limit)
-    followup = previous is not None and is_followup(question, query)
-    inherited_period = followup and query.period is None
-    if previous is not None and followup:
-        query = merge(previous, query)
-    if not query.metrics and (product_metric := metric_from_products(parts)):
-        query = replace(query, metrics=(product_metric,))
+    scanned = entity_query.scan(question, _blocked(time.spans, ()))
+    if entity_query.ranking_inside(scanned, ranking.spans):
+        ranking = Ranking(None, None, ())  # 'at least 1m' is a threshold, not a ranking
+    read = _read(question, ctx, time, ranking, scanned, previous=previous)
+    if read.applied.query.entity is None and scanned.words.attribute_spans:
+        read = _read(question, ctx, time, ranking, scanned.without_entity(), previous=previous)
+    parts, applied, followup = read.parts, read.applied, read.followup
+    inherited_period = followup and read.period_inherited
+    query = applied.query
+    parts.assumptions.extend(applied.assumptions)
     used = parts.spans + [(s.start, s.end) for s in time.spans] + list(ranking.spans)
+    used += applied.used
     ignore = MEASURE_WORDS if query.metrics else frozenset()
     base = Understanding(
         question=question,
@@ -85,14 +83,62 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     )
     if DESTRUCTIVE.search(question):
         return replace(base, status="refused", code="NOT_ANSWERABLE")
+    if applied.problem is not None:
+        return replace(
+            base, status="refused", code="THRESHOLD_INVALID", unexplained=(applied.problem,)
+        )
     if not query.metrics:
         return _without_metric(base, parts, time, ctx)
-    if query.order and not query.dimensions:
+    if query.order and not query.dimensions and not query.entity:
         query = replace(query, dimensions=("branch",))
         parts.assumptions.append("按分行排名" if language == "zh" else "ranked by branch")
     if inherited_period:
         query = _whole_month_for_flows(query, parts, ctx, language == "zh")
     return _decide(base, query, parts, ctx)
+
+
+@dataclass(frozen=True)
+class _Read:
+    parts: Parts
+    applied: entity_query.Applied
+    followup: bool
+    period_inherited: bool
+
+
+def _read(
+    question: str,
+    ctx: Context,
+    time: TimeParse,
+    ranking: Ranking,
+    scanned: entity_query.Scan,
+    *,
+    previous: MetricQuery | None,
+) -> _Read:
+    """Terms, parts and the query, with the entity words of ``scanned`` taken out first."""
+    language = detect_language(question)
+    blocked = _blocked(time.spans, ranking.spans) | scanned.blocked
+    matches = find_terms(question, ctx.lexicon, blocked)
+    matches = sorted(
+        matches + split_metric_names(question, matches, ctx.lexicon, blocked), key=lambda m: m.start
+    )
+    parts = collect(question, matches, ctx.dictionary, ctx.lexicon, language)
+    query = _query(parts, time, ranking.order, ranking.limit)
+    followup = previous is not None and is_followup(question, query)
+    inherited = followup and query.period is None
+    if previous is not None and followup:
+        query = merge(previous, query)
+    if not query.metrics and (product_metric := metric_from_products(parts)):
+        query = replace(query, metrics=(product_metric,))
+    applied = entity_query.apply(
+        question,
+        query,
+        scanned,
+        matches=matches,
+        metric_spans=parts.metric_spans,
+        dictionary=ctx.dictionary,
+        language=language,
+    )
+    return _Read(parts, applied, followup, inherited)
 
 
 def _whole_month_for_flows(query: MetricQuery, parts: Parts, ctx: Context, zh: bool) -> MetricQuery:
