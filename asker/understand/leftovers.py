@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from asker.understand.fillers import FILLERS_EN, FILLERS_ZH
+from asker.understand.function_words import is_function_word
 from asker.words import Segmenter
 
 _PUNCT = re.compile(r"[\s\d.,，。？?！!、:：;；()（）\[\]【】\"'“”‘’%％+\-*/=<>《》~～·…]+")
@@ -53,7 +54,8 @@ def unexplained(
     words: Segmenter,
     ignore: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
-    """Content words outside ``used`` spans that are not fillers (single characters ignored);
+    """Content words outside ``used`` spans that are neither fillers nor function words
+    (``function_words``; single characters ignored);
     ``ignore`` adds words that are harmless in context (measure words once a metric is known)."""
     out: list[str] = []
     for piece in _rest(text, used):
@@ -64,6 +66,7 @@ def unexplained(
                 or lowered in ignore
                 or len(word) < 2
                 or _all_fillers(lowered, ignore)
+                or is_function_word(word)
             ):
                 continue
             if word not in out:

@@ -18,9 +18,12 @@ from asker.understand.collect import Parts, collect, metric_from_products
 from asker.understand.followup import is_followup, merge
 from asker.understand.language import detect_language
 from asker.understand.lexicon import Lexicon
+from asker.understand.exclusion import apply_exclusions, find_exclusions
 from asker.understand.matcher import find_terms
+from asker.understand.meaning_words import base_choices, change_words, honours_change
+from asker.understand.order_words import find_order
 from asker.understand.overlaps import split_metric_names, yield_time_to_metrics
-from asker.understand.ranking import find_ranking
+from asker.understand.subjects import flow_choices, flow_of, subject_of
 from asker.understand.timeexpr import TimeParse, TimeSpan, parse_time
 from asker.understand.vocabulary import BANK_WIDE, DESTRUCTIVE, MEASURE_WORDS, VAGUE_WORDS
 from asker.words import Segmenter
@@ -50,7 +53,7 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     """The MetricQuery a question asks for, or a clarifying question, or a refusal.
     With ``previous`` (the conversation's last query) a follow-up is resolved against it."""
     language = detect_language(question)
-    ranking = find_ranking(question)
+    ranking = find_order(question)
     rank_blocked = _blocked((), ranking.spans)
     time = yield_time_to_metrics(
         question,
@@ -65,7 +68,8 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
         matches + split_metric_names(question, matches, ctx.lexicon, blocked), key=lambda m: m.start
     )
     parts = collect(question, matches, ctx.dictionary, ctx.lexicon, language)
-    query = _query(parts, time, ranking.order, ranking.limit)
+    exclusions = find_exclusions(question, matches)
+    query = apply_exclusions(_query(parts, time, ranking.order, ranking.limit), exclusions, matches)
     followup = previous is not None and is_followup(question, query)
     inherited_period = followup and query.period is None
     if previous is not None and followup:
@@ -73,6 +77,7 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     if not query.metrics and (product_metric := metric_from_products(parts)):
         query = replace(query, metrics=(product_metric,))
     used = parts.spans + [(s.start, s.end) for s in time.spans] + list(ranking.spans)
+    used += list(exclusions.spans)
     ignore = MEASURE_WORDS if query.metrics else frozenset()
     base = Understanding(
         question=question,
@@ -85,6 +90,10 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     )
     if DESTRUCTIVE.search(question):
         return replace(base, status="refused", code="NOT_ANSWERABLE")
+    if not query.metrics and (subject := subject_of(base.unexplained)):
+        base, query = _subject_default(base, query, parts, subject, ctx)
+        if base.status != "ok":
+            return base
     if not query.metrics:
         return _without_metric(base, parts, time, ctx)
     if query.order and not query.dimensions:
@@ -92,7 +101,49 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
         parts.assumptions.append("按分行排名" if language == "zh" else "ranked by branch")
     if inherited_period:
         query = _whole_month_for_flows(query, parts, ctx, language == "zh")
+    if (changes := change_words(question, used)) and not honours_change(query, ctx.dictionary):
+        return _ask_base(base, query, parts, changes)
     return _decide(base, query, parts, ctx)
+
+
+def _ask_base(
+    base: Understanding, query: MetricQuery, parts: Parts, changes: tuple[str, ...]
+) -> Understanding:
+    """'存款增幅排名' with no base: a ranking of balances would answer another question."""
+    return replace(
+        base,
+        status="clarify",
+        code="CLARIFY_COMPARE",
+        query=query,
+        confidence=0.5,
+        unexplained=changes,
+        assumptions=tuple(parts.assumptions),
+        choices=base_choices(query, base.language == "zh"),
+    )
+
+
+def _subject_default(
+    base: Understanding, query: MetricQuery, parts: Parts, subject: tuple[str, str], ctx: Context
+) -> tuple[Understanding, MetricQuery]:
+    """'客户' alone is the documented default (customer_count); '流失客户' asks which answerable
+    question is meant (the count's change, the new ones) rather than answer the count."""
+    word, code = subject
+    zh = base.language == "zh"
+    rest = tuple(w for w in base.unexplained if w != word)
+    if flow := flow_of(base.question):
+        choices = flow_choices(query, code, ctx.dictionary, zh)
+        flow_rest = (flow, *(w for w in rest if flow not in w))
+        clarify = replace(
+            base, status="clarify", code="CLARIFY_METRIC", choices=choices, unexplained=flow_rest
+        )
+        return clarify, query
+    metric = ctx.dictionary.metric(code)
+    parts.assumptions.append(
+        f"「{word}」按默认口径理解为{metric.name}"
+        if zh
+        else f"'{word}' is read as {metric.name_en}, the documented default"
+    )
+    return replace(base, unexplained=rest), replace(query, metrics=(code,))
 
 
 def _whole_month_for_flows(query: MetricQuery, parts: Parts, ctx: Context, zh: bool) -> MetricQuery:
