@@ -81,6 +81,14 @@ def _clarify(found: Understanding, services: Services) -> Answer:
             if zh
             else f"I did not understand '{words}'. Rephrase, or pick one of these."
         )
+    elif found.code == "CLARIFY_COMPARE":
+        words = ("、" if zh else ", ").join(found.unexplained)
+        message = (
+            f"「{words}」需要一个比较基准：较年初、同比还是环比？请选择下面的问法。"
+            if zh
+            else f"'{words}' needs a base: since the start of the year, year on year or vs the "
+            "previous period? Pick one of these."
+        )
     else:
         message = "请问您想看哪个指标？" if zh else "Which metric would you like to see?"
     return Answer(
@@ -201,10 +209,13 @@ def _filter_labels(
         dim = services.dictionary.dimension(f.dimension)
         names = [services.value_labels.get((f.dimension, v), v) for v in f.values]
         head = f"{dim.name}：" if zh else f"{dim.name_en}: "
+        if f.exclude:  # NOT IN: the answer says what was kept out
+            head = f"{dim.name}：不含 " if zh else f"{dim.name_en}: excluding "
         labels.append(
             Labelled(
                 head + ("、" if zh else ", ").join(names),
-                {"dimension": f.dimension, "values": list(f.values)},
+                {"dimension": f.dimension, "values": list(f.values)}
+                | ({"exclude": True} if f.exclude else {}),
             )
         )
     return tuple(labels)

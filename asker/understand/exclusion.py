@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from asker.types import Filter, MetricQuery
-
 from asker.understand.collect import value_term
 from asker.understand.matcher import Match
 
@@ -93,8 +92,6 @@ def apply_exclusions(query: MetricQuery, found: Exclusions, matches: list[Match]
         out += [Filter(f.dimension, kept)] if kept else []
         out += [Filter(f.dimension, dropped, exclude=True)] if dropped else []
     named = {t.code for m in matches for t in m.terms if t.kind == "dimension"}
-    extra = tuple(
-        d for d in dict.fromkeys(dim for dim, _ in found.values) if d in named
-    )
+    extra = tuple(d for d in dict.fromkeys(dim for dim, _ in found.values) if d in named)
     dimensions = query.dimensions + tuple(d for d in extra if d not in query.dimensions)
     return replace(query, filters=tuple(out), dimensions=dimensions)

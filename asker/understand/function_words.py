@@ -23,8 +23,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import jieba.posseg
-
 from asker.words import Segmenter
 
 # Function words by part of speech (Chinese and English). Negation is deliberately absent: 不含,
@@ -61,9 +59,9 @@ CLASSES: dict[str, tuple[str, ...]] = {
     ),
     "hedge": (
         "大概", "大约", "大致", "约", "左右", "差不多", "估计", "粗略", "基本", "基本上", "到底",
-        "究竟", "就是", "其实", "一般", "简单", "大体", "一下", "一点", "一些", "roughly", "approximately", "around",
-        "about", "maybe", "perhaps", "basically", "kind", "sort", "just", "actually", "quickly",
-        "briefly",
+        "究竟", "就是", "其实", "一般", "简单", "大体", "一下", "一点", "一些", "roughly",
+        "approximately", "around", "about", "maybe", "perhaps", "basically", "kind", "sort",
+        "just", "actually", "quickly", "briefly",
     ),
     "politeness": (
         "请", "请问", "麻烦", "麻烦您", "麻烦你", "谢谢", "多谢", "感谢", "辛苦", "辛苦了", "您好",
@@ -100,7 +98,9 @@ CLASSES: dict[str, tuple[str, ...]] = {
 CLOSED_TAGS = frozenset(("r", "p", "c", "u", "y", "e", "o", "f", "d"))
 CLOSED_TAG_PREFIXES = ("u",)  # uj, ul, uz, ug, uv, ud: particles
 # Adverbs that change the question: negation and restriction are content, whatever the tag.
-CONTENT_ADVERBS = frozenset(("不", "没", "没有", "未", "非", "无", "别", "仅", "只", "除", "再", "又"))
+CONTENT_ADVERBS = frozenset(
+    ("不", "没", "没有", "未", "非", "无", "别", "仅", "只", "除", "再", "又")
+)
 
 _BY_WORD: dict[str, str] = {w: cls for cls, words in CLASSES.items() for w in words}
 
@@ -116,13 +116,13 @@ def words_of(*classes: str) -> frozenset[str]:
 
 
 @cache
-def _tagger() -> jieba.posseg.POSTokenizer:
-    return jieba.posseg.POSTokenizer(Segmenter(_BY_WORD)._jieba)  # noqa: SLF001 - same dictionary
+def _tagger() -> Segmenter:
+    return Segmenter(_BY_WORD)
 
 
 def pos_is_closed(word: str) -> bool:
     """Whether jieba tags every part of ``word`` as a closed class (and none is negation)."""
-    pairs = [(p.word, p.flag) for p in _tagger().lcut(word)]
+    pairs = _tagger().tag(word)
     return bool(pairs) and all(
         w not in CONTENT_ADVERBS and (f in CLOSED_TAGS or f.startswith(CLOSED_TAG_PREFIXES))
         for w, f in pairs

@@ -69,7 +69,9 @@ def _over_a_set(text: str, ranking: Ranking) -> Ranking:
     """哪些/which + plural: a list ranked by the dimension, not the single top one."""
     plural = IDENTITY_SET.search(text)
     if ranking.order is not None:
-        return Ranking(ranking.order, None, ranking.spans) if plural and ranking.limit == 1 else ranking
+        if plural and ranking.limit == 1:  # "哪些分行最高": the list, highest first
+            return Ranking(ranking.order, None, ranking.spans)
+        return ranking
     single = None if plural else IDENTITY_ONE.search(text)
     if not plural and not single:
         return ranking

@@ -15,10 +15,11 @@ from asker.semantic.query_checks import is_balance
 from asker.types import Filter, Labelled, MetricQuery, Order, Period, Understanding
 from asker.understand import leftovers
 from asker.understand.collect import Parts, collect, metric_from_products
+from asker.understand.domain import in_domain
+from asker.understand.exclusion import apply_exclusions, find_exclusions
 from asker.understand.followup import is_followup, merge
 from asker.understand.language import detect_language
 from asker.understand.lexicon import Lexicon
-from asker.understand.exclusion import apply_exclusions, find_exclusions
 from asker.understand.matcher import find_terms
 from asker.understand.meaning_words import base_choices, change_words, honours_change
 from asker.understand.order_words import find_order
@@ -40,6 +41,7 @@ class Context:
     lexicon: Lexicon
     data_date: date
     words: Segmenter = field(default_factory=leftovers.segmenter)
+    domain: frozenset[str] = frozenset()  # ``domain.domain_vocabulary``: empty = not judged
 
 
 def _blocked(
@@ -90,7 +92,7 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     )
     if DESTRUCTIVE.search(question):
         return replace(base, status="refused", code="NOT_ANSWERABLE")
-    if not query.metrics and (subject := subject_of(base.unexplained)):
+    if not query.metrics and (subject := _named_alone(base)):
         base, query = _subject_default(base, query, parts, subject, ctx)
         if base.status != "ok":
             return base
@@ -101,6 +103,8 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
         parts.assumptions.append("按分行排名" if language == "zh" else "ranked by branch")
     if inherited_period:
         query = _whole_month_for_flows(query, parts, ctx, language == "zh")
+    if stock := _flow_on_stock(base, query, ctx):
+        return _ask_flow(base, query, stock, flow_of(question) or "", ctx)
     if (changes := change_words(question, used)) and not honours_change(query, ctx.dictionary):
         return _ask_base(base, query, parts, changes)
     return _decide(base, query, parts, ctx)
@@ -122,6 +126,15 @@ def _ask_base(
     )
 
 
+def _named_alone(base: Understanding) -> tuple[str, str] | None:
+    """A subject word that is the question's only unexplained word (besides a flow word)."""
+    subject = subject_of(base.unexplained)
+    flow = flow_of(base.question) or "\0"
+    if subject is None or any(w != subject[0] and flow not in w for w in base.unexplained):
+        return None
+    return subject
+
+
 def _subject_default(
     base: Understanding, query: MetricQuery, parts: Parts, subject: tuple[str, str], ctx: Context
 ) -> tuple[Understanding, MetricQuery]:
@@ -131,12 +144,7 @@ def _subject_default(
     zh = base.language == "zh"
     rest = tuple(w for w in base.unexplained if w != word)
     if flow := flow_of(base.question):
-        choices = flow_choices(query, code, ctx.dictionary, zh)
-        flow_rest = (flow, *(w for w in rest if flow not in w))
-        clarify = replace(
-            base, status="clarify", code="CLARIFY_METRIC", choices=choices, unexplained=flow_rest
-        )
-        return clarify, query
+        return _ask_flow(replace(base, unexplained=rest), query, code, flow, ctx), query
     metric = ctx.dictionary.metric(code)
     parts.assumptions.append(
         f"「{word}」按默认口径理解为{metric.name}"
@@ -144,6 +152,33 @@ def _subject_default(
         else f"'{word}' is read as {metric.name_en}, the documented default"
     )
     return replace(base, unexplained=rest), replace(query, metrics=(code,))
+
+
+def _ask_flow(
+    base: Understanding, query: MetricQuery, code: str, flow: str, ctx: Context
+) -> Understanding:
+    """'流失客户', '净增客户', 'lost customers': a flow the dictionary has no metric for is
+    asked about, offering the stock's change and the count of new ones, never the stock alone."""
+    choices = flow_choices(query, code, ctx.dictionary, base.language == "zh")
+    rest = tuple(w for w in base.unexplained if flow not in w)
+    return replace(
+        base,
+        status="clarify",
+        code="CLARIFY_METRIC",
+        query=None,
+        confidence=0.3,
+        choices=choices,
+        unexplained=(flow, *rest),
+    )
+
+
+def _flow_on_stock(base: Understanding, query: MetricQuery, ctx: Context) -> str | None:
+    """The stock metric a flow word left unexplained applies to ('流失' + 客户数), if any."""
+    flow = flow_of(base.question)
+    if flow is None or not any(flow.lower() in w.lower() for w in base.unexplained):
+        return None
+    dictionary = ctx.dictionary
+    return next((m for m in query.metrics if is_balance(dictionary.metric(m), dictionary)), None)
 
 
 def _whole_month_for_flows(query: MetricQuery, parts: Parts, ctx: Context, zh: bool) -> MetricQuery:
@@ -210,7 +245,14 @@ def _without_metric(
     unknown = [w for w in base.unexplained if w.lower() not in VAGUE_WORDS]
     about_data = bool(parts.dimensions or parts.filters or time.spans or vague or _vague_in(base))
     if unknown or not about_data:
-        return replace(base, status="refused", code="NOT_ANSWERABLE", unexplained=tuple(unknown))
+        outside = bool(ctx.domain) and not any(in_domain(w, ctx.domain, ctx.words) for w in unknown)
+        return replace(
+            base,
+            status="refused",
+            code="NOT_ANSWERABLE",
+            unexplained=tuple(unknown),
+            out_of_domain=outside,
+        )
     choices = []
     for code in POPULAR:
         metric = ctx.dictionary.metric(code)

@@ -36,7 +36,7 @@ BASES: tuple[tuple[Compare, str, str], ...] = (
     ("mom", "较上月的变化", "change vs last month"),
     ("ytd", "较年初的变化", "change since the start of the year"),
 )
-NEW_METRIC = {"customer_count": "new_customer_count"}
+NEW_METRIC = {"customer_count": "new_customer_count", "loan_balance": "new_loan_amount"}
 
 
 def subject_of(words: tuple[str, ...]) -> tuple[str, str] | None:
