@@ -245,6 +245,7 @@ class Understanding:
     bank_wide: bool = False  # the question says 全行 / bank-wide explicitly
     followup: bool = False
     out_of_domain: bool = False  # about nothing the bank's data holds (weather, share prices)
+    set_aside: tuple[str, ...] = ()  # words passed over as fillers (checked: none changes meaning)
 
 
 # --- permissions (access, gate) ------------------------------------------------------------------

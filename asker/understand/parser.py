@@ -86,6 +86,7 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
         language=language,
         status="ok",
         unexplained=leftovers.unexplained(question, used, ctx.words, ignore),
+        set_aside=leftovers.set_aside(question, used, ctx.words, ignore),
         named_orgs=tuple(k for d in ORG_DIMENSIONS for k in parts.filters.get(d, [])),
         bank_wide=bool(BANK_WIDE.search(question)),
         followup=followup,
