@@ -12,6 +12,7 @@ from asker.gate import gate
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
 from asker.pipeline.rate_limits import QuestionLimits, check_and_count
 from asker.pipeline.turn import Services, Turn
+from asker.pipeline.unknown_words import by_retrieval
 from asker.semantic.query_checks import is_balance
 from asker.types import (
     Answer,
@@ -60,6 +61,8 @@ def understand(turn: Turn, services: Services) -> Turn:
     if turn.conversation_id:
         previous = services.conversations.last_query(turn.conversation_id, turn.user_id)
     found = parse(turn.question, services.context, previous)
+    if found.code == "CLARIFY_TERMS" or (found.code == "NOT_ANSWERABLE" and found.query):
+        found = by_retrieval(found, turn, services)  # unknown words: the index before asking
     turn = replace(turn, understanding=found)
     if found.status == "refused":
         if found.code == "DIMENSION_NOT_ALLOWED" and found.query is not None:

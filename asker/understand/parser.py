@@ -98,7 +98,9 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
         if base.status != "ok":
             return base
     if not query.metrics:
-        return _without_metric(base, parts, time, ctx)
+        found = _without_metric(base, parts, time, ctx)
+        in_domain_refusal = found.code == "NOT_ANSWERABLE" and not found.out_of_domain
+        return replace(found, query=query) if in_domain_refusal else found
     if query.order and not query.dimensions:
         query = replace(query, dimensions=("branch",))
         parts.assumptions.append("按分行排名" if language == "zh" else "ranked by branch")
