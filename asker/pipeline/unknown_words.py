@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from asker.errors import AskerError
 from asker.pipeline.turn import Services, Turn
 from asker.types import Hit, Labelled, MetricQuery, Understanding
 
@@ -32,7 +31,7 @@ def _metric_hits(turn: Turn, services: Services) -> list[Hit]:
         return []
     try:
         hits = services.retriever.search(turn.question, turn.principal.role, TOP, ("metric",))
-    except (AskerError, OSError, ValueError) as error:  # retrieval is a help here, never a must
+    except Exception as error:  # retrieval is a help here, never a must: any failure, ask
         log.warning("retrieval unavailable for unknown words (%s)", error)
         return []
     return [h for h in hits if h.key in services.dictionary.metric_codes]
