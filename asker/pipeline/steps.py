@@ -10,6 +10,7 @@ from asker.access.question_scope import check_named_orgs
 from asker.errors import AccessDenied, InvalidSql
 from asker.gate import gate
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
+from asker.pipeline.principal_words import under_us
 from asker.pipeline.rate_limits import QuestionLimits, check_and_count
 from asker.pipeline.turn import Services, Turn
 from asker.pipeline.unknown_words import by_retrieval
@@ -63,6 +64,7 @@ def understand(turn: Turn, services: Services) -> Turn:
     found = parse(turn.question, services.context, previous)
     if found.code == "CLARIFY_TERMS" or (found.code == "NOT_ANSWERABLE" and found.query):
         found = by_retrieval(found, turn, services)  # unknown words: the index before asking
+    found = under_us(found, turn, services)
     turn = replace(turn, understanding=found)
     if found.status == "refused":
         if found.code == "DIMENSION_NOT_ALLOWED" and found.query is not None:

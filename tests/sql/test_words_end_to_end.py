@@ -74,3 +74,10 @@ def test_fillers_do_not_block(plain: Settings) -> None:
     answer = callers.ask(plain, "zhang.wei", "麻烦您帮我看看这边各支行的贷款余额，谢谢")
     assert answer.status == "ok", answer.message
     assert answer.metrics[0].code == "loan_balance"
+
+
+@pytest.mark.parametrize(("user", "dimension"), [("zhang.wei", "branch"), ("li.na", "subbranch")])
+def test_under_us_is_the_level_below_the_asker(plain: Settings, user: str, dimension: str) -> None:
+    answer = callers.explain(plain, user, "我们下面各家的存款余额")
+    assert answer.status == "ok", answer.message
+    assert answer.plan is not None and dimension in answer.plan.dimensions, answer.plan
