@@ -18,7 +18,7 @@ import re
 from dataclasses import replace
 
 from asker.semantic.model import Dictionary
-from asker.types import Compare, Labelled, MetricQuery
+from asker.types import Compare, Labelled, MetricQuery, Understanding
 
 CHANGE = re.compile(
     r"增长率|增长|增幅|增速|增量|增加|增额|涨幅|涨了|上涨|上升|下降|下滑|降幅|减少|跌了|变化|变动"
@@ -59,4 +59,20 @@ def base_choices(query: MetricQuery, zh: bool) -> tuple[Labelled, ...]:
     return tuple(
         Labelled(f"按{label}比较" if zh else f"Compare {label_en}", replace(query, compare=base))
         for base, label, label_en in BASES
+    )
+
+
+def ask_base(
+    base: Understanding, query: MetricQuery, assumptions: tuple[str, ...], changes: tuple[str, ...]
+) -> Understanding:
+    """'存款增幅排名' with no base: a ranking of balances would answer another question."""
+    return replace(
+        base,
+        status="clarify",
+        code="CLARIFY_COMPARE",
+        query=query,
+        confidence=0.5,
+        unexplained=changes,
+        assumptions=assumptions,
+        choices=base_choices(query, base.language == "zh"),
     )

@@ -21,7 +21,7 @@ from asker.understand.followup import is_followup, merge
 from asker.understand.language import detect_language
 from asker.understand.lexicon import Lexicon
 from asker.understand.matcher import find_terms
-from asker.understand.meaning_words import base_choices, change_words, honours_change
+from asker.understand.meaning_words import ask_base, change_words, honours_change
 from asker.understand.order_words import find_order
 from asker.understand.overlaps import split_metric_names, yield_time_to_metrics
 from asker.understand.subjects import flow_choices, flow_of, subject_of
@@ -109,24 +109,8 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     if stock := _flow_on_stock(base, query, ctx):
         return _ask_flow(base, query, stock, flow_of(question) or "", ctx)
     if (changes := change_words(question, used)) and not honours_change(query, ctx.dictionary):
-        return _ask_base(base, query, parts, changes)
+        return ask_base(base, query, tuple(parts.assumptions), changes)
     return _decide(base, query, parts, ctx)
-
-
-def _ask_base(
-    base: Understanding, query: MetricQuery, parts: Parts, changes: tuple[str, ...]
-) -> Understanding:
-    """'存款增幅排名' with no base: a ranking of balances would answer another question."""
-    return replace(
-        base,
-        status="clarify",
-        code="CLARIFY_COMPARE",
-        query=query,
-        confidence=0.5,
-        unexplained=changes,
-        assumptions=tuple(parts.assumptions),
-        choices=base_choices(query, base.language == "zh"),
-    )
 
 
 def _named_alone(base: Understanding) -> tuple[str, str] | None:
@@ -248,7 +232,7 @@ def _without_metric(
     unknown = [w for w in base.unexplained if w.lower() not in VAGUE_WORDS]
     about_data = bool(parts.dimensions or parts.filters or time.spans or vague or _vague_in(base))
     if unknown or not about_data:
-        outside = bool(ctx.domain) and not any(in_domain(w, ctx.domain, ctx.words) for w in unknown)
+        outside = _outside_domain(base, unknown, ctx)
         return replace(
             base,
             status="refused",
@@ -271,6 +255,14 @@ def _without_metric(
         confidence=0.3,
         unexplained=(),
     )
+
+
+def _outside_domain(base: Understanding, unknown: list[str], ctx: Context) -> bool:
+    """No content word of the bank's data. The catalog's comments are Chinese, so an English
+    word is judged only when there is none (chit-chat): 'staff' must still reach the model."""
+    if not ctx.domain or (unknown and base.language != "zh"):
+        return False
+    return not any(in_domain(w, ctx.domain, ctx.words) for w in unknown)
 
 
 def _vague_in(base: Understanding) -> bool:
