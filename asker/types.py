@@ -270,6 +270,8 @@ class Understanding:
     named_orgs: tuple[str, ...] = ()  # org ids the question names (scope is checked on them)
     bank_wide: bool = False  # the question says 全行 / bank-wide explicitly
     followup: bool = False
+    out_of_domain: bool = False  # about nothing the bank's data holds (weather, share prices)
+    set_aside: tuple[str, ...] = ()  # words passed over as fillers (checked: none changes meaning)
 
 
 # --- permissions (access, gate) ------------------------------------------------------------------
