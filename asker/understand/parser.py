@@ -22,7 +22,7 @@ from asker.understand.language import detect_language
 from asker.understand.lexicon import Lexicon
 from asker.understand.matcher import find_terms
 from asker.understand.meaning_words import ask_base, change_words, honours_change
-from asker.understand.order_words import find_order
+from asker.understand.order_words import IDENTITY_SET, find_order
 from asker.understand.overlaps import split_metric_names, yield_time_to_metrics
 from asker.understand.ranking import Ranking
 from asker.understand.subjects import flow_choices, flow_of, subject_of
@@ -69,7 +69,7 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     if entity_query.ranking_inside(scanned, ranking.spans):
         ranking = Ranking(None, None, ())  # 'at least 1m' is a threshold, not a ranking
     read = _read(question, ctx, time, ranking, scanned, previous=previous)
-    if read.applied.query.entity is None and scanned.words.attribute_spans:
+    if _entity_unused(read.applied.query, scanned):
         read = _read(question, ctx, time, ranking, scanned.without_entity(), previous=previous)
     parts, applied, followup = read.parts, read.applied, read.followup
     inherited_period = followup and read.period_inherited
@@ -108,6 +108,15 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     if (changes := change_words(question, used)) and not honours_change(query, ctx.dictionary):
         return ask_base(base, query, tuple(parts.assumptions), changes)
     return _decide(base, query, parts, ctx)
+
+
+def _entity_unused(query: MetricQuery, scanned: entity_query.Scan) -> bool:
+    """Entity words the query did not take ('guarantee type'), or an entity word with nothing to
+    list by ('客户' alone): read again as ordinary words (a term, a subject's default)."""
+    if query.entity is None:
+        return bool(scanned.words.attribute_spans)
+    listed = IDENTITY_SET.search(scanned.text)  # '哪些客户' asks for a list, never a count
+    return not query.metrics and not scanned.thresholds and not listed
 
 
 def _refusal(base: Understanding, applied: entity_query.Applied) -> Understanding | None:
