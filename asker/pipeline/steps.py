@@ -63,8 +63,10 @@ def understand(turn: Turn, services: Services) -> Turn:
     if turn.conversation_id:
         previous = services.conversations.last_query(turn.conversation_id, turn.user_id)
     found = parse(turn.question, services.context, previous)
-    if found.code == "CLARIFY_TERMS" or (found.code == "NOT_ANSWERABLE" and found.query):
+    unplaced = found.code == "CLARIFY_TERMS" or (found.code == "NOT_ANSWERABLE" and found.query)
+    if unplaced and llm_model(services) is None:
         found = by_retrieval(found, turn, services)  # unknown words: the index before asking
+    # (with a model, words the dictionary cannot place go to the model with the retrieved context)
     found = under_us(found, turn, services)
     turn = replace(turn, understanding=found)
     if found.status == "refused":

@@ -51,10 +51,16 @@ def domain_vocabulary(dictionary: Dictionary, catalog: Catalog) -> frozenset[str
     return frozenset(w for w in out if not is_function_word(w))
 
 
+# Morphemes of money and accounts in Chinese: a word built on one (借款, 账上, 钱, 利息, 储蓄) is
+# about what a bank holds even when the catalog never uses that word; a false "in domain" costs
+# a model call that says it cannot answer, a false "outside" refuses a banker's question.
+MONEY_MORPHEMES = re.compile(r"[款贷存钱账息资储借债额币]")
+
+
 def in_domain(word: str, vocabulary: frozenset[str], words: Segmenter | None = None) -> bool:
     """Whether ``word`` or one of its parts (jieba's search cut) is a word of the domain."""
     lowered = word.lower()
-    if lowered in vocabulary:
+    if lowered in vocabulary or MONEY_MORPHEMES.search(lowered):
         return True
     if not _CJK.search(lowered):
         return lowered.rstrip("s") in vocabulary

@@ -6,6 +6,7 @@ never presenting a guess as fact.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -30,6 +31,7 @@ from asker.understand.timeexpr import TimeParse, TimeSpan, parse_time
 from asker.understand.vocabulary import BANK_WIDE, DESTRUCTIVE, MEASURE_WORDS, VAGUE_WORDS
 from asker.words import Segmenter
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 ORG_DIMENSIONS = ("branch", "subbranch")
 POPULAR = ("deposit_balance", "loan_balance", "npl_ratio", "customer_count", "txn_amount")
 
@@ -295,7 +297,8 @@ def _without_metric(
     unknown = [w for w in base.unexplained if w.lower() not in VAGUE_WORDS]
     about_data = bool(parts.dimensions or parts.filters or time.spans or vague or _vague_in(base))
     if unknown or not about_data:
-        outside = _outside_domain(base, unknown, ctx)
+        names_bank_things = bool(parts.dimensions or parts.filters)  # 分行, 手机银行: in domain
+        outside = not names_bank_things and _outside_domain(base, unknown, ctx)
         return replace(
             base,
             status="refused",
@@ -323,9 +326,12 @@ def _without_metric(
 def _outside_domain(base: Understanding, unknown: list[str], ctx: Context) -> bool:
     """No content word of the bank's data. The catalog's comments are Chinese, so an English
     word is judged only when there is none (chit-chat): 'staff' must still reach the model."""
-    if not ctx.domain or (unknown and base.language != "zh"):
+    if not ctx.domain or base.followup or (unknown and base.language != "zh"):
+        return False  # a follow-up takes its subject from the conversation
+    if any(in_domain(w, ctx.domain, ctx.words) for w in unknown):
         return False
-    return not any(in_domain(w, ctx.domain, ctx.words) for w in unknown)
+    text = base.question.lower()  # jieba may cut a domain word apart (那入|职): read the text too
+    return not any(len(w) >= 2 and w in text for w in ctx.domain if _CJK.search(w))
 
 
 def _vague_in(base: Understanding) -> bool:
