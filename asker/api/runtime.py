@@ -34,6 +34,7 @@ from asker.semantic.store import MetricStore
 from asker.sql.chat import chat_model
 from asker.types import DocKind, Hit
 from asker.understand import leftovers
+from asker.understand.domain import domain_vocabulary
 from asker.understand.lexicon import build_lexicon
 from asker.understand.parser import Context
 from asker.understand.values import load_values
@@ -173,7 +174,11 @@ class Runtime:
             versions=versions,
             compiler=Compiler(dictionary, self.catalog, self.data_date),
             context=Context(
-                dictionary, build_lexicon(dictionary, values), self.data_date, leftovers.segmenter()
+                dictionary,
+                build_lexicon(dictionary, values),
+                self.data_date,
+                leftovers.segmenter(),
+                domain_vocabulary(dictionary, self.catalog),
             ),
             executor=executor,
             conversations=Conversations(self.app_db),
