@@ -242,6 +242,7 @@ class Understanding:
     choices: tuple[Labelled, ...] = ()
     unexplained: tuple[str, ...] = ()
     named_orgs: tuple[str, ...] = ()  # org ids the question names (scope is checked on them)
+    org_mentions: tuple[tuple[str, ...], ...] = ()  # every org mention's readings (org ids)
     bank_wide: bool = False  # the question says 全行 / bank-wide explicitly
     followup: bool = False
 

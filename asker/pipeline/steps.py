@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from asker import answer
-from asker.access.question_scope import check_named_orgs
+from asker.access.question_scope import check_named_orgs, visible_orgs
 from asker.errors import AccessDenied, InvalidSql
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
 from asker.pipeline.query_limits import gate_for, run_query, started
@@ -59,7 +59,9 @@ def understand(turn: Turn, services: Services) -> Turn:
     previous = None
     if turn.conversation_id:
         previous = services.conversations.last_query(turn.conversation_id, turn.user_id)
-    found = parse(turn.question, services.context, previous)
+    assert turn.principal is not None
+    seen = visible_orgs(turn.principal, services.policy, services.orgs)
+    found = parse(turn.question, services.context_for(seen), previous)
     turn = replace(turn, understanding=found)
     if found.status == "refused":
         if found.code == "DIMENSION_NOT_ALLOWED" and found.query is not None:
@@ -112,7 +114,12 @@ def check_scope(turn: Turn, services: Services) -> Turn:
     assert turn.understanding is not None and turn.principal is not None
     found = turn.understanding
     check_named_orgs(
-        turn.principal, found.named_orgs, found.bank_wide, services.policy, services.orgs
+        turn.principal,
+        found.named_orgs,
+        found.bank_wide,
+        services.policy,
+        services.orgs,
+        mentions=found.org_mentions,
     )
     return turn
 

@@ -19,6 +19,7 @@ from asker.understand.followup import is_followup, merge
 from asker.understand.language import detect_language
 from asker.understand.lexicon import Lexicon
 from asker.understand.matcher import find_terms
+from asker.understand.org_mentions import org_mentions
 from asker.understand.overlaps import split_metric_names, yield_time_to_metrics
 from asker.understand.ranking import find_ranking
 from asker.understand.timeexpr import TimeParse, TimeSpan, parse_time
@@ -73,6 +74,7 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     if not query.metrics and (product_metric := metric_from_products(parts)):
         query = replace(query, metrics=(product_metric,))
     used = parts.spans + [(s.start, s.end) for s in time.spans] + list(ranking.spans)
+    used += [m.span() for m in BANK_WIDE.finditer(question)]  # 总部, 本行: a scope, not noise
     ignore = MEASURE_WORDS if query.metrics else frozenset()
     base = Understanding(
         question=question,
@@ -80,6 +82,7 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
         status="ok",
         unexplained=leftovers.unexplained(question, used, ctx.words, ignore),
         named_orgs=tuple(k for d in ORG_DIMENSIONS for k in parts.filters.get(d, [])),
+        org_mentions=org_mentions(question, ctx.lexicon),
         bank_wide=bool(BANK_WIDE.search(question)),
         followup=followup,
     )
