@@ -35,6 +35,7 @@ from asker.semantic.store import MetricStore
 from asker.sql.chat import chat_model
 from asker.types import DocKind, Hit
 from asker.understand import leftovers
+from asker.understand.domain import domain_vocabulary
 from asker.understand.lexicon import build_lexicon
 from asker.understand.parser import Context
 from asker.understand.values import load_value_orgs, load_values
@@ -169,7 +170,11 @@ class Runtime:
         executor = self.executor
         values = load_values(dictionary, self.catalog, executor)
         context = Context(
-            dictionary, build_lexicon(dictionary, values), self.data_date, leftovers.segmenter()
+            dictionary,
+            build_lexicon(dictionary, values),
+            self.data_date,
+            leftovers.segmenter(),
+            domain_vocabulary(dictionary, self.catalog),
         )
         return pipeline.Services(
             settings=settings,

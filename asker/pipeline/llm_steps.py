@@ -42,7 +42,10 @@ def llm_model(services: Services) -> Any:
 
 
 def llm_needed(turn: Turn, found: Understanding, services: Services) -> Turn:
-    """The dictionary cannot answer: hand the question to the LLM path, or say it needs one."""
+    """The dictionary cannot answer: hand the question to the LLM path, or say it needs one. A
+    question about nothing the bank's data holds is refused either way: no model answers it."""
+    if found.out_of_domain:
+        raise NotAnswerable("NOT_ANSWERABLE", detail="")
     if llm_model(services) is None:
         raise NotAnswerable("LLM_NOT_CONFIGURED", detail=_unknown_words(found))
     return replace(turn, route="llm")

@@ -83,6 +83,7 @@ class MetricFile(_Strict):
     abbreviations: list[str] = []
     aliases: list[str] = []
     dimensions: list[str] = []
+    entities: list[str] = []
     unit: str
     format: Literal["amount", "count", "percent"]
     category: Literal["监管", "风险", "考核", "财务", "业务"]
@@ -188,6 +189,7 @@ def to_metric(m: MetricFile, source: str) -> model.Metric:
         else None,
         locked=m.locked,
         source=source,
+        entities=_tuple(m.entities),
     )
 
 

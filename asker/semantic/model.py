@@ -91,6 +91,7 @@ class Metric:
     migration: Migration | None = None
     locked: bool = False
     source: str = ""
+    entities: tuple[str, ...] = ()  # entity grains it may be read at (customer, account, loan)
 
     @property
     def terms(self) -> tuple[str, ...]:

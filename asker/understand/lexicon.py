@@ -45,6 +45,7 @@ AMBIGUOUS: tuple[Ambiguity, ...] = (
     Ambiguity("存款", "deposit_balance", ("deposit_avg_daily",)),
     Ambiguity("deposits", "deposit_balance", ("deposit_avg_daily",)),
     Ambiguity("不良", "npl_ratio", ("npl_balance",)),
+    Ambiguity("npl", "npl_ratio", ("npl_balance",)),  # the abbreviation alone, as 不良
     Ambiguity("贷款", "loan_balance", ("new_loan_amount",)),
     Ambiguity("loans", "loan_balance", ("new_loan_amount",)),
     Ambiguity("客户数", "customer_count", ("effective_customer_count", "new_customer_count")),
