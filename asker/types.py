@@ -268,6 +268,7 @@ class Understanding:
     choices: tuple[Labelled, ...] = ()
     unexplained: tuple[str, ...] = ()
     named_orgs: tuple[str, ...] = ()  # org ids the question names (scope is checked on them)
+    org_mentions: tuple[tuple[str, ...], ...] = ()  # every org mention's readings (org ids)
     bank_wide: bool = False  # the question says 全行 / bank-wide explicitly
     followup: bool = False
     out_of_domain: bool = False  # about nothing the bank's data holds (weather, share prices)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from asker import answer
-from asker.access.question_scope import check_named_orgs
+from asker.access.question_scope import check_named_orgs, visible_orgs
 from asker.errors import AccessDenied, InvalidSql
 from asker.pipeline.entity_answers import detail_refusal, threshold_filters
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
@@ -62,7 +62,9 @@ def understand(turn: Turn, services: Services) -> Turn:
     previous = None
     if turn.conversation_id:
         previous = services.conversations.last_query(turn.conversation_id, turn.user_id)
-    found = parse(turn.question, services.context, previous)
+    assert turn.principal is not None
+    seen = visible_orgs(turn.principal, services.policy, services.orgs)
+    found = parse(turn.question, services.context_for(seen), previous)
     unplaced = found.code == "CLARIFY_TERMS" or (found.code == "NOT_ANSWERABLE" and found.query)
     if unplaced and llm_model(services) is None:
         found = by_retrieval(found, turn, services)  # unknown words: the index before asking
@@ -128,7 +130,12 @@ def check_scope(turn: Turn, services: Services) -> Turn:
     assert turn.understanding is not None and turn.principal is not None
     found = turn.understanding
     check_named_orgs(
-        turn.principal, found.named_orgs, found.bank_wide, services.policy, services.orgs
+        turn.principal,
+        found.named_orgs,
+        found.bank_wide,
+        services.policy,
+        services.orgs,
+        mentions=found.org_mentions,
     )
     return turn
 

@@ -24,6 +24,7 @@ from asker.understand.lexicon import Lexicon
 from asker.understand.matcher import find_terms
 from asker.understand.meaning_words import ask_base, change_words, honours_change
 from asker.understand.order_words import IDENTITY_SET, find_order
+from asker.understand.org_mentions import org_mentions
 from asker.understand.overlaps import split_metric_names, yield_time_to_metrics
 from asker.understand.ranking import Ranking
 from asker.understand.subjects import flow_choices, flow_of, subject_of
@@ -78,6 +79,7 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     query = applied.query
     parts.assumptions.extend(applied.assumptions)
     used = parts.spans + [(s.start, s.end) for s in time.spans] + list(ranking.spans)
+    used += [m.span() for m in BANK_WIDE.finditer(question)]  # 总部, 本行: a scope, not noise
     used += list(applied.used) + list(read.excluded)
     ignore = MEASURE_WORDS if query.metrics else frozenset()
     base = Understanding(
@@ -87,6 +89,7 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
         unexplained=leftovers.unexplained(question, used, ctx.words, ignore),
         set_aside=leftovers.set_aside(question, used, ctx.words, ignore),
         named_orgs=tuple(k for d in ORG_DIMENSIONS for k in parts.filters.get(d, [])),
+        org_mentions=org_mentions(question, ctx.lexicon),
         bank_wide=bool(BANK_WIDE.search(question)),
         followup=followup,
     )
