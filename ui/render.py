@@ -6,12 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from asker.errors import AskerError
 from asker.types import Answer, ResultColumn
+from ui.numbers import SCALED, scale_for
 from ui.text import lang
 
 
@@ -51,47 +51,21 @@ def frame(answer: Answer) -> pd.DataFrame:
     return data
 
 
-def label(answer: Answer, column: str) -> str:
-    return next((c.label for c in answer.result_columns if c.name == column), column)
-
-
-def chart(answer: Answer) -> alt.Chart | None:
-    """The chart the answer's presentation names: a line over time or bars across categories."""
-    shape = answer.presentation
-    if shape is None or shape.kind not in ("line", "bar") or not (shape.x and shape.value):
-        return None
+def table_view(answer: Answer) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The rows under their labels and each metric column's display: the data stay numbers (so
+    they sort as numbers), scaled to the column's 万/亿 or %, the unit in the display format."""
     data = frame(answer)
-    value_title = label(answer, shape.value)
-    if shape.kind == "line":
-        color = {"color": alt.Color(f"{shape.series}:N")} if shape.series else {}
-        return (
-            alt.Chart(data)
-            .mark_line(point=True)
-            .encode(
-                x=alt.X(f"{shape.x}:T", title=None),
-                y=alt.Y(f"{shape.value}:Q", title=value_title),
-                tooltip=list(data.columns),
-                **color,
-            )
-        )
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X(f"{shape.value}:Q", title=value_title),
-            y=alt.Y(f"{shape.x}:N", sort="-x", title=None),
-            tooltip=list(data.columns),
-        )
-    )
-
-
-def table_frame(answer: Answer) -> pd.DataFrame:
-    """The rows under their labels, metric columns in 万/亿 or as percentages."""
-    data = frame(answer)
+    config: dict[str, Any] = {}
+    zh = answer.language == "zh"
     for column in answer.result_columns:
-        if column.metric is not None and column.name in data.columns:
-            data[column.name] = [fmt_number(v, column.format) for v in data[column.name]]
-    return data.rename(columns={c.name: c.label for c in answer.result_columns})
+        if column.metric is None or column.name not in data.columns:
+            continue
+        if column.format not in SCALED:
+            continue
+        scale = scale_for(data[column.name], column.format, zh)
+        data[column.name] = pd.to_numeric(data[column.name], errors="coerce") / scale.divisor
+        config[column.label] = st.column_config.NumberColumn(column.label, format=scale.printf())
+    return data.rename(columns={c.name: c.label for c in answer.result_columns}), config
 
 
 def card_delta(answer: Answer, row: dict[str, Any], measure: ResultColumn) -> str | None:

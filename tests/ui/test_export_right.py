@@ -12,7 +12,9 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from asker.types import Principal
+from tests.helpers import copy_data_dir
 from tests.ui.test_app import APP, TIMEOUT, ask, login
+from tests.ui.test_operations_app import audit_rows
 from ui.export_right import watermark_text
 
 TOOLBAR = '[data-testid="stElementToolbar"]'
@@ -45,7 +47,13 @@ def test_a_role_without_export_gets_no_route_out(app: AppTest, user: str) -> Non
     assert f"{user} " in html and "asker-watermark" in html
 
 
-def test_a_role_with_export_downloads_only_through_the_audited_export(app: AppTest) -> None:
+def test_a_role_with_export_downloads_only_through_the_audited_export(
+    tiny_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy_data_dir(tiny_dir, tmp_path / "data")  # the export writes an audit record
+    monkeypatch.setenv("ASKER_DATA_DIR", str(tmp_path / "data"))
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.run()
     ask(login(app, "zhang.wei"), "各分行上个月末存款余额")
     html = page_html(app)
     assert TOOLBAR not in html  # the toolbar stays (fullscreen, search), its routes out do not
@@ -55,6 +63,8 @@ def test_a_role_with_export_downloads_only_through_the_audited_export(app: AppTe
     downloads = app.get("download_button")
     assert len(downloads) == 1 and "下载文件" in downloads[0].proto.label
     assert "zhang.wei " in page_html(app)
+    exports = audit_rows(tmp_path / "data", "WHERE action = 'export'")
+    assert [(r["user_id"], r["decision"]) for r in exports] == [("zhang.wei", "ok")]
 
 
 def test_the_login_page_carries_no_watermark(app: AppTest) -> None:

@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 
 from asker.types import Answer, Presentation, ResultColumn
-from ui import render
+from ui import figures, render
 
 AMOUNT = ResultColumn("v", "存款余额", "measure", "amount", "deposit_balance")
 PLACE = ResultColumn("where", "分行", "dimension", "text")
@@ -37,12 +37,13 @@ def test_a_bar_puts_the_categories_on_the_axis_the_presentation_names() -> None:
         (("成都分行", Decimal("123456789.5")), ("北京分行", Decimal("20000"))),
         Presentation("bar", x="where", value="v", rows_table=True),
     )
-    chart = render.chart(bars)
+    chart = figures.chart(bars)
     assert chart is not None
     spec = chart.to_dict()
     assert spec["mark"]["type"] == "bar"
-    assert spec["encoding"]["y"]["field"] == "where" and spec["encoding"]["x"]["field"] == "v"
+    assert spec["encoding"]["y"]["field"] == "c0" and spec["encoding"]["x"]["field"] == "c1"
     assert spec["encoding"]["x"]["title"] == "存款余额"
+    assert spec["encoding"]["y"]["sort"] is None  # the table's order
 
 
 def test_a_line_runs_over_the_time_column_with_one_line_per_series() -> None:
@@ -51,30 +52,33 @@ def test_a_line_runs_over_the_time_column_with_one_line_per_series() -> None:
         (("2026-08-01", "成都分行", 1), ("2026-09-01", "成都分行", 2)),
         Presentation("line", x="when", value="v", series="where", rows_table=True),
     )
-    chart = render.chart(lines)
+    chart = figures.chart(lines)
     assert chart is not None
     spec = chart.to_dict()
     assert spec["mark"]["type"] == "line"
-    assert spec["encoding"]["x"]["field"] == "when" and spec["encoding"]["x"]["type"] == "temporal"
-    assert spec["encoding"]["color"]["field"] == "where"
+    assert spec["encoding"]["x"]["field"] == "c0" and spec["encoding"]["x"]["type"] == "temporal"
+    assert spec["encoding"]["color"]["field"] == "c1"
+    assert spec["encoding"]["color"]["title"] == "分行"  # a people-facing legend
 
 
 @pytest.mark.parametrize("kind", ["headline", "table", "none"])
 def test_only_bars_and_lines_are_charts(kind: str) -> None:
     rows = (("成都分行", 1), ("北京分行", 2))
     shape = Presentation(kind, x="where", value="v")  # type: ignore[arg-type]
-    assert render.chart(answer((PLACE, AMOUNT), rows, shape)) is None
+    assert figures.chart(answer((PLACE, AMOUNT), rows, shape)) is None
 
 
-def test_the_table_formats_metric_columns_by_their_format_and_uses_the_labels() -> None:
+def test_the_table_keeps_numbers_scaled_to_their_unit_under_the_labels() -> None:
     rate = ResultColumn("r", "不良贷款率", "measure", "percent", "npl_ratio")
     growth = ResultColumn("g", "存款余额 增长率", "growth", "percent", "deposit_balance")
     rows = (("成都分行", Decimal("123456789"), Decimal("0.0123"), 0.05),)
-    shown = render.table_frame(
+    shown, config = render.table_view(
         answer((PLACE, AMOUNT, rate, growth), rows, Presentation("table", rows_table=True))
     )
     assert list(shown.columns) == ["分行", "存款余额", "不良贷款率", "存款余额 增长率"]
-    assert shown.iloc[0].tolist() == ["成都分行", "1.23亿", "1.23%", "5.00%"]
+    assert shown.iloc[0].tolist() == pytest.approx(["成都分行", 1.23456789, 1.23, 5.0])
+    formats = {label: c["type_config"]["format"] for label, c in config.items()}
+    assert formats == {"存款余额": "%,.2f亿", "不良贷款率": "%,.2f%%", "存款余额 增长率": "%,.2f%%"}
 
 
 def test_a_headline_card_per_measure_with_the_difference_and_growth_as_its_delta(
