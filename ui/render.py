@@ -4,7 +4,7 @@ and the one place that turns an error into what a person sees (``render_error``)
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -69,15 +69,27 @@ def table_view(answer: Answer) -> tuple[pd.DataFrame, dict[str, Any]]:
 
 
 def card_delta(answer: Answer, row: dict[str, Any], measure: ResultColumn) -> str | None:
-    """A card's delta: the metric's difference, with its growth rate for amounts and counts."""
+    """A card's delta: an amount's difference with its growth rate; a ratio's difference in
+    percentage points (个百分点), never as a growth percentage."""
     diff = answer.metric_column(measure.metric or "", "difference")
     if diff is None or row.get(diff.name) is None:
         return None
+    zh = answer.language == "zh"
+    if diff.format == "percent":
+        points = float(row[diff.name]) * 100
+        return f"{points:+.2f} 个百分点" if zh else f"{points:+.2f} pp"
     delta = fmt_number(row[diff.name], diff.format)
+    delta = delta if delta.startswith("-") else f"+{delta}"
     growth = answer.metric_column(measure.metric or "", "growth")
-    if growth is not None and row.get(growth.name) is not None and diff.format != "percent":
+    if growth is not None and row.get(growth.name) is not None:
         delta += f"（{float(row[growth.name]) * 100:+.2f}%）"
     return delta
+
+
+def delta_color(answer: Answer, measure: ResultColumn) -> Literal["normal", "inverse", "off"]:
+    """Green for the good direction of the metric: a rising NPL ratio is red; no direction, grey."""
+    good = next((m.higher_is_better for m in answer.metrics if m.code == measure.metric), None)
+    return "off" if good is None else "normal" if good else "inverse"
 
 
 def headline(answer: Answer) -> None:
@@ -88,4 +100,5 @@ def headline(answer: Answer) -> None:
     for column in answer.result_columns:
         if column.role == "measure" and column.name in row:
             value = fmt_number(row[column.name], column.format)
-            st.metric(column.label, value, delta=card_delta(answer, row, column))
+            delta = card_delta(answer, row, column)
+            st.metric(column.label, value, delta=delta, delta_color=delta_color(answer, column))

@@ -3,13 +3,14 @@ columns are called (the names below follow no naming rule on purpose)."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import streamlit as st
 
-from asker.types import Answer, Presentation, ResultColumn
+from asker.types import Answer, MetricRef, Presentation, ResultColumn
 from ui import figures, render
 
 AMOUNT = ResultColumn("v", "存款余额", "measure", "amount", "deposit_balance")
@@ -85,9 +86,11 @@ def test_a_headline_card_per_measure_with_the_difference_and_growth_as_its_delta
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     cards: list[tuple[str, str, str | None]] = []
+    colors: list[str] = []
 
-    def card(label: str, value: str, delta: str | None = None) -> None:
+    def card(label: str, value: str, delta: str | None = None, delta_color: str = "") -> None:
         cards.append((label, value, delta))
+        colors.append(delta_color)
 
     monkeypatch.setattr(st, "metric", card)
     columns = (
@@ -99,5 +102,14 @@ def test_a_headline_card_per_measure_with_the_difference_and_growth_as_its_delta
         ResultColumn("rd", "不良贷款率 变动", "difference", "percent", "npl_ratio"),
     )
     row = (Decimal("30000"), Decimal("20000"), Decimal("10000"), 0.5, 0.0123, -0.0013)
-    render.headline(answer(columns, (row,), Presentation("headline", value="v")))
-    assert cards == [("存款余额", "3.00万", "1.00万（+50.00%）"), ("不良贷款率", "1.23%", "-0.13%")]
+    shown = answer(columns, (row,), Presentation("headline", value="v"))
+    refs = (
+        MetricRef("deposit_balance", "存款余额", "d", 1, "元", "amount", higher_is_better=True),
+        MetricRef("npl_ratio", "不良贷款率", "d", 1, "比例", "percent", higher_is_better=False),
+    )
+    render.headline(dataclasses.replace(shown, metrics=refs))
+    assert cards == [
+        ("存款余额", "3.00万", "+1.00万（+50.00%）"),
+        ("不良贷款率", "1.23%", "-0.13 个百分点"),  # a ratio changes in percentage points
+    ]
+    assert colors == ["normal", "inverse"]  # a falling NPL ratio is good: green, by direction
