@@ -47,7 +47,8 @@ PresentationKind = Literal["headline", "bar", "line", "table", "none"]
 @dataclass(frozen=True)
 class MetricRef:
     """A governed metric definition an answer used, cited by code and version, in the answer's
-    language; ``format`` says how its values read (ratios are fractions shown as percentages)."""
+    language; ``format`` says how its values read (ratios are fractions shown as percentages);
+    ``higher_is_better`` which way a change is good (None: neither)."""
 
     code: str
     name: str
@@ -55,6 +56,7 @@ class MetricRef:
     version: int | None
     unit: str
     format: MetricFormat
+    higher_is_better: bool | None = None
 
 
 @dataclass(frozen=True)
