@@ -158,7 +158,8 @@ def test_ask_refuses_an_org_outside_the_users_scope_with_exit_3(tiny_dir: Path) 
     )
     assert done.returncode == 3
     answer = json.loads(done.stdout)
-    assert answer["code"] == "ACCESS_DENIED" and "北京分行" in answer["message"]
+    assert answer["code"] == "ACCESS_DENIED" and "成都分行" in answer["message"]
+    assert "北京" not in answer["message"]  # the unit outside her scope is not named
 
 
 def test_a_clarifying_question_exits_0(tiny_dir: Path) -> None:

@@ -102,7 +102,9 @@ def test_follow_ups_continue_the_conversation(app: AppTest) -> None:
 def test_a_refusal_is_rendered_with_its_code(app: AppTest) -> None:
     login(app, "li.na")
     ask(app, "北京分行贷款余额")
-    assert any("ACCESS_DENIED" in w.value and "北京分行" in w.value for w in app.warning)
+    # the refusal says what she may see, never the unit she asked about (issue #17, item 6)
+    assert any("ACCESS_DENIED" in w.value and "成都分行" in w.value for w in app.warning)
+    assert not any("北京" in w.value for w in app.warning)
 
 
 @pytest.mark.parametrize("user", ["zhang.wei", "wang.fang", "liu.yang", "chen.jie"])
