@@ -9,17 +9,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
-TIMEOUT = 60
-
-
-@pytest.fixture
-def app(tiny_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("ASKER_DATA_DIR", str(tiny_dir))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    return at
-
 
 def login(at: AppTest, user: str, password: str = "asker-demo") -> AppTest:
     at.text_input(key="login_user").set_value(user)

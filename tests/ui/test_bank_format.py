@@ -7,14 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from asker.types import Answer, Language, Presentation, ResultColumn
-from tests.ui.test_app import APP, TIMEOUT, ask, login
+from tests.ui.test_app import ask, login
 from ui import figures
 from ui.numbers import Scale, scale_for
 
@@ -93,14 +91,6 @@ def test_an_english_answer_reads_english_units_and_months_without_the_chinese_lo
     assert "%b %Y" in spec["encoding"]["x"]["axis"]["labelExpr"]
     assert "locale" not in spec.get("config", {})
     assert next(iter(spec["datasets"].values()))[0]["t0"] == "Sep 2026"
-
-
-@pytest.fixture
-def app(tiny_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("ASKER_DATA_DIR", str(tiny_dir))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    return at
 
 
 def test_the_chat_table_holds_numbers_shown_in_wan_or_yi(app: AppTest) -> None:

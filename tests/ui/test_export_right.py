@@ -13,19 +13,12 @@ from streamlit.testing.v1 import AppTest
 
 from asker.types import Principal
 from tests.helpers import copy_data_dir
-from tests.ui.test_app import APP, TIMEOUT, ask, login
+from tests.ui.conftest import APP, TIMEOUT
+from tests.ui.test_app import ask, login
 from tests.ui.test_operations_app import audit_rows
 from ui.export_right import watermark_text
 
 TOOLBAR = '[data-testid="stElementToolbar"]'
-
-
-@pytest.fixture
-def app(tiny_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("ASKER_DATA_DIR", str(tiny_dir))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    return at
 
 
 def page_html(at: AppTest) -> str:

@@ -18,7 +18,8 @@ from asker.errors import AccessDenied
 from asker.semantic.definitions import seed_texts
 from tests import callers
 from tests.helpers import copy_data_dir
-from tests.ui.test_app import APP, TIMEOUT, ask, login
+from tests.ui.conftest import APP, TIMEOUT
+from tests.ui.test_app import ask, login
 from tests.ui.test_app import text_of as _text_of
 
 NEW_SYNONYM = "存款平均余额"

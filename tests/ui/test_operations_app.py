@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from asker.appstate.database import engine_for
 from tests.helpers import copy_data_dir
-from tests.ui.test_app import APP, TIMEOUT, ask, login, text_of
+from tests.ui.conftest import APP, TIMEOUT
+from tests.ui.test_app import ask, login, text_of
 
 QUESTION = "成都分行各支行的客户数"
 CORRECT_SQL = (
