@@ -213,7 +213,9 @@ def _encoding_problems(t: _TableFile, cols: list[str]) -> list[str]:
         if (c.encodes or c.independent_of) and c.pii is None:
             problems.append(f"{t.name}.{c.name}: encodes/independent_of 仅用于 PII 列 (PII only)")
         named = [e.column for e in c.encodes if e.column is not None] + c.independent_of
-        problems += [f"{t.name}.{c.name}: 未知列 unknown column {n!r}" for n in named if n not in cols]
+        problems += [
+            f"{t.name}.{c.name}: 未知列 unknown column {n!r}" for n in named if n not in cols
+        ]
         problems += [
             f"{t.name}.{c.name}: {e.column} 含被遮盖部分，须声明 generalise "
             f"(holds the hidden part: declare how it is generalised)"
