@@ -25,7 +25,8 @@ from asker.types import Labelled
 
 def generalise_year(value: exp.Expr) -> exp.Expr:
     """A date as the DATE of January 1 of its year (NULL stays NULL)."""
-    return exp.cast(exp.DateTrunc(this=value, unit=exp.var("YEAR")), "DATE")
+    trunc = exp.DateTrunc(this=value, unit=exp.var("YEAR"))  # type: ignore[no-untyped-call]
+    return exp.cast(trunc, "DATE")
 
 
 GENERALISATIONS: dict[str, Callable[[exp.Expr], exp.Expr]] = {"year": generalise_year}
