@@ -34,7 +34,8 @@ def refused(sql: str, role: str = "hq_analyst", policy: Policy = POLICY) -> User
 def test_the_steps_run_in_the_contract_order() -> None:
     assert [s.__name__ for s in STEPS] == [
         "data_access", "parsed_query", "allowed_nodes", "allowed_functions", "known_names",
-        "readable_columns", "row_scope", "masked_columns", "aggregates_only", "row_cap",
+        "readable_columns", "row_scope", "masked_columns", "generalised_columns",
+        "aggregates_only", "row_cap",
         "regenerated_sql",
     ]  # fmt: skip
 
