@@ -10,6 +10,10 @@ edge, frozen dataclasses inside); every problem is reported at once.
 'masked'
 >>> policy.role("hq_executive").column_access("dim_customer", "mobile")
 'denied'
+>>> policy.role("hq_analyst").generalisation("dim_customer", "birth_date")
+'year'
+>>> policy.role("hq_executive").generalisation("dim_customer", "birth_date") is None
+True
 """
 
 from __future__ import annotations
@@ -66,6 +70,9 @@ class RolePolicy:
     rights: frozenset[Right] = frozenset()
     home_panel: tuple[str, ...] = ()  # the questions the role's home panel asks
     starters: tuple[tuple[str, str], ...] = ()  # example questions (zh, en) on an empty chat
+    # ("table.column", how) for every column generalised because it holds the hidden part of a
+    # PII value this role sees masked (derived from the catalog's ``encodes``, never from YAML)
+    generalised: tuple[tuple[str, str], ...] = ()
 
     @property
     def export(self) -> bool:
@@ -83,6 +90,10 @@ class RolePolicy:
         if not self.can_read_table(table) or key in self.denied_columns:
             return "denied"
         return dict(self.pii).get(key, "visible")
+
+    def generalisation(self, table: str, column: str) -> str | None:
+        """How this role sees ``table.column`` coarsened ('year'), or None when it is not."""
+        return dict(self.generalised).get(f"{table}.{column}")
 
 
 @dataclass(frozen=True)
@@ -193,7 +204,18 @@ def _check(doc: _PolicyFile, catalog: Catalog) -> list[str]:
     return problems
 
 
-def _build_role(name: str, role: _RoleFile) -> RolePolicy:
+def _generalised(role: _RoleFile, catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    """Columns holding a hidden part of a PII value the role sees masked: masks must not be
+    undoable from what else the role can read (ARCHITECTURE §6)."""
+    found = {
+        f"{table}.{column}": how
+        for table, pii, column, how in catalog.generalisations()
+        if role.pii.get(f"{table}.{pii}") == "masked"
+    }
+    return tuple(sorted(found.items()))
+
+
+def _build_role(name: str, role: _RoleFile, catalog: Catalog) -> RolePolicy:
     return RolePolicy(
         role=name,
         label=role.label,
@@ -209,6 +231,7 @@ def _build_role(name: str, role: _RoleFile) -> RolePolicy:
         rights=frozenset(role.rights),
         home_panel=tuple(role.home_panel),
         starters=tuple((zh, en) for zh, en in role.starters),
+        generalised=_generalised(role, catalog),
     )
 
 
@@ -237,7 +260,7 @@ def parse_policy(text: str, catalog: Catalog, source: str = "policy.yaml") -> Po
         raise ConfigError("POLICY_INVALID", source=source, problems=tuple(problems))
     scope = doc.customer_scope
     return Policy(
-        roles=tuple(_build_role(name, role) for name, role in doc.roles.items()),
+        roles=tuple(_build_role(name, role, catalog) for name, role in doc.roles.items()),
         customer_scope=CustomerScope(scope.table, scope.key, scope.manager_column),
     )
 

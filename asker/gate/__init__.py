@@ -26,6 +26,7 @@ from asker.gate.aggregates_only import aggregates_only
 from asker.gate.allowed_functions import allowed_functions
 from asker.gate.allowed_nodes import allowed_nodes
 from asker.gate.data_access import data_access
+from asker.gate.generalised_columns import generalised_columns
 from asker.gate.issues import issue, refusal
 from asker.gate.known_names import known_names
 from asker.gate.masked_columns import masked_columns
@@ -75,6 +76,7 @@ STEPS: tuple[Step, ...] = (
     string_growth,  # e. no string function builds a value past the bound
     row_scope,  # f. every physical table replaced by the gate's filtered subquery
     masked_columns,  # g. masked PII only as plain output; masks applied in the subqueries
+    generalised_columns,  # g. columns that would undo a mask (birth_date) generalised
     aggregates_only,  # h. roles without detail: aggregates only
     row_cap,  # i. LIMIT row_cap + 1
     regenerated_sql,  # j. the SQL that runs is generated from the checked tree

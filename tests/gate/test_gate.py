@@ -35,7 +35,7 @@ def test_the_steps_run_in_the_contract_order() -> None:
     assert [s.__name__ for s in STEPS] == [
         "data_access", "parsed_query", "statement_bounds", "allowed_nodes",
         "allowed_functions", "known_names", "readable_columns", "string_growth", "row_scope",
-        "masked_columns", "aggregates_only", "row_cap", "regenerated_sql",
+        "masked_columns", "generalised_columns", "aggregates_only", "row_cap", "regenerated_sql",
     ]  # fmt: skip
 
 
