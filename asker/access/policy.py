@@ -66,6 +66,17 @@ class RolePolicy:
     rights: frozenset[Right] = frozenset()
     home_panel: tuple[str, ...] = ()  # the questions the role's home panel asks
     starters: tuple[tuple[str, str], ...] = ()  # example questions (zh, en) on an empty chat
+    # aggregates-only roles (detail: false): the "table.column"s of entity tables that may group
+    # or filter (columns of tables without entity ids always may), and the only literals a
+    # measure column may be compared with in a filter ("table.column", (values...))
+    dimensions: frozenset[str] = frozenset()
+    thresholds: tuple[tuple[str, tuple[float, ...]], ...] = ()
+
+    def is_dimension(self, table: str, column: str) -> bool:
+        return f"{table}.{column}" in self.dimensions
+
+    def threshold_values(self, table: str, column: str) -> tuple[float, ...]:
+        return dict(self.thresholds).get(f"{table}.{column}", ())
 
     @property
     def export(self) -> bool:
@@ -135,6 +146,8 @@ class _RoleFile(BaseModel):
     rights: list[Right] = []
     home_panel: list[str] = []
     starters: list[tuple[str, str]] = []
+    dimensions: dict[str, list[str]] = {}
+    thresholds: dict[str, dict[str, list[float]]] = {}
 
 
 class _CustomerScopeFile(BaseModel):
@@ -165,6 +178,10 @@ def _role_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str
                 yield f"roles.{name}.tables: 未知表 unknown table {table!r}"
     for table, columns in role.denied_columns.items():
         yield from _column_problems(f"roles.{name}.denied_columns", table, columns, catalog)
+    for table, columns in role.dimensions.items():
+        yield from _column_problems(f"roles.{name}.dimensions", table, columns, catalog)
+    for table, limits in role.thresholds.items():
+        yield from _column_problems(f"roles.{name}.thresholds", table, list(limits), catalog)
     expected = {f"{t}.{c.name}" for t, c in catalog.pii_columns()}
     for key in sorted(expected - set(role.pii)):
         yield f"roles.{name}.pii: 缺少 PII 列 missing PII column {key}"
@@ -209,6 +226,14 @@ def _build_role(name: str, role: _RoleFile) -> RolePolicy:
         rights=frozenset(role.rights),
         home_panel=tuple(role.home_panel),
         starters=tuple((zh, en) for zh, en in role.starters),
+        dimensions=frozenset(f"{t}.{c}" for t, cols in role.dimensions.items() for c in cols),
+        thresholds=tuple(
+            sorted(
+                (f"{t}.{c}", tuple(values))
+                for t, limits in role.thresholds.items()
+                for c, values in limits.items()
+            )
+        ),
     )
 
 

@@ -25,6 +25,7 @@ from asker.errors import AskerError
 from asker.gate.aggregates_only import aggregates_only
 from asker.gate.allowed_functions import allowed_functions
 from asker.gate.allowed_nodes import allowed_nodes
+from asker.gate.cell_rules import cell_rules
 from asker.gate.data_access import data_access
 from asker.gate.issues import issue, refusal
 from asker.gate.known_names import known_names
@@ -34,6 +35,7 @@ from asker.gate.readable_columns import readable_columns
 from asker.gate.regenerated_sql import regenerated_sql
 from asker.gate.row_cap import row_cap
 from asker.gate.row_scope import row_scope
+from asker.gate.small_cells import small_cells
 from asker.gate.state import GateState, Step
 from asker.types import GatedQuery, Principal
 from asker.warehouse.catalog import Catalog
@@ -66,9 +68,11 @@ STEPS: tuple[Step, ...] = (
     allowed_functions,  # c. only allow-listed functions
     known_names,  # d. tables and columns known (qualified copy); unreadable tables denied
     readable_columns,  # e. every column read (after * expansion) is readable
-    row_scope,  # f. every physical table replaced by the gate's filtered subquery
-    masked_columns,  # g. masked PII only as plain output; masks applied in the subqueries
-    aggregates_only,  # h. roles without detail: aggregates only
+    aggregates_only,  # f. roles without detail: aggregates only
+    cell_rules,  # f. ... and only shapes whose every cell can be k-checked
+    small_cells,  # f. ... every result cell carries its entity count; cells under k nulled
+    row_scope,  # g. every physical table replaced by the gate's filtered subquery
+    masked_columns,  # h. masked PII only as plain output; masks applied in the subqueries
     row_cap,  # i. LIMIT row_cap + 1
     regenerated_sql,  # j. the SQL that runs is generated from the checked tree
 )
@@ -82,6 +86,7 @@ def gate(
     catalog: Catalog,
     orgs: OrgDirectory,
     dialect: str = "duckdb",
+    min_cell_size: int = 5,
 ) -> GatedQuery:
     """Check and rewrite ``sql`` for ``principal``; refuse anything not proven allowed."""
     text = sql if isinstance(sql, str) else _text_of(sql, dialect)
@@ -93,6 +98,7 @@ def gate(
         orgs=orgs,
         dialect=dialect,
         text=text,
+        min_cell_size=min_cell_size,
     )
     for step in STEPS:
         state = _run(step, state)

@@ -84,6 +84,7 @@ def _gate(sql: Any, who: Principal, services: Services) -> GatedQuery:
         catalog=services.compiler.catalog,
         orgs=services.orgs,
         dialect=services.executor.dialect,
+        min_cell_size=services.settings.min_cell_size,
     )
 
 

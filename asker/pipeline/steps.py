@@ -137,6 +137,7 @@ def gate_query(turn: Turn, services: Services) -> Turn:
         catalog=services.compiler.catalog,
         orgs=services.orgs,
         dialect=services.executor.dialect,
+        min_cell_size=services.settings.min_cell_size,
     )
     return replace(turn, gated=gated, sql=gated.sql)
 
@@ -270,6 +271,7 @@ def gate_statement(turn: Turn, services: Services) -> Turn:
         catalog=services.compiler.catalog,
         orgs=services.orgs,
         dialect=services.executor.dialect,
+        min_cell_size=services.settings.min_cell_size,
     )
     return replace(turn, gated=gated, sql=gated.sql)
 
