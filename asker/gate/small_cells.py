@@ -80,6 +80,14 @@ def _least(terms: list[exp.Expr]) -> exp.Expr | None:
     return exp.Least(this=unique[0], expressions=unique[1:])
 
 
+def _used_as_value(query: exp.Expr) -> bool:
+    """A subquery whose value is used (not IN (...), EXISTS (...): those filter rows)."""
+    holder = query.parent
+    while isinstance(holder, exp.Subquery | exp.Paren):
+        holder = holder.parent
+    return not isinstance(holder, exp.In | exp.Exists)
+
+
 def _adds_nothing(branch: exp.Expr | None) -> bool:
     """A CASE branch that adds nothing to a sum: absent, NULL or the number 0."""
     if branch is None or isinstance(branch, exp.Null):
@@ -169,7 +177,7 @@ class _Rewrite:
         for node in walk_in_scope(expr):
             if node is not expr and isinstance(node, exp.Query):
                 inner = self.scopes.of(node)
-                if inner is not None:
+                if inner is not None and _used_as_value(node):
                     terms += self._scalar_pop(inner)
             elif isinstance(node, exp.AggFunc):
                 terms += self._aggregate_terms(node, scope)

@@ -24,7 +24,7 @@ from tests.gate.scope_check import out_of_scope, raw_pii
 CORPUS = yaml.safe_load((Path(__file__).parent / "bypass_corpus.yaml").read_text("utf-8"))
 ATTEMPTS: list[dict[str, Any]] = CORPUS["attempts"]
 LEGITIMATE: list[dict[str, Any]] = CORPUS["legitimate"]
-RUNS = {"ok_scoped", "ok_capped", "QUERY_TIMEOUT"}
+RUNS = {"ok_scoped", "ok_capped", "ok_suppressed", "QUERY_TIMEOUT"}
 BOMB_TIMEOUT_S = 0.5
 
 
@@ -76,6 +76,12 @@ def test_bypass_attempt(attempt: dict[str, Any], bank: Bank) -> None:
     result = run(bank, query)
     assert result.row_count <= query.row_cap
     assert_in_scope(bank, role, result)
+    if expect == "ok_suppressed":
+        shown = {(c.row, c.column) for c in result.suppressed}
+        for number, row in enumerate(result.rows):
+            for name in attempt["hidden"]:
+                assert row[result.columns.index(name)] is None, f"row {number}: {name} shown"
+                assert (number, name) in shown, f"row {number}: {name} not marked suppressed"
 
 
 @pytest.mark.parametrize(
@@ -86,4 +92,30 @@ def test_legitimate_query(query: dict[str, Any], bank: Bank) -> None:
     assert_in_scope(bank, query["role"], result)
     if query.get("same_as_raw"):
         raw = bank.rows(query["sql"])
-        assert sorted(map(repr, result.rows)) == sorted(map(repr, raw)), "the rewrite changed"
+        assert same_modulo_suppressed(result, raw), "the rewrite changed"
+
+
+def same_modulo_suppressed(result: QueryResult, raw: list[tuple[Any, ...]]) -> bool:
+    """The gated rows are the raw rows, except that a suppressed cell is null."""
+    hidden = {(c.row, result.columns.index(c.column)) for c in result.suppressed}
+    left = sorted(map(repr, raw))
+    if len(left) != len(result.rows):
+        return False
+    unmatched = list(raw)
+    for number, row in enumerate(result.rows):
+        found = next(
+            (
+                other
+                for other in unmatched
+                if all(
+                    (number, i) in hidden or repr(a) == repr(b)
+                    for i, (a, b) in enumerate(zip(row, other, strict=True))
+                )
+            ),
+            None,
+        )
+        if found is None:
+            return False
+        unmatched.remove(found)
+        assert all(row[i] is None for n, i in hidden if n == number)
+    return True
