@@ -178,10 +178,7 @@ def _role_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str
                 yield f"roles.{name}.tables: 未知表 unknown table {table!r}"
     for table, columns in role.denied_columns.items():
         yield from _column_problems(f"roles.{name}.denied_columns", table, columns, catalog)
-    for table, columns in role.dimensions.items():
-        yield from _column_problems(f"roles.{name}.dimensions", table, columns, catalog)
-    for table, limits in role.thresholds.items():
-        yield from _column_problems(f"roles.{name}.thresholds", table, list(limits), catalog)
+    yield from _cell_problems(name, role, catalog)
     expected = {f"{t}.{c.name}" for t, c in catalog.pii_columns()}
     for key in sorted(expected - set(role.pii)):
         yield f"roles.{name}.pii: 缺少 PII 列 missing PII column {key}"
@@ -196,6 +193,13 @@ def _role_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str
             yield f"roles.{name}.rights: {right} 需要数据权限 (needs data_access: true)"
     if (role.home_panel or role.starters) and "ask" not in role.rights:
         yield f"roles.{name}: home_panel/starters 需要 ask 权限 (need the ask right)"
+
+
+def _cell_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str]:
+    for table, columns in role.dimensions.items():
+        yield from _column_problems(f"roles.{name}.dimensions", table, columns, catalog)
+    for table, limits in role.thresholds.items():
+        yield from _column_problems(f"roles.{name}.thresholds", table, list(limits), catalog)
 
 
 def _scope_problems(scope: _CustomerScopeFile, catalog: Catalog) -> list[str]:

@@ -20,6 +20,7 @@ from asker.gate import gate
 from asker.types import GatedQuery, QueryResult
 from tests.gate.bank import Bank, bank_for
 from tests.gate.scope_check import out_of_scope, raw_pii
+from tests.helpers import suppressed_diff
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "bypass_corpus.yaml").read_text("utf-8"))
 ATTEMPTS: list[dict[str, Any]] = CORPUS["attempts"]
@@ -92,30 +93,5 @@ def test_legitimate_query(query: dict[str, Any], bank: Bank) -> None:
     assert_in_scope(bank, query["role"], result)
     if query.get("same_as_raw"):
         raw = bank.rows(query["sql"])
-        assert same_modulo_suppressed(result, raw), "the rewrite changed"
-
-
-def same_modulo_suppressed(result: QueryResult, raw: list[tuple[Any, ...]]) -> bool:
-    """The gated rows are the raw rows, except that a suppressed cell is null."""
-    hidden = {(c.row, result.columns.index(c.column)) for c in result.suppressed}
-    left = sorted(map(repr, raw))
-    if len(left) != len(result.rows):
-        return False
-    unmatched = list(raw)
-    for number, row in enumerate(result.rows):
-        found = next(
-            (
-                other
-                for other in unmatched
-                if all(
-                    (number, i) in hidden or repr(a) == repr(b)
-                    for i, (a, b) in enumerate(zip(row, other, strict=True))
-                )
-            ),
-            None,
-        )
-        if found is None:
-            return False
-        unmatched.remove(found)
-        assert all(row[i] is None for n, i in hidden if n == number)
-    return True
+        diff = suppressed_diff(result, raw)
+        assert diff is None, f"the rewrite changed: {diff}"

@@ -87,7 +87,9 @@ def generated(draw: st.DrawFn, values: dict[tuple[str, str], list[Any]]) -> Gene
     table = draw(st.sampled_from(sorted(TABLES)))
     kinds = TABLES[table]
     group = draw(
-        st.lists(st.sampled_from(kinds["dims"] + kinds["others"]), min_size=0, max_size=2, unique=True)
+        st.lists(
+            st.sampled_from(kinds["dims"] + kinds["others"]), min_size=0, max_size=2, unique=True
+        )
     )
     measure = draw(st.sampled_from(kinds["measures"] or ["*"]))
     agg = draw(st.sampled_from(["SUM", "AVG", "COUNT", "MAX", "MEDIAN"]))
@@ -115,10 +117,7 @@ def generated(draw: st.DrawFn, values: dict[tuple[str, str], list[Any]]) -> Gene
     sql = f"SELECT {head}{value} AS v FROM {table}{where}{by}"
     if draw(st.booleans()) and group:
         sql = f"WITH x AS ({sql}) SELECT * FROM x WHERE v IS NOT NULL"
-    oracle = (
-        f"SELECT {head}COUNT(DISTINCT {counted}) AS pop, {value} AS v "
-        f"FROM {table}{where}{by}"
-    )
+    oracle = f"SELECT {head}COUNT(DISTINCT {counted}) AS pop, {value} AS v FROM {table}{where}{by}"
     return Generated(sql, oracle, len(group))
 
 
