@@ -73,6 +73,17 @@ class RolePolicy:
     # ("table.column", how) for every column generalised because it holds the hidden part of a
     # PII value this role sees masked (derived from the catalog's ``encodes``, never from YAML)
     generalised: tuple[tuple[str, str], ...] = ()
+    # aggregates-only roles (detail: false): the "table.column"s of entity tables that may group
+    # or filter (columns of tables without entity ids always may), and the only literals a
+    # measure column may be compared with in a filter ("table.column", (values...))
+    dimensions: frozenset[str] = frozenset()
+    thresholds: tuple[tuple[str, tuple[float, ...]], ...] = ()
+
+    def is_dimension(self, table: str, column: str) -> bool:
+        return f"{table}.{column}" in self.dimensions
+
+    def threshold_values(self, table: str, column: str) -> tuple[float, ...]:
+        return dict(self.thresholds).get(f"{table}.{column}", ())
 
     @property
     def export(self) -> bool:
@@ -146,6 +157,8 @@ class _RoleFile(BaseModel):
     rights: list[Right] = []
     home_panel: list[str] = []
     starters: list[tuple[str, str]] = []
+    dimensions: dict[str, list[str]] = {}
+    thresholds: dict[str, dict[str, list[float]]] = {}
 
 
 class _CustomerScopeFile(BaseModel):
@@ -176,6 +189,7 @@ def _role_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str
                 yield f"roles.{name}.tables: 未知表 unknown table {table!r}"
     for table, columns in role.denied_columns.items():
         yield from _column_problems(f"roles.{name}.denied_columns", table, columns, catalog)
+    yield from _cell_problems(name, role, catalog)
     expected = {f"{t}.{c.name}" for t, c in catalog.pii_columns()}
     for key in sorted(expected - set(role.pii)):
         yield f"roles.{name}.pii: 缺少 PII 列 missing PII column {key}"
@@ -190,6 +204,13 @@ def _role_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str
             yield f"roles.{name}.rights: {right} 需要数据权限 (needs data_access: true)"
     if (role.home_panel or role.starters) and "ask" not in role.rights:
         yield f"roles.{name}: home_panel/starters 需要 ask 权限 (need the ask right)"
+
+
+def _cell_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str]:
+    for table, columns in role.dimensions.items():
+        yield from _column_problems(f"roles.{name}.dimensions", table, columns, catalog)
+    for table, limits in role.thresholds.items():
+        yield from _column_problems(f"roles.{name}.thresholds", table, list(limits), catalog)
 
 
 def _scope_problems(scope: _CustomerScopeFile, catalog: Catalog) -> list[str]:
@@ -232,6 +253,14 @@ def _build_role(name: str, role: _RoleFile, catalog: Catalog) -> RolePolicy:
         home_panel=tuple(role.home_panel),
         starters=tuple((zh, en) for zh, en in role.starters),
         generalised=_generalised(role, catalog),
+        dimensions=frozenset(f"{t}.{c}" for t, cols in role.dimensions.items() for c in cols),
+        thresholds=tuple(
+            sorted(
+                (f"{t}.{c}", tuple(values))
+                for t, limits in role.thresholds.items()
+                for c, values in limits.items()
+            )
+        ),
     )
 
 
