@@ -57,6 +57,30 @@ def result_diff(got: Sequence[Sequence[Any]], want: Sequence[Sequence[Any]]) -> 
     return None
 
 
+def capped_diff(
+    got: Sequence[Sequence[Any]], want: Sequence[Sequence[Any]], cap: int
+) -> str | None:
+    """None when ``want`` is longer than the row cap and ``got`` is ``cap + 1`` of its rows (the
+    gate asks for one row past the cap so the executor can say the result was cut): no row made
+    up, none twice more often than ``want`` holds it."""
+    if len(got) != cap + 1:
+        return f"{len(got)} rows, expected the cap {cap} + 1 of {len(want)}"
+    unmatched = [tuple(normal(v) for v in r) for r in want]
+    counts: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for row in unmatched:
+        counts.setdefault(_sort_key(row), []).append(row)
+    for raw in got:
+        row = tuple(normal(v) for v in raw)
+        same = counts.get(_sort_key(row), [])
+        found = next(
+            (w for w in same if all(same_value(a, b) for a, b in zip(row, w, strict=True))), None
+        )
+        if found is None:
+            return f"row not in the expected result:\n got  {row}"
+        same.remove(found)
+    return None
+
+
 def suppressed_diff(result: QueryResult, want: Sequence[Sequence[Any]]) -> str | None:
     """None when ``result`` holds the rows of ``want`` except that each cell it lists as
     suppressed is null (any order, numbers within tolerance)."""
