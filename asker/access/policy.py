@@ -207,6 +207,13 @@ def _role_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str
 
 
 def _cell_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str]:
+    if role.data_access and not role.detail and not role.dimensions:
+        yield (
+            f"roles.{name}: 只看汇总（detail: false）的角色必须声明 dimensions（可用于分组和筛选的"
+            f"低基数字段） an aggregates-only role (detail: false) must declare its dimensions, "
+            f"the low-cardinality columns it may group and filter by; missing key: "
+            f"roles.{name}.dimensions"
+        )
     for table, columns in role.dimensions.items():
         yield from _column_problems(f"roles.{name}.dimensions", table, columns, catalog)
     for table, limits in role.thresholds.items():
