@@ -99,9 +99,7 @@ def test_the_new_role_signs_in_and_asks_within_its_branch(
             if sum(people[h] for h in hidden) >= k and people[name] >= k:
                 break
             hidden.add(name)
-    expected = {
-        name: None if name in hidden else float(ratio or 0) for name, ratio, _, _ in want
-    }
+    expected = {name: None if name in hidden else float(ratio or 0) for name, ratio, _, _ in want}
     assert answer.columns == ("subbranch", "npl_ratio")
     got = {name: None if ratio is None else float(ratio) for name, ratio in answer.rows}
     assert got == pytest.approx(expected)
