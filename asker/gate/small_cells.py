@@ -8,9 +8,10 @@ nulls out the small cells, so their values never leave the warehouse:
   rows counts them: ``COUNT(DISTINCT id)``, with the aggregate's own FILTER and, for a CASE in
   its argument, once per branch that carries a value (``SUM(CASE WHEN c THEN x ELSE 0 END)``
   stands for the rows where ``c`` holds);
-- an aggregated subquery outputs, per cell, its population (hidden ``__k<i>``); a value computed
-  from cells stands for the smallest of them (``LEAST``), an aggregate over cells for at least
-  the largest (``MAX``: a sound lower bound of the distinct entities of a union);
+- an aggregated subquery outputs, per cell, its population (hidden ``__k<i>``; read through an
+  outer join, a missing one counts as 0, fail closed); a value computed from cells stands for
+  the smallest of them (``LEAST``), an aggregate over cells for at least the largest (``MAX``:
+  a sound lower bound of the distinct entities of a union);
 - a filter on cells (WHERE on a subquery's cells, HAVING) keeps every small group whatever its
   value (``cond OR population < k``), so a row's presence does not answer a threshold question;
 - the outermost query is wrapped: a cell under k becomes NULL, and when a column has any, the
@@ -69,6 +70,12 @@ def _refuse(construct: str, role: str = "") -> None:
 
 def _col(name: str, table: str | None = None) -> exp.Column:
     return exp.column(name, table=table, quoted=True)
+
+
+def _population(name: str, table: str) -> exp.Expr:
+    """A subquery's cell population seen from outside: NULL (an outer join's side without a
+    row) counts as 0 customers, so the cell is suppressed, never shown for want of a count."""
+    return exp.Coalesce(this=_col(name, table), expressions=[exp.Literal.number(0)])
 
 
 def _least(terms: list[exp.Expr]) -> exp.Expr | None:
@@ -190,7 +197,7 @@ class _Rewrite:
         if isinstance(source, Scope):
             name = self.info.get(id(source.expression), _Info()).pops.get(column.name)
             if name is not None:
-                return [_col(name, column.table)]
+                return [_population(name, column.table)]
         return []
 
     def _scalar_pop(self, inner: Scope) -> list[exp.Expr]:
@@ -243,7 +250,7 @@ class _Rewrite:
         if isinstance(source, Scope):
             alias = next(a for a, s in self._sources(scope) if s is source)
             pops = self.info.get(id(source.expression), _Info()).pops.values()
-            found = _least([_col(p, alias) for p in pops])
+            found = _least([_population(p, alias) for p in pops])
             return [(found, False)] if found is not None else []
         return []
 

@@ -211,3 +211,40 @@ def test_no_cell_an_aggregates_only_role_sees_stands_for_fewer_than_k(
     check()
     print(counts)
     assert counts["answered"] >= 20 and counts["suppressed"] >= 3, counts
+
+
+NPL = "five_class IN ('次级', '可疑', '损失')"
+LEFT_JOINED_RATIO = (
+    "SELECT t.org_id, COALESCE(n.npl, 0) / t.total AS npl_ratio "
+    "FROM (SELECT org_id, SUM(balance) AS total FROM fact_loan_balance_monthly GROUP BY org_id) "
+    "AS t LEFT JOIN (SELECT org_id, SUM(balance) AS npl FROM fact_loan_balance_monthly "
+    f"WHERE {NPL} GROUP BY org_id) AS n ON n.org_id = t.org_id"
+)
+
+
+def test_a_ratio_over_a_left_join_side_without_rows_is_suppressed(
+    executive: Principal, shadow: duckdb.DuckDBPyConnection, tiny_executor: DuckDBExecutor
+) -> None:
+    """A branch without 不良 loans has no row on the NPL side: its population is missing, not
+    large. It counts as 0 customers, so the ratio 0 is suppressed, never shown."""
+    orgs = load_org_directory(tiny_executor)
+    gated = gate(LEFT_JOINED_RATIO, executive, policy=POLICY, catalog=CATALOG, orgs=orgs)
+    result = tiny_executor.execute(gated.tree, row_cap=10_000, timeout_s=60)
+    # the oracle, by hand on the shadow: per branch, the customers behind each side
+    want = {
+        org: (total, npl)
+        for org, total, npl in shadow.execute(
+            "SELECT org_id, COUNT(DISTINCT cust_id), "
+            f"COUNT(DISTINCT cust_id) FILTER (WHERE {NPL}) "
+            "FROM fact_loan_balance_monthly GROUP BY org_id"
+        ).fetchall()
+    }
+    without_npl = {org for org, (_, npl) in want.items() if npl == 0}
+    assert without_npl, "the tiny bank needs a branch with loans and no 不良 loan"
+    suppressed = {c.row for c in result.suppressed if c.column == "npl_ratio"}
+    assert {row[0] for row in result.rows} == set(want)
+    for number, (org, ratio) in enumerate(result.rows):
+        if org in without_npl:
+            assert ratio is None and number in suppressed, f"{org}: no 不良 loan shown as {ratio}"
+        elif ratio is not None:
+            assert min(want[org]) >= K, f"{org}: a ratio of {want[org]} customers shown"
