@@ -179,6 +179,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Aggregate by org unit, product or date instead; "
         "to request detail access, contact the data administrator.",
     ),
+    "AGGREGATE_NOT_ALLOWED": (
+        "您的角色（{role}）只能查看至少覆盖若干客户的汇总数据，不允许：{construct}。可以改用：{allowed}。",
+        "Your role ({role}) sees only aggregates that stand for enough customers; not allowed: "
+        "{construct}. Use instead: {allowed}.",
+    ),
     # set-up and configuration problems
     "DATA_DIR_MISSING": (
         "数据目录 {path} 不存在或未初始化。请先运行 `asker init --data-dir {path}`。",
