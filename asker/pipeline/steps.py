@@ -84,15 +84,14 @@ def understand(turn: Turn, services: Services) -> Turn:
 
 def _clarify(found: Understanding, services: Services) -> Answer:
     zh = found.language == "zh"
+    words = ("、" if zh else ", ").join(found.unexplained)
     if found.code == "CLARIFY_TERMS":
-        words = ("、" if zh else ", ").join(found.unexplained)
         message = (
             f"没有理解「{words}」。请换个说法，或选择下面的问法。"
             if zh
             else f"I did not understand '{words}'. Rephrase, or pick one of these."
         )
     elif found.code == "CLARIFY_COMPARE":
-        words = ("、" if zh else ", ").join(found.unexplained)
         message = (
             f"「{words}」需要一个比较基准：较年初、同比还是环比？请选择下面的问法。"
             if zh

@@ -102,16 +102,42 @@ def test_a_numeric_column_sorts_as_numbers_while_it_shows_wan(app_url: str) -> N
         grid.scroll_into_view_if_needed()
         grid.locator('td[aria-colindex="2"]').first.wait_for(state="attached")
         before = _column_values(grid, 2)
-        canvas = grid.locator('[data-testid="data-grid-canvas"]')
-        page.wait_for_timeout(500)
-        box = canvas.bounding_box()
-        # The 存款余额 header: the last column, at the right end of a stretched grid.
-        page.mouse.click(box["x"] + box["width"] - 40, box["y"] + 17)
-        page.wait_for_timeout(800)
-        after = _column_values(grid, 2)
+        after = _sorted_by_header_click(page, grid, before)
         assert sorted(after) == sorted(before) and after != before
         assert after in (sorted(after), sorted(after, reverse=True)), after
         browser.close()
+
+
+def _sorted_by_header_click(page: Any, grid: Any, before: list[float]) -> list[float]:
+    """Clicks the 存款余额 header (the last column, at the right end of a stretched grid) once the
+    grid has stopped moving and is in view (the chat scrolls itself as an answer finishes), and
+    waits for the rows to reorder; a click that landed while the page was still moving is
+    repeated, up to three times."""
+    canvas = grid.locator('[data-testid="data-grid-canvas"]')
+    after = before
+    for _attempt in range(3):
+        canvas.scroll_into_view_if_needed()
+        box = _settled_box(page, canvas)
+        if box["y"] < 0 or box["y"] + 17 > page.viewport_size["height"]:
+            continue
+        page.mouse.click(box["x"] + box["width"] - 40, box["y"] + 17)
+        for _poll in range(20):
+            page.wait_for_timeout(250)
+            after = _column_values(grid, 2)
+            if after != before:
+                return after
+    return after
+
+
+def _settled_box(page: Any, element: Any) -> dict[str, float]:
+    box = element.bounding_box()
+    for _poll in range(20):
+        page.wait_for_timeout(200)
+        again = element.bounding_box()
+        if again == box:
+            break
+        box = again
+    return dict(box)
 
 
 def _column_values(grid: Any, column: int) -> list[float]:
