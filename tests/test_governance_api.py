@@ -85,7 +85,8 @@ def test_an_uploaded_yaml_becomes_a_draft_not_a_publication(settings: Settings) 
 
 
 def test_roles_without_data_learn_no_value_count_or_change(settings: Settings) -> None:
-    """zhao.min reads no data, on demo data or a bank's own, so the impact says only whether each case compiles and passes the gate (issue #17 item 3)."""
+    """zhao.min reads no data, on demo data or a bank's own, so the impact says only whether
+    each case compiles and passes the gate (issue #17 item 3)."""
     rt = callers.runtime(settings)
     draft = api.metric_draft_start(rt, callers.who(settings, "zhao.min"), "wealth_balance")
     for demo in (True, False):

@@ -4,9 +4,9 @@ of regulatory metrics, and the impact of a change on the gold cases run on tiny.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import pytest
