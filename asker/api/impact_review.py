@@ -35,6 +35,8 @@ from asker.types import GatedQuery, Principal, QueryResult
 
 REVIEW_RIGHTS = frozenset({"draft_metrics", "approve_metrics"})
 IMPACT = "指标影响分析 metric impact review"
+# what the dictionary's validation reports already: unknown names, text that does not parse
+VALIDATION_CODES = frozenset({"INVALID_SQL", "UNKNOWN_TABLE", "UNKNOWN_COLUMN", "EMPTY_INPUT"})
 
 
 def _system_gate(rt: Runtime, statement: str | exp.Expr) -> GatedQuery:
@@ -125,9 +127,11 @@ def expression_problems(rt: Runtime, definition: dict[str, Any]) -> tuple[UserFa
             _system_gate(rt, statement)
         except UserFacingError as error:
             issues: tuple[Issue, ...] = error.params.get("issues", ())
+            if error.code in VALIDATION_CODES:
+                continue  # the dictionary's own validation names these (METRIC_DRAFT_INVALID)
             if issues:
                 problems.append(_refused(field, table, issues[0]))
-            elif error.code not in ("INVALID_SQL", "UNKNOWN_TABLE", "UNKNOWN_COLUMN"):
+            else:
                 problems.append(
                     UserFacingError(
                         "METRIC_EXPRESSION_REFUSED", field=field, table=table, reason=error.code
