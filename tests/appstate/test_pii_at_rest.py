@@ -5,7 +5,6 @@ from the warehouse directly; the stored text is read from the app database direc
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from asker.config import Settings
 from tests import callers
+from tests.helpers import copy_data_dir
 
 
 def _digits(value: str) -> str:
@@ -21,8 +21,7 @@ def _digits(value: str) -> str:
 
 
 def test_questions_are_stored_redacted(tiny_dir: Path, tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(tiny_dir, data)
+    data = copy_data_dir(tiny_dir, tmp_path / "data")
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
         name, id_no, mobile, address = con.execute(
             "SELECT cust_name, id_no, mobile, address FROM dim_customer "
