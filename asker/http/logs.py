@@ -20,7 +20,10 @@ from asker.http.errors import error_body
 
 _log = logging.getLogger("asker.http")
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message"}
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "color_message",  # uvicorn's terminal colours
+}
 
 
 class JsonFormatter(logging.Formatter):
@@ -49,6 +52,7 @@ def configure_json_logs(level: int = logging.INFO) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    logging.getLogger("uvicorn.access").disabled = True  # one line per request comes from here
 
 
 class TooLarge(Exception):
