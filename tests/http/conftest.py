@@ -61,10 +61,13 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes] | None = None) -> N
     raise AssertionError(f"{url} did not come up")
 
 
-def issue_token(data_dir: Path, user: str, *extra: str) -> str:
-    done = asker("tokens", "create", "--user", user, "--data-dir", str(data_dir), *extra)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.rstrip("\n").splitlines()[-1]
+def issue_token(data_dir: Path, user: str) -> str:
+    """A token for ``user`` through the facade (tests/http/test_tokens.py runs the CLI's)."""
+    rt = api.open_runtime(Settings(data_dir=data_dir))
+    try:
+        return api.create_token(rt, user)[0].token
+    finally:
+        rt.close()
 
 
 @dataclass(frozen=True)
