@@ -29,6 +29,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A token must be valid for at least 1 day; got {days}. "
         "Give a positive whole number with --expires-days.",
     ),
+    "SERVICE_ACCOUNT_INVALID": (
+        "无法创建服务账号 {user}：角色 {role} 或机构 {org} 不存在（可用角色：{roles}）。"
+        "请用策略中的角色和数仓中的机构编号重试。",
+        "The service account {user} cannot be created: the role {role} or the org unit {org} "
+        "does not exist (roles: {roles}). Use a role of the policy and an org id of the warehouse.",
+    ),
+    "ACCOUNT_EXISTS": (
+        "用户 {user} 已存在，其角色与机构不会被 --service-role 修改。请去掉 --service-role，"
+        "或为服务账号另起一个用户名。",
+        "The user {user} already exists; --service-role does not change its role or org unit. "
+        "Leave --service-role out, or give the service account a name of its own.",
+    ),
     "NOT_FOUND": (
         "没有找到 {what}。请检查地址中的编号，或先用列表接口查看可用的条目。",
         "{what} was not found. Check the id in the address, or list what is available first.",
@@ -48,10 +60,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请缩小问题范围后重试。",
         "The request did not finish within {seconds} s and was stopped "
         "(ASKER_API_REQUEST_TIMEOUT_S). Narrow the question and try again.",
-    ),
-    "NOT_READY": (
-        "服务尚未就绪：{parts} 无法访问。请检查这些依赖后再试。",
-        "The service is not ready: {parts} did not answer. Check them and try again.",
     ),
     # refusals a user can act on
     "INVALID_SQL": (

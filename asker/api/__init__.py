@@ -89,7 +89,7 @@ from asker.api.review import (
     verified_examples,
 )
 from asker.api.runtime import Runtime, grants, limits, open_runtime
-from asker.api.tokens import create_token, list_tokens, revoke_token
+from asker.api.tokens import add_service_account, create_token, list_tokens, revoke_token
 from asker.appstate.feedback_queue import FeedbackItem
 from asker.audit.request import request_scope
 from asker.audit.search import AuditFilter
@@ -105,6 +105,7 @@ __all__ = [
     "Runtime",
     "Session",
     "UsageReport",
+    "add_service_account",
     "ask",
     "ask_query",
     "audit_csv",

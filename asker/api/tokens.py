@@ -4,11 +4,14 @@ is audited (action ``token_admin``); the secret is shown once and only its hash 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
-from asker.access import tokens
+from asker.access import accounts, tokens
 from asker.access.tokens import IssuedToken, TokenInfo
 from asker.api.audit import record
 from asker.api.runtime import Runtime
+from asker.errors import AskerError, UserFacingError
+from asker.types import Principal
 
 
 def create_token(
@@ -34,3 +37,27 @@ def revoke_token(rt: Runtime, token_id: str) -> TokenInfo:
         record(None, "token_admin", user_id=info.user_id, question=f"revoke {token_id}")
     )
     return info
+
+
+def add_service_account(rt: Runtime, user_id: str, role: str, org_id: str) -> Principal:
+    """A user of its own for a portal or an app, with a role of the policy and an org unit of
+    the warehouse, and a random password nobody knows (it signs in by token only)."""
+    try:
+        accounts.principal(rt.app_db, user_id)
+    except AskerError:
+        pass
+    else:
+        raise UserFacingError("ACCOUNT_EXISTS", user=user_id)
+    try:
+        if role not in rt.policy.role_names:
+            raise KeyError(role)
+        rt.services().orgs.get(org_id)
+    except (KeyError, AskerError):
+        roles = ", ".join(rt.policy.role_names)
+        raise UserFacingError(
+            "SERVICE_ACCOUNT_INVALID", user=user_id, role=role, org=org_id, roles=roles
+        ) from None
+    who = Principal(user_id, role, org_id, "", user_id)
+    accounts.add_account(rt.app_db, who, secrets.token_urlsafe(32))
+    rt.audit.append(record(who, "token_admin", question=f"service account {role} {org_id}"))
+    return who

@@ -40,6 +40,15 @@ def create(
         int | None,
         typer.Option("--expires-days", help="有效天数 Days valid (default ASKER_API_TOKEN_DAYS)."),
     ] = None,
+    service_role: Annotated[
+        str | None,
+        typer.Option(
+            "--service-role", help="先建服务账号，赋此角色 Create U as a service account first."
+        ),
+    ] = None,
+    org: Annotated[
+        str, typer.Option("--org", help="服务账号的机构 The service account's org unit.")
+    ] = "HQ",
     data_dir: DataDir = None,
 ) -> None:
     """签发令牌（最后一行仅为令牌）。Issue a token; its last line of output is the token alone."""
@@ -47,6 +56,8 @@ def create(
 
     rt = runtime_for(data_dir)
     try:
+        if service_role is not None:
+            api.add_service_account(rt, user, service_role, org)
         issued, expires = api.create_token(rt, user, days=expires_days)
     except AskerError as error:
         fail(error)

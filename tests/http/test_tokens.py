@@ -71,3 +71,28 @@ def test_the_command_line_refuses_what_it_cannot_issue(server: Server) -> None:
     assert zero.returncode == 3 and "TOKEN_DAYS_INVALID" in zero.stderr
     unknown = asker("tokens", "revoke", "ffffffffffff", "--data-dir", data)
     assert unknown.returncode == 3 and "TOKEN_NOT_FOUND" in unknown.stderr
+
+
+def test_a_service_account_is_a_user_of_its_own_with_its_role(server: Server) -> None:
+    data = str(server.data_dir)
+    done = asker(
+        "tokens", "create", "--user", "svc.portal", "--service-role", "hq_executive",
+        "--org", "HQ", "--data-dir", data,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    token = done.stdout.rstrip("\n").splitlines()[-1]
+    question = {"question": "各分行存款余额"}
+    with server.client(Authorization=f"Bearer {token}") as svc, server.client("chen.jie") as chen:
+        as_service, as_executive = (
+            svc.post("/v1/ask", json=question),
+            chen.post("/v1/ask", json=question),
+        )
+        detail = svc.post("/v1/sql", json={"sql": "SELECT cust_id FROM dim_customer"})
+    assert as_service.status_code == 200
+    assert as_service.json()["rows"] == as_executive.json()["rows"]
+    assert detail.status_code == 403, "aggregates only, like any hq_executive"
+    again = asker("tokens", "create", "--user", "svc.portal", "--service-role", "hq_analyst",
+                  "--data-dir", data)  # fmt: skip
+    assert again.returncode == 3 and "ACCOUNT_EXISTS" in again.stderr
+    bad = asker("tokens", "create", "--user", "svc.x", "--service-role", "root", "--data-dir", data)
+    assert bad.returncode == 3 and "SERVICE_ACCOUNT_INVALID" in bad.stderr
