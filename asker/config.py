@@ -110,6 +110,33 @@ class Settings(BaseSettings):
     session_hours: float = Field(
         default=8.0, gt=0, description="Hours a chat app login lasts before it must log in again."
     )
+    api_max_body_bytes: int = Field(
+        default=65536,
+        gt=0,
+        description="`asker api`: the largest request body accepted; a larger one gets 413.",
+    )
+    api_request_timeout_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="`asker api`: seconds one request may take before it is answered 503 "
+        "REQUEST_TIMEOUT.",
+    )
+    api_cors_origins: tuple[str, ...] = Field(
+        default=(),
+        description="`asker api`: browser origins (the portal's) allowed to call it "
+        "cross-origin, as a JSON list; none by default.",
+    )
+    api_shutdown_grace_s: int = Field(
+        default=30,
+        gt=0,
+        description="`asker api`: seconds a stopping server waits for in-flight answers.",
+    )
+    api_token_days: int = Field(
+        default=90,
+        gt=0,
+        description="Days an API token from `asker tokens create` is valid unless "
+        "--expires-days says otherwise.",
+    )
     rate_limit_per_minute: int = Field(
         default=30, gt=0, description="Questions one user may ask per clock minute."
     )

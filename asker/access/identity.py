@@ -51,6 +51,18 @@ class Authenticator(Protocol):
     def authenticate(self, credentials: Credentials) -> Principal: ...
 
 
+class BearerValidator(Protocol):
+    """One kind of bearer token (asker's API tokens, an IdP's OIDC access tokens, ...).
+
+    ``principal_for`` returns None when the token is not of its kind (the next validator of
+    ``Runtime.bearer_validators`` is asked), the principal when it is and holds, and raises
+    ``AccessDenied`` (TOKEN_INVALID or the validator's own code) when it is of its kind but
+    does not hold: a token is never passed on to another validator after its own refused it.
+    """
+
+    def principal_for(self, token: str, now: dt.datetime) -> Principal | None: ...
+
+
 @dataclass(frozen=True)
 class AppDatabaseAuthenticator:
     """asker's own accounts in the app database."""

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from asker import pipeline
-from asker.access.identity import AppDatabaseAuthenticator, Authenticator
+from asker.access.identity import AppDatabaseAuthenticator, Authenticator, BearerValidator
 from asker.access.policy import Policy, load_policy
 from asker.access.scope import load_org_directory
+from asker.access.tokens import ApiTokenValidator
 from asker.appstate.conversations import Conversations
 from asker.appstate.database import engine_for
 from asker.audit.log import AuditLog, anchor_path, load_or_create_key
@@ -94,6 +95,10 @@ class Runtime:
     authenticator: Authenticator
     clock: Clock
     data_date: dt.date
+    # The chain ``Authorization: Bearer`` is resolved through, first match wins: asker's own
+    # API tokens, then whatever single sign-on adds (an OIDC access-token validator against the
+    # IdP's JWKS appends itself here in ``open_runtime``).
+    bearer_validators: tuple[BearerValidator, ...] = ()
     _executor: DuckDBExecutor | PooledExecutor | None = field(default=None, repr=False)
     _slots: UserSlots | None = field(default=None, repr=False)
     _services: pipeline.Services | None = field(default=None, repr=False)
@@ -231,4 +236,5 @@ def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         ),
         clock=clock or SystemClock(),
         data_date=data_date_of(settings),
+        bearer_validators=(ApiTokenValidator(app_db),),
     )
