@@ -52,7 +52,15 @@ from asker.api.governance import (
     metric_version_diff,
     saved_impact_cases,
 )
-from asker.api.identity import local_user, login, session_expired, sign_in, start_session
+from asker.api.identity import (
+    local_user,
+    login,
+    session_expired,
+    sign_in,
+    sign_in_with_headers,
+    sign_in_with_token,
+    start_session,
+)
 from asker.api.operations import ExportFile, can_export, export
 from asker.api.questions import (
     ask,
@@ -156,6 +164,8 @@ __all__ = [
     "session_expired",
     "share_saved_question",
     "sign_in",
+    "sign_in_with_headers",
+    "sign_in_with_token",
     "start_session",
     "starters",
     "usage",
