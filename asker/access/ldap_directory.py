@@ -9,6 +9,7 @@ An empty password is refused before any bind: LDAP treats it as an anonymous bin
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ldap3 import NONE, SUBTREE, Connection, Server
@@ -53,7 +54,7 @@ class LdapDirectory:
             user=self.bind_name(user),
             password=password,
             read_only=True,
-            receive_timeout=self.timeout_s,
+            receive_timeout=math.ceil(self.timeout_s),  # ldap3 packs it as whole seconds
             raise_exceptions=False,
         )
         try:
