@@ -22,11 +22,12 @@ import secrets
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlencode
 from socketserver import ThreadingMixIn
+from typing import Any
+from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from authlib.oauth2 import AuthorizationServer
@@ -181,7 +182,7 @@ class Provider:
                 return None
 
         class Grant(grants.AuthorizationCodeGrant):
-            TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+            TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 
             def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
                 data = request.payload.data
@@ -296,69 +297,76 @@ SIGN_IN_PAGE = """<!doctype html><html><body><h1>Bank IdP</h1>
 <button type="submit" id="sign-in">Sign in</button></form>{error}</body></html>"""
 
 
+Reply = tuple[int, Any, Any]
+
+
+def _sign_in_page(environ: dict[str, Any], error: str = "") -> str:
+    return SIGN_IN_PAGE.format(query=html.escape(environ.get("QUERY_STRING", "")), error=error)
+
+
+def _authorize(provider: Provider, environ: dict[str, Any]) -> Reply:
+    form = _form(environ)
+    user = provider.users.get(form.pop("username", ""))
+    if user is None or not secrets.compare_digest(user.password, form.pop("password", "")):
+        return 401, _sign_in_page(environ, "<p>wrong password</p>"), []
+    reply: Reply = provider.server.create_authorization_response(_request(environ, {}), user)
+    return reply
+
+
+def _token(provider: Provider, environ: dict[str, Any]) -> Reply:
+    reply: Reply = provider.server.create_token_response(_request(environ, _form(environ)))
+    return reply
+
+
+def _mint(provider: Provider, environ: dict[str, Any]) -> Reply:
+    form = _form(environ)
+    token = provider.mint(
+        form["user"],
+        audience=form.get("audience"),
+        lifetime_s=int(form.get("lifetime_s", "300")),
+    )
+    return 200, {"access_token": token}, []
+
+
+def _userinfo(provider: Provider, environ: dict[str, Any]) -> Reply:
+    token = environ.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ").strip()
+    try:
+        claims = jwt.decode(token, KeySet(list(provider.keys))).claims
+    except Exception:
+        return 401, {"error": "invalid_token"}, []
+    user = provider.users[claims["sub"]]
+    return 200, {"sub": user.user_id, **provider.user_claims(user)}, []
+
+
+ROUTES: dict[tuple[str, str], Callable[[Provider, dict[str, Any]], Reply]] = {
+    ("GET", "/.well-known/openid-configuration"): lambda p, e: (200, p.metadata(), []),
+    ("GET", "/jwks"): lambda p, e: (200, p.public_jwks(), []),
+    ("GET", "/authorize"): lambda p, e: (200, _sign_in_page(e), []),
+    ("POST", "/authorize"): _authorize,
+    ("POST", "/token"): _token,
+    ("GET", "/userinfo"): _userinfo,
+    ("POST", "/test/rotate"): lambda p, e: (200, {"kid": p.rotate()}, []),
+    ("POST", "/test/mint"): _mint,
+}
+
+
 def app(provider: Provider) -> Any:
-    def respond(start: Any, status: int, body: Any, headers: Any = ()) -> list[bytes]:
+    def wsgi(environ: dict[str, Any], start: Any) -> list[bytes]:
+        route = ROUTES.get((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
+        with provider.lock:
+            status, body, headers = (
+                route(provider, environ) if route else (404, {"error": "not_found"}, [])
+            )
         headers = list(headers)
         if isinstance(body, dict):
             body = json.dumps(body)
             headers.append(("Content-Type", "application/json"))
         elif not any(h[0].lower() == "content-type" for h in headers):
             headers.append(("Content-Type", "text/html; charset=utf-8"))
-        data = (body or "").encode()
         start(f"{status} {'OK' if status < 400 else 'Error'}", headers)
-        return [data]
-
-    def wsgi(environ: dict[str, Any], start: Any) -> list[bytes]:
-        path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
-        with provider.lock:
-            if path == "/.well-known/openid-configuration":
-                return respond(start, 200, provider.metadata())
-            if path == "/jwks":
-                return respond(start, 200, provider.public_jwks())
-            if path == "/authorize" and method == "GET":
-                query = html.escape(environ.get("QUERY_STRING", ""))
-                return respond(start, 200, SIGN_IN_PAGE.format(query=query, error=""))
-            if path == "/authorize" and method == "POST":
-                form = _form(environ)
-                user = provider.users.get(form.pop("username", ""))
-                if user is None or not secrets.compare_digest(
-                    user.password, form.pop("password", "")
-                ):
-                    query = html.escape(environ.get("QUERY_STRING", ""))
-                    page = SIGN_IN_PAGE.format(query=query, error="<p>wrong password</p>")
-                    return respond(start, 401, page)
-                request = _request(environ, {})
-                return respond(
-                    start, *provider.server.create_authorization_response(request, user)
-                )
-            if path == "/token" and method == "POST":
-                request = _request(environ, _form(environ))
-                return respond(start, *provider.server.create_token_response(request))
-            if path == "/userinfo":
-                return _userinfo(provider, environ, start, respond)
-            if path == "/test/rotate" and method == "POST":
-                return respond(start, 200, {"kid": provider.rotate()})
-            if path == "/test/mint" and method == "POST":
-                form = _form(environ)
-                token = provider.mint(
-                    form["user"],
-                    audience=form.get("audience"),
-                    lifetime_s=int(form.get("lifetime_s", "300")),
-                )
-                return respond(start, 200, {"access_token": token})
-        return respond(start, 404, {"error": "not_found"})
+        return [(body or "").encode()]
 
     return wsgi
-
-
-def _userinfo(provider: Provider, environ: dict[str, Any], start: Any, respond: Any) -> Any:
-    token = environ.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ").strip()
-    try:
-        claims = jwt.decode(token, KeySet(list(provider.keys))).claims
-    except Exception:  # noqa: BLE001 - any bad token is a 401 here
-        return respond(start, 401, {"error": "invalid_token"})
-    user = provider.users[claims["sub"]]
-    return respond(start, 200, {"sub": user.user_id, **provider.user_claims(user)})
 
 
 class _Threading(ThreadingMixIn, WSGIServer):
@@ -366,7 +374,7 @@ class _Threading(ThreadingMixIn, WSGIServer):
 
 
 class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         return None
 
 

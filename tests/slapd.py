@@ -77,7 +77,7 @@ def _start(home: Path) -> dict[str, Any]:
         con = Connection(Server(url, connect_timeout=1), admin, rootpw)
         try:
             return bool(con.bind())
-        except Exception:  # noqa: BLE001 - not listening yet
+        except Exception:
             return False
         finally:
             con.unbind()
