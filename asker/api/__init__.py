@@ -53,6 +53,7 @@ from asker.api.governance import (
     saved_impact_cases,
 )
 from asker.api.identity import (
+    chat_sso_secrets,
     local_user,
     login,
     session_expired,
@@ -107,6 +108,7 @@ __all__ = [
     "audit_csv",
     "audit_row",
     "can_export",
+    "chat_sso_secrets",
     "check_correction",
     "explain",
     "export",

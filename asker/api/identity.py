@@ -3,7 +3,11 @@ attempt audited; and the session that says when to sign in again."""
 
 from __future__ import annotations
 
+import json
+import os
+import secrets
 from collections.abc import Mapping
+from pathlib import Path
 
 from asker.access import demo_users
 from asker.access.identity import (
@@ -16,6 +20,7 @@ from asker.access.identity import (
 )
 from asker.api.audit import record
 from asker.api.runtime import Runtime
+from asker.config import Settings
 from asker.errors import AskerError, ConfigError
 from asker.types import Principal
 
@@ -47,6 +52,46 @@ def sign_in(rt: Runtime, credentials: Credentials) -> Principal:
 
 
 _VIA = {Password: "password", LocalUser: "local", BearerToken: "oidc", SignedHeaders: "header"}
+
+
+SSO_COOKIE_KEY = "sso-cookie.key"
+
+
+def chat_sso_secrets(settings: Settings) -> Path | None:
+    """Write the chat app's single sign-on settings as Streamlit's secrets (``[auth]``, for
+    ``st.login``: authorization code with PKCE, the access token handed to the app) into the data
+    dir, readable by its owner only; None when OIDC or its redirect URI is not configured."""
+    if not (settings.oidc_issuer and settings.oidc_client_id and settings.oidc_redirect_uri):
+        return None
+    key_file = settings.data_dir / SSO_COOKIE_KEY
+    cookie_secret = settings.oidc_cookie_secret
+    if not cookie_secret:
+        if not key_file.exists():
+            _write_private(key_file, secrets.token_urlsafe(32))
+        cookie_secret = key_file.read_text(encoding="utf-8").strip()
+    auth = {
+        "redirect_uri": settings.oidc_redirect_uri,
+        "cookie_secret": cookie_secret,
+        "client_id": settings.oidc_client_id,
+        "client_secret": settings.oidc_client_secret or "",
+        "server_metadata_url": settings.oidc_issuer.rstrip("/")
+        + "/.well-known/openid-configuration",
+    }
+    lines = ["[auth]", *(f"{k} = {json.dumps(v)}" for k, v in auth.items())]
+    lines += [
+        'expose_tokens = ["access"]',
+        'client_kwargs = { scope = "openid profile", code_challenge_method = "S256", '
+        'prompt = "login" }',
+    ]
+    target = settings.data_dir / "streamlit-secrets.toml"
+    _write_private(target, "\n".join(lines) + "\n")
+    return target
+
+
+def _write_private(path: Path, text: str) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
 
 
 def sign_in_with_token(rt: Runtime, access_token: str) -> Principal:
