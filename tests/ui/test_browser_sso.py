@@ -21,7 +21,6 @@ from tests.shared_servers import free_port
 from tests.ui.test_browser import CHROMIUM, FLAGS, ROOT, _wait_healthy
 
 
-
 @pytest.fixture(scope="module")
 def sso_app(
     tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory, oidc_provider: dict[str, Any]
