@@ -16,9 +16,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(issue one with asker tokens create --user USER).",
     ),
     "TOKEN_INVALID": (
-        "令牌无效：它不存在、已过期或已被吊销。请让管理员用 asker tokens create 签发新令牌。",
-        "The token is not valid: it is unknown, expired or revoked. "
-        "Ask the administrator for a new one (asker tokens create).",
+        "令牌无效：{reason}。API 令牌请让管理员用 asker tokens create 签发新令牌；"
+        "单点登录的访问令牌请重新登录获取。",
+        "The token is not valid: {reason}. For an API token, ask the administrator for a new "
+        "one (asker tokens create); for a single sign-on access token, sign in again.",
     ),
     "TOKEN_NOT_FOUND": (
         "没有编号为 {token_id} 的令牌。用 asker tokens list 查看已签发的令牌。",
@@ -152,6 +153,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "今日提问次数已达上限 {limit} 次。请在 {retry_at} 之后重试；如需提高额度，请联系管理员。",
         "You have used today's quota of {limit} questions. Try again after {retry_at}, "
         "or ask the administrator to raise the quota.",
+    ),
+    "DIRECTORY_NO_ROLE": (
+        "用户 {user} 已通过目录认证，但不在权限策略映射的任何目录组中（其所在组：{groups}），"
+        "因此没有数据角色。请联系管理员在权限策略的 directory.groups 中映射其目录组。",
+        "User {user} was authenticated by the directory but is in none of the directory groups "
+        "the policy maps to a role (their groups: {groups}), so they have no data role. Ask the "
+        "administrator to map one of their groups in the policy's directory.groups.",
+    ),
+    "DIRECTORY_NO_ORG": (
+        "目录中用户 {user} 没有机构属性 {attribute}，无法确定其数据范围，登录被拒绝。"
+        "请联系目录管理员为其填写该属性。",
+        "The directory holds no org unit attribute {attribute} for user {user}, so their data "
+        "scope is unknown and the sign-in is refused. Ask the directory administrator to set it.",
+    ),
+    "DIRECTORY_UNAVAILABLE": (
+        "无法连接身份目录 {server}（{detail}）。请稍后重试；若持续失败，请运维检查该地址与网络。",
+        "The identity directory {server} cannot be reached ({detail}). Try again later; if it "
+        "persists, ask operations to check that address and the network.",
+    ),
+    "DIRECTORY_NOT_MAPPED": (
+        "已配置目录登录（{kind}），但权限策略 {source} 没有 directory 部分，"
+        "无法把目录组映射为角色。请在权限策略中加入 directory.groups。",
+        "Directory sign-in ({kind}) is configured but the policy {source} has no directory "
+        "section mapping directory groups to roles. Add directory.groups to the policy.",
+    ),
+    "HEADER_REFUSED": (
+        "拒绝来自 {peer} 的身份请求头：{reason}。只有已配置的反向代理可以签名转发用户身份。",
+        "The identity header from {peer} is refused: {reason}. Only the configured reverse "
+        "proxies may forward a signed user identity.",
     ),
     "UNKNOWN_USER": (
         "用户 {user} 不存在。请检查用户名，演示用户见 README。",

@@ -25,6 +25,7 @@ from asker.errors import AccessDenied, UserFacingError
 from asker.types import Principal
 
 PREFIX = "asker_"
+UNKNOWN_EXPIRED_OR_REVOKED = "不存在、已过期或已被吊销 unknown, expired or revoked"
 
 api_tokens = Table(
     "api_tokens",
@@ -136,8 +137,8 @@ class ApiTokenValidator:
                 select(api_tokens).where(api_tokens.c.token_hash == token_hash(token))
             ).first()
         if row is None or row.revoked_at is not None or row.expires_at <= now:
-            # one code for unknown, revoked and expired: a prober learns nothing
-            raise AccessDenied("TOKEN_INVALID")
+            # one code and reason for unknown, revoked and expired: a prober learns nothing
+            raise AccessDenied("TOKEN_INVALID", reason=UNKNOWN_EXPIRED_OR_REVOKED)
         with self.engine.begin() as con:
             con.execute(
                 update(api_tokens)

@@ -55,10 +55,13 @@ from asker.api.governance import (
 from asker.api.health import readiness
 from asker.api.identity import (
     bearer_sign_in,
+    chat_sso_secrets,
     local_user,
     login,
     session_expired,
     sign_in,
+    sign_in_with_headers,
+    sign_in_with_token,
     start_session,
 )
 from asker.api.operations import ExportFile, can_export, export
@@ -112,6 +115,7 @@ __all__ = [
     "audit_row",
     "bearer_sign_in",
     "can_export",
+    "chat_sso_secrets",
     "check_correction",
     "conversation",
     "create_token",
@@ -175,6 +179,8 @@ __all__ = [
     "session_expired",
     "share_saved_question",
     "sign_in",
+    "sign_in_with_headers",
+    "sign_in_with_token",
     "start_session",
     "starters",
     "usage",

@@ -16,7 +16,12 @@ from typing import Any
 from sqlalchemy import Engine
 
 from asker import pipeline
-from asker.access.identity import AppDatabaseAuthenticator, Authenticator, BearerValidator
+from asker.access.identity import (
+    Authenticator,
+    BearerValidator,
+    bearer_validators_for,
+    sign_in_for,
+)
 from asker.access.policy import Policy, load_policy
 from asker.access.scope import load_org_directory
 from asker.access.tokens import ApiTokenValidator
@@ -223,18 +228,18 @@ def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         raise ConfigError("DATA_DIR_MISSING", path=str(settings.data_dir))
     app_db = engine_for(settings.resolved_app_db_url)
     catalog = load_catalog()
+    policy = load_policy(catalog, settings.policy_file)
+    authenticator = sign_in_for(settings, app_db, policy.directory)
     return Runtime(
         settings=settings,
         app_db=app_db,
         catalog=catalog,
-        policy=load_policy(catalog, settings.policy_file),
+        policy=policy,
         audit=AuditLog(
             app_db, load_or_create_key(settings.data_dir), anchor_path(settings.data_dir)
         ),
-        authenticator=AppDatabaseAuthenticator(
-            app_db, settings.login_max_failures, settings.login_lockout_minutes
-        ),
+        authenticator=authenticator,
         clock=clock or SystemClock(),
         data_date=data_date_of(settings),
-        bearer_validators=(ApiTokenValidator(app_db),),
+        bearer_validators=bearer_validators_for(authenticator, ApiTokenValidator(app_db)),
     )

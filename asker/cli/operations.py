@@ -69,6 +69,7 @@ def serve(
     """启动问数网页（Streamlit）。Start the chat app (Streamlit)."""
     from importlib import resources
 
+    from asker import api
     from asker.warehouse.datadir import read_manifest
 
     settings = settings_for(data_dir)
@@ -96,6 +97,9 @@ def serve(
         "--client.disableDataExport",  # grids offer no CSV or copy: the audited export only
         "true",
     ]
+    sso = api.chat_sso_secrets(settings)  # the SSO button's provider settings, for st.login
+    if sso is not None:
+        command += ["--secrets.files", str(sso.absolute())]
     env = {**os.environ, "ASKER_DATA_DIR": str(settings.data_dir.absolute())}
     out.print(f"问数助手 asker: http://{address}:{port}  (Ctrl+C 退出 to stop)")
     become(command, env)
