@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     row_cap: int = Field(
         default=5000, gt=0, description="Most rows any query returns (role caps may be lower)."
     )
+    min_cell_size: int = Field(
+        default=5,
+        gt=1,
+        description="Fewest distinct entities (customers, accounts, loans, ...) behind any "
+        "result cell an aggregates-only role sees; smaller cells come back suppressed.",
+    )
     max_input_chars: int = Field(
         default=4000, gt=0, description="Longest question or SQL statement accepted."
     )

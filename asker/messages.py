@@ -262,6 +262,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Aggregate by org unit, product or date instead; "
         "to request detail access, contact the data administrator.",
     ),
+    "AGGREGATE_NOT_ALLOWED": (
+        "您的角色（{role}）只能查看至少覆盖若干客户的汇总数据，不允许：{construct}。可以改用：{allowed}。",
+        "Your role ({role}) sees only aggregates that stand for enough customers; not allowed: "
+        "{construct}. Use instead: {allowed}.",
+    ),
     # set-up and configuration problems
     "DATA_DIR_MISSING": (
         "数据目录 {path} 不存在或未初始化。请先运行 `asker init --data-dir {path}`。",
@@ -364,6 +369,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请先由指标审批人解锁（解锁会记入审计日志）。",
         "The metric {metric} is a locked regulatory metric and cannot be edited, rolled back or "
         "deprecated. Ask a metric approver to unlock it first (the unlock is audited).",
+    ),
+    "METRIC_SUBQUERY_NOT_ALLOWED": (
+        "指标草稿的 {field} 含有子查询（SELECT …）：指标只能聚合本表的列，子查询可读取任意列，"
+        "不允许。请去掉子查询，改用本表的列、维度筛选或比率/派生指标。",
+        "The draft's {field} contains a subquery (SELECT …): a metric aggregates the columns of "
+        "its own table, and a subquery could read any column. Remove the subquery; use that "
+        "table's columns, a dimension filter, or a ratio or derived metric.",
+    ),
+    "METRIC_PII_NOT_ALLOWED": (
+        "指标草稿的 {field} 使用了个人信息列 {column}：指标不能以任何方式读取个人信息"
+        "（包括计数、函数和筛选）。请改用非个人信息的列，例如用 cust_id 计数客户。",
+        "The draft's {field} uses the PII column {column}: a metric may not read personal data "
+        "in any way (counts, functions and filters included). Use a column that is not PII, "
+        "such as cust_id to count customers.",
+    ),
+    "METRIC_FUNCTION_NOT_ALLOWED": (
+        "指标草稿的 {field} 使用了权限检查不允许的函数 {name}。请改用允许的聚合、标量或日期函数"
+        "（SUM、COUNT、AVG、MIN、MAX、CASE、COALESCE、ROUND、DATE_TRUNC 等）。",
+        "The draft's {field} uses the function {name}, which the permission gate does not allow. "
+        "Use an allowed aggregate, scalar or date function (SUM, COUNT, AVG, MIN, MAX, CASE, "
+        "COALESCE, ROUND, DATE_TRUNC, ...).",
+    ),
+    "METRIC_EXPRESSION_REFUSED": (
+        "指标草稿的 {field}（表 {table}）未通过权限检查（{reason}）。请只使用本表的列和常见的"
+        "聚合、比较运算，不要使用子查询或特殊语法。",
+        "The draft's {field} (table {table}) does not pass the permission gate ({reason}). Use "
+        "only that table's columns with ordinary aggregates and comparisons, no subquery or "
+        "special syntax.",
     ),
     "METRIC_NOT_LOCKED": (
         "指标 {metric} 当前未锁定，无需解锁。",

@@ -25,6 +25,7 @@ from asker.access.identity import (
 from asker.access.policy import Policy, load_policy
 from asker.access.scope import load_org_directory
 from asker.access.tokens import ApiTokenValidator
+from asker.api.warehouse_pii import register_warehouse_pii
 from asker.appstate.conversations import Conversations
 from asker.appstate.database import engine_for
 from asker.audit.log import AuditLog, anchor_path, load_or_create_key
@@ -179,6 +180,7 @@ class Runtime:
         dictionary = self.metric_store.published()
         executor = self.executor
         values = load_values(dictionary, self.catalog, executor)
+        register_warehouse_pii(self.catalog, executor)
         context = Context(
             dictionary,
             build_lexicon(dictionary, values),

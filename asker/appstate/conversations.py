@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Column, DateTime, Engine, Integer, String, Table, Text, select
 
 from asker.appstate.database import metadata
+from asker.pii import redact_pii
 from asker.types import Filter, MetricQuery, Period, Threshold
 
 KEEP = 5  # turns a follow-up may refer back to
@@ -108,12 +109,13 @@ class Conversations:
     def record(
         self, conversation_id: str, user_id: str, question: str, query: MetricQuery | None
     ) -> None:
+        """Keep a turn; the question is stored PII-redacted by the one redactor."""
         with self.engine.begin() as con:
             con.execute(
                 conversation_turns.insert().values(
                     conversation_id=conversation_id,
                     user_id=user_id,
-                    question=question,
+                    question=redact_pii(question),  # nothing raw at rest
                     query=query_to_json(query) if query else None,
                     created_at=dt.datetime.now(dt.UTC),
                 )
