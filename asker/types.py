@@ -146,6 +146,8 @@ class Answer:
     paths_agree: bool | None = None
     verified_example: int | None = None
     tables: tuple[str, ...] = ()
+    error_kind: str | None = None  # errors.kind_of() of a refusal or error (HTTP status)
+    retry_after_s: int | None = None  # a rate limit's wait (HTTP Retry-After)
     suppressed: tuple[SuppressedCell, ...] = ()
 
     @property

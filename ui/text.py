@@ -14,6 +14,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "login": ("登录", "Log in"),
     "logout": ("退出登录", "Log out"),
+    "sso_login": ("使用单位统一身份登录", "Sign in with the bank's SSO"),
     "user": ("用户名", "User name"),
     "password": ("密码", "Password"),
     "demo_hint": (

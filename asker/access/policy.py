@@ -27,6 +27,7 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from asker.access.directory import DirectoryMapping
 from asker.errors import AccessDenied, ConfigError
 from asker.warehouse.catalog import Catalog, load_catalog
 
@@ -111,6 +112,7 @@ class RolePolicy:
 class Policy:
     roles: tuple[RolePolicy, ...]
     customer_scope: CustomerScope
+    directory: DirectoryMapping | None = None  # directory groups -> roles, for directory sign-in
 
     def role(self, name: str) -> RolePolicy:
         """The role's policy; an unknown role has no access at all (fail closed)."""
@@ -168,9 +170,19 @@ class _CustomerScopeFile(BaseModel):
     manager_column: str
 
 
+class _DirectoryFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    groups: dict[str, str] = Field(min_length=1)  # directory group -> role, first match wins
+    org_attribute: str = Field(default="departmentNumber", min_length=1)
+    emp_attribute: str = Field(default="employeeNumber", min_length=1)
+    name_attribute: str = Field(default="displayName", min_length=1)
+    groups_claim: str = Field(default="groups", min_length=1)
+
+
 class _PolicyFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     customer_scope: _CustomerScopeFile
+    directory: _DirectoryFile | None = None
     pii_sets: dict[str, dict[str, Access]] = {}  # YAML anchors only; not read
     roles: dict[str, _RoleFile] = Field(min_length=1)
 
@@ -229,7 +241,23 @@ def _check(doc: _PolicyFile, catalog: Catalog) -> list[str]:
     problems = _scope_problems(doc.customer_scope, catalog)
     for name, role in doc.roles.items():
         problems += list(_role_problems(name, role, catalog))
+    if doc.directory is not None:
+        for group, role_name in doc.directory.groups.items():
+            if role_name not in doc.roles:
+                problems.append(f"directory.groups.{group}: 未知角色 unknown role {role_name!r}")
     return problems
+
+
+def _build_directory(doc: _DirectoryFile | None) -> DirectoryMapping | None:
+    if doc is None:
+        return None
+    return DirectoryMapping(
+        groups=tuple(doc.groups.items()),
+        org_attribute=doc.org_attribute,
+        emp_attribute=doc.emp_attribute,
+        name_attribute=doc.name_attribute,
+        groups_claim=doc.groups_claim,
+    )
 
 
 def _generalised(role: _RoleFile, catalog: Catalog) -> tuple[tuple[str, str], ...]:
@@ -298,6 +326,7 @@ def parse_policy(text: str, catalog: Catalog, source: str = "policy.yaml") -> Po
     return Policy(
         roles=tuple(_build_role(name, role, catalog) for name, role in doc.roles.items()),
         customer_scope=CustomerScope(scope.table, scope.key, scope.manager_column),
+        directory=_build_directory(doc.directory),
     )
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from asker.answer.columns import metric_columns, statement_columns
 from asker.answer.parts import MetricAnswerParts, metric_refs
 from asker.answer.presentation import metric_presentation, statement_presentation
-from asker.errors import AskerError
+from asker.errors import AskerError, kind_of
 from asker.semantic.entities import load_entities
 from asker.types import Answer, Language, Period, QueryResult
 
@@ -35,7 +35,14 @@ def from_error(
         code=error.code,
         message=error.message(language),
         sql=sql,
+        error_kind=kind_of(error),
+        retry_after_s=_retry_after(error),
     )
+
+
+def _retry_after(error: AskerError) -> int | None:
+    seconds = error.params.get("retry_after")
+    return seconds if isinstance(seconds, int) else None
 
 
 def from_result(

@@ -92,6 +92,20 @@ class Conversations:
         with self.engine.connect() as con:
             return [row.question for row in reversed(con.execute(query).all())]
 
+    def turns(self, conversation_id: str, user_id: str) -> list[tuple[str, dt.datetime]]:
+        """Every question of the user's conversation and when it was asked, oldest first
+        (another user's conversation reads as empty)."""
+        query = (
+            select(conversation_turns.c.question, conversation_turns.c.created_at)
+            .where(
+                conversation_turns.c.conversation_id == conversation_id,
+                conversation_turns.c.user_id == user_id,
+            )
+            .order_by(conversation_turns.c.id)
+        )
+        with self.engine.connect() as con:
+            return [(row.question, row.created_at) for row in con.execute(query).all()]
+
     def record(
         self, conversation_id: str, user_id: str, question: str, query: MetricQuery | None
     ) -> None:

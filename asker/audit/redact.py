@@ -20,7 +20,9 @@ from typing import Any, Literal, get_args
 from asker.pii import redact_pii, redact_sql
 from asker.types import QueryResult, json_value
 
-Action = Literal["ask", "explain", "sql", "export", "login", "metric_workflow"]
+Action = Literal[
+    "ask", "explain", "sql", "export", "login", "metric_workflow", "token_use", "token_admin"
+]
 Decision = Literal["ok", "clarify", "refused", "error"]
 PII_REDACTED = "pii_redacted"  # the flag a record gets when its text had PII taken out
 
@@ -69,6 +71,7 @@ class AuditRecord:
     model: str | None = None
     prompt_version: str | None = None
     flags: tuple[str, ...] = ()
+    request_id: str | None = None  # the HTTP request's X-Request-ID, also in the JSON log
 
     def __post_init__(self) -> None:
         if self.action not in get_args(Action) or self.decision not in get_args(Decision):
