@@ -1,10 +1,14 @@
-"""Small helpers shared by tests: run SQL on the tiny executor, compare result sets."""
+"""Small helpers shared by tests: run SQL on the tiny executor, compare result sets, copy a data
+dir, run the asker command line."""
 
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Sequence
 from contextlib import closing
 from datetime import date, datetime
@@ -124,3 +128,20 @@ def copy_data_dir(source: Path, target: Path, *ignore: str) -> Path:
     ):
         src.backup(dst)
     return target
+
+
+ASKER = [sys.executable, "-m", "asker"]  # the asker console script, as a user runs it
+
+
+def asker(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """``asker ARGS`` in a child process, its output captured (the command line as users run it)."""
+    return subprocess.run(
+        [*ASKER, *args],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )

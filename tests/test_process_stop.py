@@ -7,17 +7,14 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
 
-from tests.helpers import copy_data_dir
+from tests.helpers import ASKER, copy_data_dir
 from tests.http.conftest import free_port, issue_token
-
-ASKER = [sys.executable, "-m", "asker"]
 
 
 def descendants(pid: int) -> set[int]:

@@ -22,7 +22,7 @@ from asker.cli.app import (
     print_json,
     runtime_for,
 )
-from asker.clock import BANK_TIME
+from asker.clock import bank_time_text
 from asker.errors import AskerError
 
 tokens_app = typer.Typer(help="API 令牌 API tokens for asker api.", no_args_is_help=True)
@@ -30,7 +30,7 @@ app.add_typer(tokens_app, name="tokens")
 
 
 def _when(moment: dt.datetime | None) -> str:
-    return moment.astimezone(BANK_TIME).strftime("%Y-%m-%d %H:%M") if moment else "-"
+    return bank_time_text(moment) if moment else "-"
 
 
 @tokens_app.command("create")

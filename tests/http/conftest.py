@@ -5,11 +5,9 @@ settings a test needs of its own (a rate limit of one, a data dir without its in
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,9 +22,8 @@ import uvicorn
 from asker import api
 from asker.config import Settings
 from asker.http.app import create_app
-from tests.helpers import copy_data_dir
+from tests.helpers import ASKER, copy_data_dir
 
-ASKER = [sys.executable, "-m", "asker"]
 USERS = ("li.na", "liu.yang", "chen.jie", "sun.li", "zhang.wei")
 
 
@@ -34,17 +31,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def asker(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*ASKER, *args],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=180,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes] | None = None) -> None:

@@ -17,8 +17,8 @@ import pytest
 
 from asker.config import Settings
 from asker.warehouse.engine import DuckDBExecutor
-from tests.helpers import copy_data_dir, result_diff, rows
-from tests.http.conftest import Server, asker, local_server
+from tests.helpers import asker, copy_data_dir, result_diff, rows
+from tests.http.conftest import Server, local_server
 
 V1_CALLS: tuple[tuple[str, str, dict[str, Any] | None], ...] = (
     ("POST", "/v1/ask", {"question": "各分行存款余额"}),

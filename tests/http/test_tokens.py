@@ -13,7 +13,8 @@ from contextlib import closing
 
 from asker.access import tokens
 from asker.appstate.database import engine_for
-from tests.http.conftest import Server, asker
+from tests.helpers import asker
+from tests.http.conftest import Server
 
 TOKEN = re.compile(r"asker_[0-9a-f]{12}_[A-Za-z0-9_-]{43}")
 
