@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from asker import api
 from asker.http.errors import error_body
+from asker.pii import redact_pii
 
 _log = logging.getLogger("asker.http")
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -27,16 +28,23 @@ _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message and any ``extra`` fields."""
+    """One JSON object per line: time, level, logger, message and any ``extra`` fields, text
+    through the one PII redactor (nothing raw in a log, whoever logged it)."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact_pii(record.getMessage()),
         }
-        line.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
+        line.update(
+            {
+                k: redact_pii(v) if isinstance(v, str) else v
+                for k, v in record.__dict__.items()
+                if k not in _STANDARD
+            }
+        )
         if record.exc_info:
             line["error_class"] = record.exc_info[0].__name__ if record.exc_info[0] else None
         return json.dumps(line, ensure_ascii=False, default=str)
