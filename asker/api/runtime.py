@@ -38,7 +38,8 @@ from asker.understand.parser import Context
 from asker.understand.values import load_values
 from asker.warehouse.catalog import Catalog, load_catalog
 from asker.warehouse.datadir import read_manifest
-from asker.warehouse.engine import DuckDBExecutor, Executor, Limits, open_warehouse
+from asker.warehouse.engine import Executor, Limits
+from asker.warehouse.url import open_executor
 
 
 def limits(settings: Settings) -> Limits:
@@ -81,7 +82,7 @@ class Runtime:
     authenticator: Authenticator
     clock: Clock
     data_date: dt.date
-    _executor: DuckDBExecutor | None = field(default=None, repr=False)
+    _executor: Executor | None = field(default=None, repr=False)
     _services: pipeline.Services | None = field(default=None, repr=False)
     _retriever: HybridRetriever | None = field(default=None, repr=False)
 
@@ -98,7 +99,7 @@ class Runtime:
     def executor(self) -> Executor:
         """The runtime's sandboxed warehouse connection, opened on first use."""
         if self._executor is None:
-            self._executor = open_warehouse(self.settings.warehouse_file, limits(self.settings))
+            self._executor = open_executor(self.settings, limits(self.settings))
         return self._executor
 
     def compiler(self) -> Compiler:
