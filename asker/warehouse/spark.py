@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import contextlib
 import math
+import tempfile
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ SESSION_CONF = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.timestampType": "TIMESTAMP_NTZ",
 }
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 LOAD_BATCH_ROWS = 200_000  # rows per Arrow batch sent to the server when loading
 ARROW_TYPES = {  # Arrow type names of Spark's results as the rest of asker (DuckDB's) names them
     "int8": "TINYINT",
@@ -55,6 +58,8 @@ ARROW_TYPES = {  # Arrow type names of Spark's results as the rest of asker (Duc
 
 
 def _pyspark() -> Any:
+    # pyspark 4.3 warns that pandas 3 is not fully supported; asker's Connect use needs no pandas
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -194,26 +199,29 @@ def load_tables(
     progress: Callable[[str], None] | None = None,
 ) -> None:
     """Load every catalog table of the DuckDB file ``duck_file`` into the session's current
-    database, replacing those tables: each created from the catalog's DDL, then filled with
-    Arrow record batches (never row inserts)."""
+    database, replacing those tables: each created from the catalog's DDL, then filled in bulk,
+    never by row inserts. A server on this machine (a loopback host) reads Parquet files DuckDB
+    writes (``INSERT ... SELECT FROM parquet.`file```, about ten times faster); a remote one
+    gets Arrow record batches over the Connect channel."""
     session = connect_session(url, connect_timeout_s)
     duck = duckdb.connect(str(duck_file), read_only=True)
     try:
-        for table in catalog.tables:
-            if progress is not None:
-                progress(f"Spark: {table.name}")
-            name = f"`{table.name}`"
-            session.sql(f"DROP TABLE IF EXISTS {name}")
-            create = sqlglot.transpile(table.create_sql(), read="duckdb", write="spark")[0]
-            session.sql(f"{create} USING parquet")
-            columns = ", ".join(f'"{c.name}"' for c in table.columns)
-            reader = duck.sql(f'SELECT {columns} FROM "{table.name}"').to_arrow_reader(
-                LOAD_BATCH_ROWS
-            )
-            schema = session.table(name).schema
-            for batch in reader:
-                frame = session.createDataFrame(_arrow_table(batch), schema=schema)
-                frame.write.mode("append").insertInto(name)
+        with tempfile.TemporaryDirectory(prefix="asker-load-") as scratch:
+            for table in catalog.tables:
+                if progress is not None:
+                    progress(f"Spark: {table.name}")
+                name = f"`{table.name}`"
+                session.sql(f"DROP TABLE IF EXISTS {name}")
+                create = sqlglot.transpile(table.create_sql(), read="duckdb", write="spark")[0]
+                session.sql(f"{create} USING parquet")
+                columns = ", ".join(f'"{c.name}"' for c in table.columns)
+                select = f'SELECT {columns} FROM "{table.name}"'
+                if url.host in LOOPBACK:
+                    parquet = Path(scratch) / f"{table.name}.parquet"
+                    duck.execute(f"COPY ({select}) TO '{parquet}' (FORMAT parquet)")
+                    session.sql(f"INSERT INTO {name} SELECT * FROM parquet.`{parquet}`")
+                else:
+                    _insert_arrow(session, name, duck.sql(select).to_arrow_reader(LOAD_BATCH_ROWS))
     except Exception as exc:
         if _is_unavailable(exc):
             raise url.unavailable() from exc
@@ -223,7 +231,10 @@ def load_tables(
         session.stop()
 
 
-def _arrow_table(batch: Any) -> Any:
+def _insert_arrow(session: Any, name: str, reader: Any) -> None:
     import pyarrow as pa
 
-    return pa.Table.from_batches([batch])
+    schema = session.table(name).schema
+    for batch in reader:
+        frame = session.createDataFrame(pa.Table.from_batches([batch]), schema=schema)
+        frame.write.mode("append").insertInto(name)
