@@ -65,14 +65,22 @@ def _make_date(gen: Generator, e: exp.DateFromParts) -> str:
     return gen.func("MAKE_DATE", *(exp.cast(p, "int") for p in parts if p is not None))
 
 
+def _last_day(gen: Generator, e: exp.LastDay) -> str:
+    day = gen.sql(exp.cast(e.this, "timestamp"))
+    return f"CAST(DATE_TRUNC('MONTH', {day}) + INTERVAL '1 MONTH - 1 DAY' AS DATE)"
+
+
 class AskerPostgres(Postgres):
     """sqlglot's PostgreSQL dialect, with what it renders wrongly for PostgreSQL corrected:
-    DuckDB's ``make_date`` becomes ``make_date`` of integers (not ``DATE_FROM_PARTS``)."""
+    DuckDB's ``make_date`` becomes ``make_date`` of integers (not ``DATE_FROM_PARTS``);
+    ``last_day`` works on a plain timestamp (sqlglot's goes through ``timestamptz``: the
+    session's time zone, and ten times slower in a join condition)."""
 
     class Generator(PostgresGenerator):
         TRANSFORMS: ClassVar[dict[type[exp.Expr], Any]] = {
             **PostgresGenerator.TRANSFORMS,
             exp.DateFromParts: _make_date,
+            exp.LastDay: _last_day,
         }
 
 
