@@ -36,7 +36,7 @@ from sqlglot.generators.postgres import PostgresGenerator
 from asker.errors import ConfigError, InvalidSql, QueryLimit
 from asker.types import QueryResult
 from asker.warehouse.catalog import Catalog, Table
-from asker.warehouse.dialect import for_engine
+from asker.warehouse.dialect import for_engine, output_names
 from asker.warehouse.url import WarehouseUrl
 
 CANCEL_GRACE_S = 2.0  # after the server's own statement_timeout, the client cancels
@@ -70,18 +70,57 @@ def _last_day(gen: Generator, e: exp.LastDay) -> str:
     return f"CAST(DATE_TRUNC('MONTH', {day}) + INTERVAL '1 MONTH - 1 DAY' AS DATE)"
 
 
+def _round(gen: Generator, e: exp.Round) -> str:
+    decimals = e.args.get("decimals")
+    if decimals is None:
+        return gen.func("ROUND", e.this)
+    return gen.func("ROUND", exp.cast(e.this, "numeric"), decimals)
+
+
+def _quarter(gen: Generator, e: exp.Quarter) -> str:
+    return f"CAST(EXTRACT(QUARTER FROM {gen.sql(e.this)}) AS INT)"
+
+
+def _try_cast(gen: Generator, e: exp.TryCast) -> str:
+    gen.unsupported("TRY_CAST (PostgreSQL has no cast that gives NULL on failure)")
+    return gen.cast_sql(e)
+
+
 class AskerPostgres(Postgres):
     """sqlglot's PostgreSQL dialect, with what it renders wrongly for PostgreSQL corrected:
     DuckDB's ``make_date`` becomes ``make_date`` of integers (not ``DATE_FROM_PARTS``);
     ``last_day`` works on a plain timestamp (sqlglot's goes through ``timestamptz``: the
-    session's time zone, and ten times slower in a join condition)."""
+    session's time zone, and ten times slower in a join condition); ``round(x, n)`` of a
+    double (PostgreSQL rounds to places only ``numeric``); ``quarter(d)``; ``INTERVAL (n) MONTH``
+    of an expression. DuckDB-only constructs PostgreSQL lacks (``TRY_CAST``, ``GROUP BY ALL``,
+    ``* EXCLUDE/REPLACE``) are refused, never translated into something else."""
 
     class Generator(PostgresGenerator):
         TRANSFORMS: ClassVar[dict[type[exp.Expr], Any]] = {
             **PostgresGenerator.TRANSFORMS,
             exp.DateFromParts: _make_date,
             exp.LastDay: _last_day,
+            exp.Round: _round,
+            exp.Quarter: _quarter,
+            exp.TryCast: _try_cast,
         }
+
+        def group_sql(self, expression: exp.Group) -> str:
+            if expression.args.get("all"):
+                self.unsupported("GROUP BY ALL")
+            return super().group_sql(expression)
+
+        def star_sql(self, expression: exp.Star) -> str:
+            if any(expression.args.get(k) for k in ("except_", "replace", "rename")):
+                self.unsupported("* EXCLUDE / REPLACE / RENAME")
+            return super().star_sql(expression)
+
+        def interval_sql(self, expression: exp.Interval) -> str:
+            unit = expression.args.get("unit")
+            if isinstance(expression.this, exp.Literal) or unit is None:
+                return super().interval_sql(expression)
+            amount = self.sql(expression.this)
+            return f"({amount}) * INTERVAL '1 {self.sql(unit)}'"
 
 
 def conninfo_of(url: WarehouseUrl, connect_timeout_s: float) -> str:
@@ -133,7 +172,7 @@ class PostgresExecutor:
         self.schema: str = row[0]
 
     def render(self, tree: exp.Expr) -> str:
-        return for_engine(tree, AskerPostgres, self.schema)
+        return for_engine(tree, AskerPostgres, self.schema, fold_case=True)
 
     def execute(self, tree: exp.Expr, *, row_cap: int, timeout_s: float) -> QueryResult:
         text = self.render(tree)
@@ -144,7 +183,7 @@ class PostgresExecutor:
         except PoolTimeout as exc:
             raise self.url.unavailable() from exc
         return QueryResult(
-            columns=columns,
+            columns=output_names(tree, columns),
             rows=tuple(tuple(r) for r in rows[:row_cap]),
             column_types=types,
             truncated=len(rows) > row_cap,
