@@ -9,7 +9,7 @@ DATA_DIR ?= .asker
 SCALE ?= small
 PORT ?= 8501
 
-.PHONY: setup setup-spark run test test-engines lint bench clean lock
+.PHONY: setup setup-spark run test test-engines test-spark-slice lint bench clean lock
 
 setup: $(STAMP)
 
@@ -43,6 +43,10 @@ test: lint setup-spark
 # The whole bank gold suite on PostgreSQL and Spark Connect (figures in bench/engines.json).
 test-engines: setup-spark
 	ASKER_ENGINES_FULL=1 $(BIN)/pytest -n 2 -q --dist loadgroup tests/eval/test_engines.py
+
+# Spark's 60-case covering slice in both modes (CI runs a 15-case representative slice).
+test-spark-slice: setup-spark
+	ASKER_SPARK_SLICE=1 $(BIN)/pytest -q tests/eval/test_engines.py -k spark
 
 bench: setup
 	$(BIN)/asker bench --data-dir $(DATA_DIR) --output bench/results.json

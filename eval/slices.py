@@ -52,3 +52,39 @@ def covering_slice(cases: Sequence[Case], *, size: int, seed: int = SEED) -> lis
             ids.add(case.id)
     position = {c.id: i for i, c in enumerate(cases)}
     return sorted(chosen, key=lambda c: position[c.id])
+
+
+def _families(case: Case) -> Iterator[tuple[str, str]]:
+    yield "family", str(case.tags.category or "-")
+    yield "shape", case.tags.shape
+    yield "period", case.tags.time
+    yield "status", case.expect.status
+
+
+def representative_slice(cases: Sequence[Case], *, size: int, seed: int = SEED) -> list[Case]:
+    """At most ``size`` cases covering every metric family (the catalog's category), shape
+    (ranking, trend, compare, refusal, ...), period kind and expected status: each pick is the
+    case bringing the most facets not yet covered (ties broken by the seeded shuffle), for an
+    engine too slow to afford the covering slice in CI.
+
+    >>> from eval.cases import load_suite
+    >>> cases = load_suite("bank")
+    >>> chosen = representative_slice(cases, size=15)
+    >>> len(chosen) <= 15 and chosen == representative_slice(cases, size=15)
+    True
+    >>> {f for c in cases for f in _families(c)} == {f for c in chosen for f in _families(c)}
+    True
+    """
+    order = list(cases)
+    random.Random(seed).shuffle(order)
+    covered: set[tuple[str, str]] = set()
+    chosen: list[Case] = []
+    while len(chosen) < size:
+        best = max(order, key=lambda c: len(set(_families(c)) - covered), default=None)
+        if best is None or not set(_families(best)) - covered:
+            break
+        chosen.append(best)
+        covered |= set(_families(best))
+        order.remove(best)
+    position = {c.id: i for i, c in enumerate(cases)}
+    return sorted(chosen, key=lambda c: position[c.id])

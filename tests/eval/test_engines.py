@@ -6,7 +6,11 @@ the asking user's shadow copy of the DuckDB file the engine was loaded from (eva
 policy oracle): any difference from DuckDB is a policy violation, so none may occur.
 
 In the suite: a fixed slice chosen by a recorded seed (eval/slices.py) covering every metric,
-shape, asking user and expected status: 120 cases on PostgreSQL, 60 on Spark (both modes).
+shape, asking user and expected status: 120 cases on PostgreSQL (both modes); on Spark, whose
+every query costs a job on the JVM, a representative slice of at most 15 (every metric family,
+shape (ranking, trend, compare, refusal, ...), period kind and expected status) in deterministic
+mode. ``make test-spark-slice`` (ASKER_SPARK_SLICE=1) runs Spark's 60-case covering slice in both
+modes instead.
 ``make test-engines`` (ASKER_ENGINES_FULL=1) runs the whole suite on both engines and writes its
 figures to ``bench/engines.json``.
 """
@@ -24,7 +28,7 @@ from eval.bank import BankScorer
 from eval.cases import Case, load_suite
 from eval.outcome import Outcome
 from eval.runner import run_cases
-from eval.slices import SEED, covering_slice
+from eval.slices import SEED, covering_slice, representative_slice
 from tests.engines import EngineBank
 
 pytestmark = pytest.mark.engines
@@ -32,6 +36,7 @@ PRESETS = ("asker",)
 FLOORS = {"deterministic": 0.97, "oracle": 1.0}  # EX on the answerable cases
 BANK = load_suite("bank")
 FULL = os.environ.get("ASKER_ENGINES_FULL") == "1"
+SPARK_SLICE = os.environ.get("ASKER_SPARK_SLICE") == "1"
 FIGURES = Path(__file__).resolve().parents[2] / "bench" / "engines.json"
 
 
@@ -58,14 +63,16 @@ def figures(outcomes: list[Outcome]) -> dict[str, Any]:
     }
 
 
-def measure(bank: EngineBank, cases: list[Case], tmp: Path) -> dict[str, Any]:
-    return {mode: figures(score(bank, mode, cases, tmp / mode)) for mode in FLOORS}
+def measure(
+    bank: EngineBank, cases: list[Case], tmp: Path, modes: tuple[str, ...] = tuple(FLOORS)
+) -> dict[str, Any]:
+    return {mode: figures(score(bank, mode, cases, tmp / mode)) for mode in modes}
 
 
 def problems(engine: str, report: dict[str, Any]) -> list[str]:
     found = []
-    for mode, floor in FLOORS.items():
-        got = report[mode]
+    for mode, got in report.items():
+        floor = FLOORS[mode]
         if got["violations"]:
             found.append(f"{engine} {mode}: {got['violations']} answers differ from DuckDB's")
         if got["ex"] < floor:
@@ -86,8 +93,12 @@ def test_a_covering_slice_on_postgresql(pg_bank: EngineBank, tmp_path: Path) -> 
     "oracle 56/57 (one QUERY_TIMEOUT at 10 s): Spark dialect gaps not yet fixed",
     strict=False,
 )
-def test_a_covering_slice_on_spark(spark_bank: EngineBank, tmp_path: Path) -> None:
-    report = measure(spark_bank, covering_slice(BANK, size=60, seed=SEED), tmp_path)
+def test_a_representative_slice_on_spark(spark_bank: EngineBank, tmp_path: Path) -> None:
+    if SPARK_SLICE:
+        report = measure(spark_bank, covering_slice(BANK, size=60, seed=SEED), tmp_path)
+    else:
+        cases = representative_slice(BANK, size=15, seed=SEED)
+        report = measure(spark_bank, cases, tmp_path, modes=("deterministic",))
     assert not problems("spark", report)
 
 
