@@ -116,6 +116,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "指标「{metric}」不能按「{dimension}」拆分。可用维度：{allowed}。",
         "The metric {metric} cannot be broken down by {dimension}. Allowed: {allowed}.",
     ),
+    "ENTITY_NOT_ALLOWED": (
+        "指标「{metric}」不能按{entity}逐个列出。可按{allowed}列出；或按机构等维度汇总。",
+        "The metric {metric} cannot be listed per {entity}. It can be listed per: {allowed}; "
+        "or aggregate it by org unit instead.",
+    ),
+    "THRESHOLD_INVALID": (
+        "阈值条件「{threshold}」无法应用：{reason}。请检查比较对象和数值。",
+        "The threshold '{threshold}' cannot be applied: {reason}. "
+        "Check what it compares and the amount.",
+    ),
     "COMPARE_NOT_ALLOWED": (
         "「{metric}」是期间发生额，不能与年初比较。请改用同比或环比。",
         "{metric} is a flow over the period and cannot be compared with the start of the year. "

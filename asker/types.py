@@ -47,7 +47,8 @@ PresentationKind = Literal["headline", "bar", "line", "table", "none"]
 @dataclass(frozen=True)
 class MetricRef:
     """A governed metric definition an answer used, cited by code and version, in the answer's
-    language; ``format`` says how its values read (ratios are fractions shown as percentages)."""
+    language; ``format`` says how its values read (ratios are fractions shown as percentages);
+    ``higher_is_better`` which way a change is good (None: neither)."""
 
     code: str
     name: str
@@ -55,6 +56,7 @@ class MetricRef:
     version: int | None
     unit: str
     format: MetricFormat
+    higher_is_better: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,29 @@ class Filter:
     exclude: bool = False
 
 
+ThresholdOp = Literal[">", ">=", "<", "<=", "between"]
+ThresholdPart = Literal["value", "diff", "growth"]
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Keep the groups (or entities) whose metric, or the entity rows whose attribute, passes
+    a comparison: ``deposit_balance > 1000000`` is a HAVING on the group, an attribute a WHERE.
+    ``part`` compares a metric's difference or growth rate (with a comparison) instead of its
+    value; ``between`` is inclusive at both ends (``value`` .. ``high``).
+
+    >>> Threshold("deposit_balance", ">", 1e6).high is None
+    True
+    """
+
+    target: str  # a metric code of the query, or an attribute code of its entity
+    op: ThresholdOp
+    value: float
+    high: float | None = None
+    part: ThresholdPart = "value"
+    on_attribute: bool = False
+
+
 @dataclass(frozen=True)
 class MetricQuery:
     """What to compute: metrics by dimensions over a period, optionally by grain and compared.
@@ -226,6 +251,9 @@ class MetricQuery:
     compare: Compare | None = None
     order: Order | None = None
     limit: int | None = None
+    entity: str | None = None  # entity grain: one row per customer / account / loan
+    attributes: tuple[str, ...] = ()  # the entity's attributes to show (mobile, id_no, ...)
+    thresholds: tuple[Threshold, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -242,8 +270,11 @@ class Understanding:
     choices: tuple[Labelled, ...] = ()
     unexplained: tuple[str, ...] = ()
     named_orgs: tuple[str, ...] = ()  # org ids the question names (scope is checked on them)
+    org_mentions: tuple[tuple[str, ...], ...] = ()  # every org mention's readings (org ids)
     bank_wide: bool = False  # the question says 全行 / bank-wide explicitly
     followup: bool = False
+    out_of_domain: bool = False  # about nothing the bank's data holds (weather, share prices)
+    set_aside: tuple[str, ...] = ()  # words passed over as fillers (checked: none changes meaning)
 
 
 # --- permissions (access, gate) ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from functools import cache
 from types import MappingProxyType
 
 import jieba
+import jieba.posseg
 
 CACHE_FILE = "asker-jieba.cache"
 
@@ -56,3 +57,9 @@ class Segmenter:
     def cut_for_search(self, text: str) -> list[str]:
         """Words and their shorter parts, as a search index wants them."""
         return list(self._jieba.lcut_for_search(text))
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        """(word, part-of-speech tag) pairs, jieba's ``posseg`` over this segmenter's words."""
+        if not hasattr(self, "_tagger"):
+            self._tagger = jieba.posseg.POSTokenizer(self._jieba)
+        return [(pair.word, pair.flag) for pair in self._tagger.lcut(text)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,12 +21,13 @@ from asker.access.accounts import principal
 from asker.access.policy import Policy, load_policy
 from asker.config import Settings
 from asker.errors import AskerError
-from asker.types import Answer, MetricQuery, Principal
+from asker.types import Answer, Labelled, MetricQuery, Principal
 from asker.warehouse.catalog import load_catalog
 from asker.warehouse.engine import DuckDBExecutor, open_warehouse
 from eval.cases import Case
 from eval.compare import PRESETS, Gold, compare
 from eval.gold import run_gold
+from eval.interactions import runnable, two_step
 from eval.outcome import Outcome
 from eval.shadow import Shadows, hidden_values
 
@@ -93,7 +94,35 @@ class BankScorer:
         for earlier in case.turns:
             api.ask(self.rt, who, earlier, conversation=conversation)
         answer = api.ask(self.rt, who, case.question, conversation=conversation)
-        return self._judge(case, answer)
+        outcome = self._judge(case, answer)
+        if answer.status != "clarify":
+            return outcome
+        verdict = self._two_step(case, who, answer, conversation)
+        return replace(outcome, extra={**outcome.extra, "two_step": verdict})
+
+    def _two_step(
+        self, case: Case, who: Principal, answer: Answer, conversation: str | None
+    ) -> str:
+        """Run each choice of a clarification (one more interaction) against the gold."""
+
+        def run_choice(choice: Labelled) -> Answer | None:
+            picked = runnable(choice)
+            try:
+                if isinstance(picked, MetricQuery):
+                    return api.ask_query(
+                        self.rt, who, picked, label=choice.label, language=answer.language
+                    )
+                if isinstance(picked, str):
+                    return api.ask(self.rt, who, picked, conversation=conversation)
+            except AskerError:
+                return None
+            return None
+
+        def is_gold(followed: Answer) -> bool:
+            head = PRESETS[self.presets[0]]
+            return compare(followed.columns, followed.rows, self.gold(case), head).equal
+
+        return two_step(answer, bool(case.expect.sql), run_choice, is_gold)
 
     def _oracle(self, case: Case) -> Outcome:
         if not case.expect.sql:

@@ -195,6 +195,11 @@ def _print_summary(summary: dict[str, Any]) -> None:
         f"refused {be['refused']['correct']}/{be['refused']['n']} · "
         f"latency p50 {lat['p50']} ms p95 {lat['p95']} ms max {lat['max']} ms"
     )
+    two = summary["two_interactions"]
+    out.print(
+        f"≤2 interactions 两步内: {two['choice_reaches_gold']}/{two['with_gold']} "
+        f"({_pct(two['share'])}) · {two['no_gold']} clarifications without gold"
+    )
     table = Table("tag", "value", "n", "correct", "share")
     for tag, values in summary["per_tag"].items():
         if tag == "metric":

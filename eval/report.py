@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from eval.interactions import summarize_two_step
 from eval.outcome import Outcome
 
 TAG_ORDER = (
@@ -55,6 +56,9 @@ def summarize(
         "answerable": len(answerable),
         "accuracy": _share(sum(o.correct[head] for o in scored), len(scored)),
         "by_expectation": _by_expectation(scored, head),
+        "two_interactions": summarize_two_step(
+            [str(o.extra["two_step"]) for o in scored if "two_step" in o.extra]
+        ),
         "per_tag": _per_tag(scored, head),
         "policy_violations": [
             {"id": o.id, "violations": list(o.violations)} for o in outcomes if o.violations
@@ -183,6 +187,8 @@ def markdown(summary: dict[str, Any]) -> str:
         f"wrongly refused {be['wrongly_refused']} · wrongly clarified {be['wrongly_clarified']} · "
         f"answered instead of refused {be['answered_instead_of_refused']}",
         "",
+        _two_step_line(summary),
+        "",
         f"**policy violations: {len(summary['policy_violations'])}** (must be 0)",
         "",
         f"latency p50 {lat['p50']} ms · p95 {lat['p95']} ms · max {lat['max']} ms",
@@ -205,6 +211,16 @@ def markdown(summary: dict[str, Any]) -> str:
         lines += ["", "## against the baseline", "", "```", json.dumps(
             summary["baseline"], ensure_ascii=False, indent=1), "```"]  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+def _two_step_line(summary: dict[str, Any]) -> str:
+    """The ≤ 2 interactions measure, beside EX (older summaries lack it)."""
+    two = summary.get("two_interactions") or summarize_two_step([])
+    return (
+        f"≤ 2 interactions: {two['choice_reaches_gold']}/{two['with_gold']} clarifications "
+        f"offer a choice that gives the gold answer ({_pct(two['share'])}); "
+        f"{two['no_gold']} of {two['clarifications']} have no gold to run"
+    )
 
 
 def _md_list(title: str, items: Sequence[dict[str, Any]]) -> list[str]:

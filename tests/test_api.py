@@ -62,13 +62,15 @@ def test_an_ambiguous_word_uses_the_default_and_offers_the_alternative(settings:
 def test_questions_outside_the_dictionary_without_an_llm_name_the_settings_and_what_works(
     settings: Settings,
 ) -> None:
-    # No LLM endpoint is configured (the default): the refusal says the LLM is needed, names
-    # the settings, and says what the dictionary can answer.
+    # No LLM endpoint is configured (the default): a question about the warehouse's data that
+    # the dictionary lacks says the LLM is needed and names the settings; a question about
+    # nothing the warehouse holds (weather, profit) is NOT_ANSWERABLE (#18), saying what works.
     answer = callers.ask(settings, None, "明天天气怎么样")
-    assert (answer.status, answer.code) == ("refused", "LLM_NOT_CONFIGURED")
-    assert "存款" in answer.message and "ASKER_LLM_BASE_URL" in answer.message
-    profit = callers.ask(settings, None, "上个月各分行的利润")
-    assert profit.code == "LLM_NOT_CONFIGURED" and "利润" in profit.message
+    assert (answer.status, answer.code) == ("refused", "NOT_ANSWERABLE")
+    assert "存款" in answer.message
+    staff = callers.ask(settings, None, "每个分行有多少名员工")
+    assert staff.code == "LLM_NOT_CONFIGURED" and "ASKER_LLM_BASE_URL" in staff.message
+    assert "员工" in staff.message
 
 
 def test_a_question_without_a_metric_is_clarified_with_runnable_choices(settings: Settings) -> None:

@@ -183,7 +183,8 @@ def test_the_answer_carries_its_plan_and_step_timings(settings: Settings) -> Non
 def test_the_json_keeps_the_metric_keys_and_adds_the_shape(settings: Settings) -> None:
     payload = ask(settings, "各分行存款余额").to_json()
     (metric,) = payload["metrics"]
-    assert list(metric) == ["code", "name", "definition", "version", "unit", "format"]
+    assert list(metric)[:6] == ["code", "name", "definition", "version", "unit", "format"]
+    assert metric["higher_is_better"] is True  # added, never renamed
     assert (metric["code"], metric["name"], metric["version"]) == ("deposit_balance", "存款余额", 1)
     assert (metric["unit"], metric["format"]) == ("元", "amount")
     assert metric["definition"].startswith("统计期最后一个数据日所有存续存款账户的余额之和")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
+from ui.export_right import guard_page
 from ui.nav import home_pages, operations_pages
 from ui.text import t
 
@@ -26,6 +27,7 @@ def sidebar() -> None:
         if who is None:
             return
         st.caption(f"{who.display_name}（{who.user_id} · {state.role_label(who)}）")
+        guard_page(who, state.can_export())
         if st.button(t("new_chat"), key="new_chat"):
             state.new_conversation(who)
             st.rerun()

@@ -10,7 +10,8 @@ from asker import api
 from asker.types import Answer, MetricQuery
 from ui import state
 from ui.answer_actions import export_buttons, save_button
-from ui.render import chart, headline, render_error, table_frame
+from ui.figures import chart
+from ui.render import headline, render_error, table_view
 from ui.text import lang, t
 
 who = state.principal()
@@ -34,7 +35,8 @@ def ask(pending: tuple[str, Any, str]) -> Answer:
 
 
 def table(answer: Answer) -> None:
-    st.dataframe(table_frame(answer), hide_index=True, width="stretch")
+    data, columns = table_view(answer)
+    st.dataframe(data, hide_index=True, width="stretch", column_config=columns)
 
 
 def notes(answer: Answer, key: str) -> None:

@@ -4,14 +4,14 @@ and the one place that turns an error into what a person sees (``render_error``)
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from asker.errors import AskerError
 from asker.types import Answer, ResultColumn
+from ui.numbers import SCALED, scale_for
 from ui.text import lang
 
 
@@ -51,59 +51,45 @@ def frame(answer: Answer) -> pd.DataFrame:
     return data
 
 
-def label(answer: Answer, column: str) -> str:
-    return next((c.label for c in answer.result_columns if c.name == column), column)
-
-
-def chart(answer: Answer) -> alt.Chart | None:
-    """The chart the answer's presentation names: a line over time or bars across categories."""
-    shape = answer.presentation
-    if shape is None or shape.kind not in ("line", "bar") or not (shape.x and shape.value):
-        return None
+def table_view(answer: Answer) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The rows under their labels and each metric column's display: the data stay numbers (so
+    they sort as numbers), scaled to the column's 万/亿 or %, the unit in the display format."""
     data = frame(answer)
-    value_title = label(answer, shape.value)
-    if shape.kind == "line":
-        color = {"color": alt.Color(f"{shape.series}:N")} if shape.series else {}
-        return (
-            alt.Chart(data)
-            .mark_line(point=True)
-            .encode(
-                x=alt.X(f"{shape.x}:T", title=None),
-                y=alt.Y(f"{shape.value}:Q", title=value_title),
-                tooltip=list(data.columns),
-                **color,
-            )
-        )
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X(f"{shape.value}:Q", title=value_title),
-            y=alt.Y(f"{shape.x}:N", sort="-x", title=None),
-            tooltip=list(data.columns),
-        )
-    )
-
-
-def table_frame(answer: Answer) -> pd.DataFrame:
-    """The rows under their labels, metric columns in 万/亿 or as percentages."""
-    data = frame(answer)
+    config: dict[str, Any] = {}
+    zh = answer.language == "zh"
     for column in answer.result_columns:
-        if column.metric is not None and column.name in data.columns:
-            data[column.name] = [fmt_number(v, column.format) for v in data[column.name]]
-    return data.rename(columns={c.name: c.label for c in answer.result_columns})
+        if column.metric is None or column.name not in data.columns:
+            continue
+        if column.format not in SCALED:
+            continue
+        scale = scale_for(data[column.name], column.format, zh)
+        data[column.name] = pd.to_numeric(data[column.name], errors="coerce") / scale.divisor
+        config[column.label] = st.column_config.NumberColumn(column.label, format=scale.printf())
+    return data.rename(columns={c.name: c.label for c in answer.result_columns}), config
 
 
 def card_delta(answer: Answer, row: dict[str, Any], measure: ResultColumn) -> str | None:
-    """A card's delta: the metric's difference, with its growth rate for amounts and counts."""
+    """A card's delta: an amount's difference with its growth rate; a ratio's difference in
+    percentage points (个百分点), never as a growth percentage."""
     diff = answer.metric_column(measure.metric or "", "difference")
     if diff is None or row.get(diff.name) is None:
         return None
+    zh = answer.language == "zh"
+    if diff.format == "percent":
+        points = float(row[diff.name]) * 100
+        return f"{points:+.2f} 个百分点" if zh else f"{points:+.2f} pp"
     delta = fmt_number(row[diff.name], diff.format)
+    delta = delta if delta.startswith("-") else f"+{delta}"
     growth = answer.metric_column(measure.metric or "", "growth")
-    if growth is not None and row.get(growth.name) is not None and diff.format != "percent":
+    if growth is not None and row.get(growth.name) is not None:
         delta += f"（{float(row[growth.name]) * 100:+.2f}%）"
     return delta
+
+
+def delta_color(answer: Answer, measure: ResultColumn) -> Literal["normal", "inverse", "off"]:
+    """Green for the good direction of the metric: a rising NPL ratio is red; no direction, grey."""
+    good = next((m.higher_is_better for m in answer.metrics if m.code == measure.metric), None)
+    return "off" if good is None else "normal" if good else "inverse"
 
 
 def headline(answer: Answer) -> None:
@@ -114,4 +100,5 @@ def headline(answer: Answer) -> None:
     for column in answer.result_columns:
         if column.role == "measure" and column.name in row:
             value = fmt_number(row[column.name], column.format)
-            st.metric(column.label, value, delta=card_delta(answer, row, column))
+            delta = card_delta(answer, row, column)
+            st.metric(column.label, value, delta=delta, delta_color=delta_color(answer, column))

@@ -46,6 +46,12 @@ def rights() -> frozenset[str]:
     return api.rights(runtime(), who) if who else frozenset()
 
 
+def can_export() -> bool:
+    """Whether the signed-in user's role has the export right."""
+    who = principal()
+    return who is not None and api.can_export(runtime(), who)
+
+
 def role_label(who: Principal) -> str:
     """The role's name as the policy labels it (e.g. 分行行长)."""
     return dict(api.roles(runtime())).get(who.role, who.role)

@@ -29,14 +29,26 @@ def check_named_orgs(
     bank_wide: bool,
     policy: Policy,
     orgs: OrgDirectory,
+    *,
+    mentions: tuple[tuple[str, ...], ...] = (),
 ) -> None:
+    """Refuse a question that names the whole bank or any unit outside scope: the filters of its
+    plan (``named``) and every org mention in its words, each a tuple of readings of which one
+    must lie in scope. The refusal names what the asker may see, never the unit they asked about
+    (a partial name is not expanded into another unit's full name)."""
     allowed = visible_orgs(principal, policy, orgs)
     if allowed is None:
         return
     role = policy.role(principal.role)
     if bank_wide:
         raise AccessDenied("ACCESS_DENIED", role=role.label, target="全行数据 (bank-wide data)")
-    outside = [org for org in named if org not in allowed]
+    outside = any(org not in allowed for org in named) or any(
+        not allowed.intersection(readings) for readings in mentions
+    )
     if outside:
-        names = "、".join(orgs.get(org).org_name for org in outside)
-        raise AccessDenied("ACCESS_DENIED", role=role.label, target=names)
+        raise AccessDenied("ACCESS_DENIED", role=role.label, target=_outside(principal, orgs))
+
+
+def _outside(principal: Principal, orgs: OrgDirectory) -> str:
+    own = orgs.get(principal.org_id).org_name
+    return f"{own}以外的机构 (units outside {own})"

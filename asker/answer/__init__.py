@@ -9,6 +9,7 @@ from asker.answer.columns import metric_columns, statement_columns
 from asker.answer.parts import MetricAnswerParts, metric_refs
 from asker.answer.presentation import metric_presentation, statement_presentation
 from asker.errors import AskerError
+from asker.semantic.entities import load_entities
 from asker.types import Answer, Language, Period, QueryResult
 
 __all__ = [
@@ -93,6 +94,7 @@ def summary(parts: MetricAnswerParts, result: QueryResult) -> str:
     """One line saying what the numbers are: the metric, the period and the row count."""
     zh = parts.language == "zh"
     names = ("、" if zh else ", ").join(m.name if zh else m.name_en for m in parts.metrics)
+    names += list_words(parts)
     label = period_label(parts.period, parts.language)
     if result.row_count == 0:
         return f"{label} {names}：无数据" if zh else f"{names}, {label}: no data"
@@ -103,6 +105,18 @@ def summary(parts: MetricAnswerParts, result: QueryResult) -> str:
         if zh
         else f"{names}, {label}: {result.row_count} rows"
     )
+
+
+def list_words(parts: MetricAnswerParts) -> str:
+    """What rows a list holds, in words: '（按客户列出；存款余额 超过 100万）'."""
+    zh = parts.language == "zh"
+    said = [f.label for f in parts.filters if isinstance(f.value, dict) and "threshold" in f.value]
+    if parts.query.entity:
+        entity = load_entities().get(parts.query.entity)
+        said.insert(0, f"按{entity.name}列出" if zh else f"per {entity.name_en}")
+    if not said:
+        return ""
+    return f"（{'；'.join(said)}）" if zh else f" ({'; '.join(said)})"
 
 
 def from_metric_result(parts: MetricAnswerParts, result: QueryResult) -> Answer:

@@ -40,6 +40,7 @@ def metric_refs(parts: MetricAnswerParts) -> tuple[MetricRef, ...]:
             version=parts.versions.get(m.code),
             unit=m.unit,
             format=m.format,
+            higher_is_better=m.higher_is_better,
         )
         for m in parts.metrics
     )

@@ -26,6 +26,7 @@ from asker.clock import Clock, SystemClock
 from asker.config import Settings
 from asker.errors import AskerError, ConfigError
 from asker.pipeline.concurrency import UserSlots
+from asker.pipeline.scoped_words import ScopedContexts
 from asker.retrieval.documents import Grants
 from asker.retrieval.embeddings import embedder_for
 from asker.retrieval.index import INDEX_DIR, HybridRetriever
@@ -34,9 +35,10 @@ from asker.semantic.store import MetricStore
 from asker.sql.chat import chat_model
 from asker.types import DocKind, Hit
 from asker.understand import leftovers
+from asker.understand.domain import domain_vocabulary
 from asker.understand.lexicon import build_lexicon
 from asker.understand.parser import Context
-from asker.understand.values import load_values
+from asker.understand.values import load_value_orgs, load_values
 from asker.warehouse.catalog import Catalog, load_catalog
 from asker.warehouse.datadir import read_manifest
 from asker.warehouse.engine import Executor, Limits
@@ -159,14 +161,20 @@ class Runtime:
         dictionary = self.metric_store.published()
         executor = self.executor
         values = load_values(dictionary, self.catalog, executor)
+        context = Context(
+            dictionary,
+            build_lexicon(dictionary, values),
+            self.data_date,
+            leftovers.segmenter(),
+            domain_vocabulary(dictionary, self.catalog),
+        )
         return pipeline.Services(
             settings=settings,
             dictionary=dictionary,
             versions=versions,
             compiler=Compiler(dictionary, self.catalog, self.data_date),
-            context=Context(
-                dictionary, build_lexicon(dictionary, values), self.data_date, leftovers.segmenter()
-            ),
+            context=context,
+            scoped=ScopedContexts(context, load_value_orgs(dictionary, self.catalog, executor)),
             executor=executor,
             conversations=Conversations(self.app_db),
             value_labels={(d, k): label for d, k, label in values},

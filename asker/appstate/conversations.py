@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Column, DateTime, Engine, Integer, String, Table, Text, select
 
 from asker.appstate.database import metadata
-from asker.types import Filter, MetricQuery, Period
+from asker.types import Filter, MetricQuery, Period, Threshold
 
 KEEP = 5  # turns a follow-up may refer back to
 
@@ -49,6 +49,9 @@ def query_from_json(text: str) -> MetricQuery:
         compare=raw.get("compare"),
         order=raw.get("order"),
         limit=raw.get("limit"),
+        entity=raw.get("entity"),
+        attributes=tuple(raw.get("attributes", ())),
+        thresholds=tuple(Threshold(**t) for t in raw.get("thresholds", ())),
     )
 
 

@@ -74,7 +74,9 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA busy_timeout = 10000")  # first: switching to WAL may wait on others
+    # first: switching to WAL may wait on others; a schema upgrade in another process holds the
+    # write lock for seconds on a loaded machine, so waiting 30 s beats failing a request
+    cursor.execute("PRAGMA busy_timeout = 30000")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
 

@@ -125,6 +125,8 @@ def serve(
         "false",
         "--server.enableXsrfProtection",
         "true",
+        "--client.disableDataExport",  # grids offer no CSV or copy: the audited export only
+        "true",
     ]
     env = {**os.environ, "ASKER_DATA_DIR": str(settings.data_dir.absolute())}
     out.print(f"问数助手 asker: http://{address}:{port}  (Ctrl+C 退出 to stop)")

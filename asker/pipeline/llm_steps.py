@@ -8,7 +8,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from asker.access.question_scope import visible_orgs
+from asker.access.question_scope import check_named_orgs, visible_orgs
 from asker.errors import AccessDenied, NotAnswerable, ProviderError
 from asker.pii import redact_pii
 from asker.pipeline.turn import Services, Turn
@@ -22,6 +22,8 @@ from asker.sql.turn import LlmTurn
 from asker.sql.usage import check_token_quota, record_usage
 from asker.sql.visible import Visible, build_visible, metric_tables, scoped_values
 from asker.types import Answer, Principal, Understanding
+from asker.understand.org_mentions import org_mentions
+from asker.understand.vocabulary import BANK_WIDE
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,10 @@ def llm_model(services: Services) -> Any:
 
 
 def llm_needed(turn: Turn, found: Understanding, services: Services) -> Turn:
-    """The dictionary cannot answer: hand the question to the LLM path, or say it needs one."""
+    """The dictionary cannot answer: hand the question to the LLM path, or say it needs one. A
+    question about nothing the bank's data holds is refused either way: no model answers it."""
+    if found.out_of_domain:
+        raise NotAnswerable("NOT_ANSWERABLE", detail="")
     if llm_model(services) is None:
         raise NotAnswerable("LLM_NOT_CONFIGURED", detail=_unknown_words(found))
     return replace(turn, route="llm")
@@ -55,7 +60,8 @@ def visible_to(principal: Principal, services: Services) -> Visible:
     metrics = [m for m in dictionary.metrics if metric_tables(m, dictionary) <= readable]
     orgs = visible_orgs(principal, services.policy, services.orgs) if readable else frozenset()
     names = {o.org_id: o.org_name for o in services.orgs.orgs}
-    values, hidden = scoped_values(services.value_labels, orgs, names)
+    owners = services.scoped.value_orgs if services.scoped is not None else {}
+    values, hidden = scoped_values(services.value_labels, orgs, names, owners)
     return build_visible(
         catalog,
         access=role.column_access,
@@ -122,7 +128,18 @@ def rewrite_followup(turn: Turn, services: Services) -> Turn:
     llm, chain = turn.llm, llm_chain(turn, services)
     standalone = redact_pii(chain.rewrite([redact_pii(q) for q in history], llm.question))
     llm = with_calls(llm, chain, question=standalone, rewritten=standalone != llm.question)
+    check_words_in_scope(standalone, turn.principal, services)  # the model's words, checked too
     return replace(turn, llm=llm)
+
+
+def check_words_in_scope(question: str, principal: Principal | None, services: Services) -> None:
+    """The scope check of ``check_scope`` on a question the model wrote: every org it mentions
+    and any whole-bank word, resolved against the whole tree (ACCESS_DENIED outside scope)."""
+    assert principal is not None
+    seen = visible_orgs(principal, services.policy, services.orgs)
+    mentions = org_mentions(question, services.context_for(seen).lexicon)
+    bank_wide = bool(BANK_WIDE.search(question))
+    check_named_orgs(principal, (), bank_wide, services.policy, services.orgs, mentions=mentions)
 
 
 RETRIEVAL_UNAVAILABLE = "retrieval_unavailable"  # the audit flag

@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from asker import answer
-from asker.access.question_scope import check_named_orgs
+from asker.access.question_scope import check_named_orgs, visible_orgs
 from asker.errors import AccessDenied, InvalidSql
+from asker.pipeline.entity_answers import detail_refusal, threshold_filters
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
+from asker.pipeline.principal_words import under_us
 from asker.pipeline.query_limits import gate_for, run_query, started
 from asker.pipeline.rate_limits import QuestionLimits, check_and_count
 from asker.pipeline.turn import Services, Turn
+from asker.pipeline.unknown_words import by_retrieval
 from asker.semantic.query_checks import is_balance
 from asker.types import (
     Answer,
@@ -59,7 +62,14 @@ def understand(turn: Turn, services: Services) -> Turn:
     previous = None
     if turn.conversation_id:
         previous = services.conversations.last_query(turn.conversation_id, turn.user_id)
-    found = parse(turn.question, services.context, previous)
+    assert turn.principal is not None
+    seen = visible_orgs(turn.principal, services.policy, services.orgs)
+    found = parse(turn.question, services.context_for(seen), previous)
+    unplaced = found.code == "CLARIFY_TERMS" or (found.code == "NOT_ANSWERABLE" and found.query)
+    if unplaced and llm_model(services) is None:
+        found = by_retrieval(found, turn, services)  # unknown words: the index before asking
+    # (with a model, words the dictionary cannot place go to the model with the retrieved context)
+    found = under_us(found, turn, services)
     turn = replace(turn, understanding=found)
     if found.status == "refused":
         if found.code == "DIMENSION_NOT_ALLOWED" and found.query is not None:
@@ -80,6 +90,14 @@ def _clarify(found: Understanding, services: Services) -> Answer:
             f"没有理解「{words}」。请换个说法，或选择下面的问法。"
             if zh
             else f"I did not understand '{words}'. Rephrase, or pick one of these."
+        )
+    elif found.code == "CLARIFY_COMPARE":
+        words = ("、" if zh else ", ").join(found.unexplained)
+        message = (
+            f"「{words}」需要一个比较基准：较年初、同比还是环比？请选择下面的问法。"
+            if zh
+            else f"'{words}' needs a base: since the start of the year, year on year or vs the "
+            "previous period? Pick one of these."
         )
     else:
         message = "请问您想看哪个指标？" if zh else "Which metric would you like to see?"
@@ -112,7 +130,12 @@ def check_scope(turn: Turn, services: Services) -> Turn:
     assert turn.understanding is not None and turn.principal is not None
     found = turn.understanding
     check_named_orgs(
-        turn.principal, found.named_orgs, found.bank_wide, services.policy, services.orgs
+        turn.principal,
+        found.named_orgs,
+        found.bank_wide,
+        services.policy,
+        services.orgs,
+        mentions=found.org_mentions,
     )
     return turn
 
@@ -131,7 +154,14 @@ def gate_query(turn: Turn, services: Services) -> Turn:
         return turn
     turn = started(turn, services)
     assert turn.compiled is not None and turn.principal is not None
-    gated = gate_for(turn.compiled.tree, turn.principal, services, turn.deadline)
+    try:
+        gated = gate_for(turn.compiled.tree, turn.principal, services, turn.deadline)
+    except AccessDenied:
+        if turn.query is None or not turn.query.entity:
+            raise
+        if services.policy.role(turn.principal.role).detail:
+            raise
+        return replace(turn, answer=detail_refusal(turn, services.dictionary))
     return replace(turn, gated=gated, sql=gated.sql)
 
 
@@ -187,14 +217,18 @@ def _filter_labels(
             {"start": query.period.start, "end": query.period.end},
         )
     ]
+    labels += threshold_filters(query, language, services.dictionary)
     for f in query.filters:
         dim = services.dictionary.dimension(f.dimension)
         names = [services.value_labels.get((f.dimension, v), v) for v in f.values]
         head = f"{dim.name}：" if zh else f"{dim.name_en}: "
+        if f.exclude:  # NOT IN: the answer says what was kept out
+            head = f"{dim.name}：不含 " if zh else f"{dim.name_en}: excluding "
         labels.append(
             Labelled(
                 head + ("、" if zh else ", ").join(names),
-                {"dimension": f.dimension, "values": list(f.values)},
+                {"dimension": f.dimension, "values": list(f.values)}
+                | ({"exclude": True} if f.exclude else {}),
             )
         )
     return tuple(labels)

@@ -32,6 +32,7 @@ from asker.warehouse.engine import Executor
 
 if TYPE_CHECKING:
     from asker.pipeline.concurrency import UserSlots
+    from asker.pipeline.scoped_words import ScopedContexts
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,11 @@ class Services:
     retriever: Retriever | None = None
     chat_model: Any = None  # a langchain chat model overriding the configured endpoint
     slots: UserSlots | None = None  # per-user concurrency cap (None: uncapped)
+    scoped: ScopedContexts | None = None  # the parser's words per scope (None: one for all)
+
+    def context_for(self, orgs: frozenset[str] | None) -> Context:
+        """The parser's context for a principal who sees ``orgs`` (None: every unit)."""
+        return self.context if self.scoped is None else self.scoped.for_orgs(orgs)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,14 @@ from sqlglot import exp
 
 from asker.errors import NotAnswerable
 from asker.semantic import frames, periods
+from asker.semantic.entity_grain import (
+    ENTITY_ALIAS,
+    condition,
+    entity_dimension,
+    entity_of,
+    join_entity,
+    part_value,
+)
 from asker.semantic.frames import PERIOD, FrameSpec, col, table
 from asker.semantic.model import Dictionary, Metric
 from asker.semantic.planned_columns import planned_columns
@@ -191,8 +199,10 @@ class Compiler:
         at_subbranch = "subbranch" in query.dimensions or any(
             f.dimension == "subbranch" for f in query.filters
         )
+        entity = entity_of(query)
+        grain = (entity_dimension(entity),) if entity else ()
         return FrameSpec(
-            tuple(self.dims[d] for d in query.dimensions),
+            (*(self.dims[d] for d in query.dimensions), *grain),
             filters,
             "支行" if at_subbranch else "分行",
         )
@@ -212,6 +222,8 @@ class Compiler:
             )
             select.select(col("label", PERIOD).as_(query.grain), copy=False)
         select.select(*(col(d, spine_alias).as_(d) for d in query.dimensions), copy=False)
+        if (entity := entity_of(query)) is not None:
+            join_entity(select, entity, spine_alias, query.attributes)
         for (alias, name), code in zip(base, query.metrics, strict=True):
             if alias != spine_alias:
                 select.join(
@@ -229,7 +241,21 @@ class Compiler:
                     copy=False,
                 )
             select.select(*self._metric_columns(query, code, alias), copy=False)
+        self._thresholds(select, query, dict(zip(query.metrics, (a for a, _ in base), strict=True)))
         return self._order(select, build, spine_alias)
+
+    def _thresholds(self, select: exp.Select, query: MetricQuery, aliases: dict[str, str]) -> None:
+        """Thresholds filter the grouped rows of the outermost query: on a metric they act as a
+        HAVING on each group or entity, on an entity attribute as a WHERE on its rows."""
+
+        def value(code: str, part: str) -> exp.Expr:
+            alias = aliases[code]
+            compare = col("value", f"{alias}c") if query.compare else None
+            return part_value(col("value", alias), compare, part)
+
+        conditions = [condition(t, value, ENTITY_ALIAS) for t in query.thresholds]
+        if conditions:
+            select.where(*conditions, copy=False)
 
     def _spine(self, build: _Build, base: list[tuple[str, str]]) -> exp.Select:
         columns = ["bucket", *build.carried_columns()]

@@ -83,8 +83,11 @@ class MetricFile(_Strict):
     abbreviations: list[str] = []
     aliases: list[str] = []
     dimensions: list[str] = []
+    entities: list[str] = []
     unit: str
     format: Literal["amount", "count", "percent"]
+    # Which way is good (colours a change): required, null when neither is (a target, 存贷比).
+    higher_is_better: bool | None
     category: Literal["监管", "风险", "考核", "财务", "业务"]
     owner_department: str = Field(min_length=1)
     steward: str = Field(min_length=1)
@@ -187,7 +190,9 @@ def to_metric(m: MetricFile, source: str) -> model.Metric:
         if mig
         else None,
         locked=m.locked,
+        higher_is_better=m.higher_is_better,
         source=source,
+        entities=_tuple(m.entities),
     )
 
 

@@ -90,7 +90,9 @@ class Metric:
     inputs: tuple[MetricInput, ...] = ()
     migration: Migration | None = None
     locked: bool = False
+    higher_is_better: bool | None = None
     source: str = ""
+    entities: tuple[str, ...] = ()  # entity grains it may be read at (customer, account, loan)
 
     @property
     def terms(self) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from asker.semantic.entities import load_entities
 from asker.types import ColumnRole, MetricQuery
 
 COMPARISON_COLUMNS: tuple[tuple[str, ColumnRole], ...] = (
@@ -32,6 +33,9 @@ def planned_columns(query: MetricQuery) -> tuple[PlannedColumn, ...]:
     """
     columns = [PlannedColumn(query.grain, "time")] if query.grain else []
     columns += [PlannedColumn(d, "dimension") for d in query.dimensions]
+    if query.entity:
+        entity = load_entities().get(query.entity)
+        columns += [PlannedColumn(c, "dimension") for c in entity.columns(query.attributes)]
     for code in query.metrics:
         columns.append(PlannedColumn(code, "measure", code))
         if query.compare:

@@ -8,8 +8,9 @@ import difflib
 from collections.abc import Mapping
 
 from asker.errors import NotAnswerable
+from asker.semantic.entities import load_entities
 from asker.semantic.model import Dictionary, Dimension, Metric
-from asker.types import MetricQuery
+from asker.types import MetricQuery, Threshold
 
 
 def is_balance(metric: Metric, dictionary: Dictionary) -> bool:
@@ -56,6 +57,7 @@ def check_query(query: MetricQuery, dictionary: Dictionary, dims: Mapping[str, D
             metric = dictionary.metric(code)
             if not is_balance(metric, dictionary):
                 raise NotAnswerable("COMPARE_NOT_ALLOWED", metric=metric.name)
+    _check_entity(query, dictionary)
     if query.limit is not None and query.limit <= 0:
         raise NotAnswerable("INVALID_LIMIT", limit=query.limit)
 
@@ -63,3 +65,40 @@ def check_query(query: MetricQuery, dictionary: Dictionary, dims: Mapping[str, D
 def _suggest(name: str, options: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(name, options, n=3, cutoff=0.5)
     return ", ".join(close) if close else ", ".join(options[:5]) + ", ..."
+
+
+def _check_entity(query: MetricQuery, dictionary: Dictionary) -> None:
+    """The entity grain is one every metric supports; thresholds name what the query computes."""
+    known = load_entities()
+    entity = known.get(query.entity) if query.entity in known.codes else None
+    if query.entity is not None:
+        for code in query.metrics:
+            metric = dictionary.metric(code)
+            if entity is None or query.entity not in metric.entities:
+                names = [known.get(e).name for e in metric.entities]
+                raise NotAnswerable(
+                    "ENTITY_NOT_ALLOWED",
+                    metric=metric.name,
+                    entity=entity.name if entity else query.entity,
+                    allowed="、".join(names) or "—",
+                )
+    attributes = {a.code for a in entity.attributes} | set(entity.shown) if entity else set()
+    for attribute in query.attributes:
+        if attribute not in attributes:
+            raise NotAnswerable(
+                "THRESHOLD_INVALID", threshold=attribute, reason="unknown attribute"
+            )
+    for t in query.thresholds:
+        _check_threshold(t, query, attributes)
+
+
+def _check_threshold(t: Threshold, query: MetricQuery, attributes: set[str]) -> None:
+    label = f"{t.target} {t.op} {t.value}"
+    if t.on_attribute and t.target not in attributes:
+        raise NotAnswerable("THRESHOLD_INVALID", threshold=label, reason="unknown attribute")
+    if not t.on_attribute and t.target not in query.metrics:
+        raise NotAnswerable("THRESHOLD_INVALID", threshold=label, reason="metric not in the query")
+    if t.part != "value" and query.compare is None:
+        raise NotAnswerable("THRESHOLD_INVALID", threshold=label, reason="needs a comparison")
+    if t.op == "between" and (t.high is None or t.high < t.value):
+        raise NotAnswerable("THRESHOLD_INVALID", threshold=label, reason="empty range")

@@ -20,6 +20,7 @@ from sqlglot.schema import MappingSchema
 from asker.errors import ConfigError
 from asker.semantic import definitions
 from asker.semantic.definitions import DictionaryFile, Problem
+from asker.semantic.entities import load_entities
 from asker.semantic.joins import NoJoinPath, end_table, join_path
 from asker.semantic.model import Dictionary, Metric
 from asker.warehouse.catalog import Catalog, load_catalog
@@ -192,6 +193,19 @@ def _duplicates(dictionary: Dictionary) -> Iterator[Problem]:
         yield Problem("dimensions", code, "code", "维度编码重复 duplicate dimension code")
 
 
+def _entity_problems(metric: Metric, dictionary: Dictionary, catalog: Catalog) -> Iterator[str]:
+    """Each entity grain a metric declares is known, and every table it reads carries its key."""
+    known = load_entities()
+    for code in metric.entities:
+        if code not in known.codes:
+            yield f"entities: 未知实体 unknown entity {code!r} (known: {', '.join(known.codes)})"
+            continue
+        key = known.get(code).key
+        for table in sorted(t for t in base_tables(metric, dictionary) if t in catalog.table_names):
+            if key not in catalog.table(table).column_names:
+                yield f"entities: {table} 没有 {key} 列，不能按{code}取数 lacks {key}"
+
+
 def check(dictionary: Dictionary, catalog: Catalog) -> list[Problem]:
     """Every problem in ``dictionary``; empty when it is sound."""
     schema = catalog_schema(catalog)
@@ -203,6 +217,7 @@ def check(dictionary: Dictionary, catalog: Catalog) -> list[Problem]:
         if metric.migration:
             messages += _migration_problems(metric, catalog)
         messages += _dimension_problems(metric, dictionary, catalog)
+        messages += _entity_problems(metric, dictionary, catalog)
         problems += [_as_problem(metric, msg) for msg in messages]
     for code, trail in _cycles(dictionary):
         metric = dictionary.metric(code)

@@ -153,15 +153,21 @@ def scoped_values(
     labels: Mapping[tuple[str, str], str],
     orgs: frozenset[str] | None,
     org_names: Mapping[str, str],
+    owners: Mapping[tuple[str, str], frozenset[str]] | None = None,
 ) -> tuple[list[tuple[str, str, str]], set[str]]:
-    """Dimension values a role may see named, and the org names it may not: org units outside
-    its scope (``orgs`` None: all in scope) are left out, and so are cities for scoped roles."""
+    """Dimension values a role may see named, and the names it may not: org units outside its
+    scope (``orgs`` None: all in scope), cities for scoped roles, and values that belong only to
+    units outside it (``owners``: a client manager's unit) are left out and their names hidden."""
     values = []
+    hidden = set() if orgs is None else {n for k, n in org_names.items() if k not in orgs}
     for (dimension, key), label in sorted(labels.items()):
         if orgs is not None and dimension in ORG_DIMENSIONS and key not in orgs:
             continue
         if orgs is not None and dimension == "city":
             continue
+        units = (owners or {}).get((dimension, key))
+        if orgs is not None and units is not None and not units & orgs:
+            hidden.add(label)
+            continue
         values.append((dimension, key, label))
-    hidden = set() if orgs is None else {n for k, n in org_names.items() if k not in orgs}
     return values, hidden

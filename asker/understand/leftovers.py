@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from asker.understand.fillers import FILLERS_EN, FILLERS_ZH
+from asker.understand.function_words import is_function_word
 from asker.words import Segmenter
 
 _PUNCT = re.compile(r"[\s\d.,，。？?！!、:：;；()（）\[\]【】\"'“”‘’%％+\-*/=<>《》~～·…]+")
@@ -53,7 +54,8 @@ def unexplained(
     words: Segmenter,
     ignore: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
-    """Content words outside ``used`` spans that are not fillers (single characters ignored);
+    """Content words outside ``used`` spans that are neither fillers nor function words
+    (``function_words``; single characters ignored);
     ``ignore`` adds words that are harmless in context (measure words once a metric is known)."""
     out: list[str] = []
     for piece in _rest(text, used):
@@ -64,6 +66,7 @@ def unexplained(
                 or lowered in ignore
                 or len(word) < 2
                 or _all_fillers(lowered, ignore)
+                or is_function_word(word)
             ):
                 continue
             if word not in out:
@@ -77,3 +80,25 @@ def _all_fillers(word: str, ignore: frozenset[str] = frozenset()) -> bool:
     for filler in sorted(_FILLERS | ignore, key=len, reverse=True):
         rest = rest.replace(filler, "")
     return len(rest) < 2 and not (rest and _CJK.search(rest) and rest not in "的了吗呢啊吧呀是")
+
+
+def set_aside(
+    text: str,
+    used: list[tuple[int, int]],
+    words: Segmenter,
+    ignore: frozenset[str] = frozenset(),
+) -> tuple[str, ...]:
+    """Words outside ``used`` that ``unexplained`` let pass as fillers or measure words (not
+    function words): what a plan must not silently drop is checked against these.
+
+    >>> set_aside("各分行存款增长排名", [(0, 3), (3, 5), (7, 9)], segmenter())
+    ('增长',)
+    """
+    out: list[str] = []
+    for piece in _rest(text, used):
+        for word in _words(piece, words):
+            lowered = word.lower()
+            skipped = lowered in _FILLERS or lowered in ignore
+            if skipped and len(word) >= 2 and not is_function_word(word) and word not in out:
+                out.append(word)
+    return tuple(out)

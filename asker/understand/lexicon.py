@@ -12,7 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from asker.semantic.model import Dictionary
-from asker.understand.vocabulary import VALUE_ALIASES
+from asker.understand.vocabulary import (
+    CITY_SHORT_NAMES,
+    CITY_SHORT_NAMES_WITH_SUFFIX,
+    ORG_SUFFIXES,
+    VALUE_ALIASES,
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ AMBIGUOUS: tuple[Ambiguity, ...] = (
     Ambiguity("存款", "deposit_balance", ("deposit_avg_daily",)),
     Ambiguity("deposits", "deposit_balance", ("deposit_avg_daily",)),
     Ambiguity("不良", "npl_ratio", ("npl_balance",)),
+    Ambiguity("npl", "npl_ratio", ("npl_balance",)),  # the abbreviation alone, as 不良
     Ambiguity("贷款", "loan_balance", ("new_loan_amount",)),
     Ambiguity("loans", "loan_balance", ("new_loan_amount",)),
     Ambiguity("客户数", "customer_count", ("effective_customer_count", "new_customer_count")),
@@ -48,6 +54,7 @@ AMBIGUOUS: tuple[Ambiguity, ...] = (
 )
 
 VALUE_SUFFIXES = ("分行", "支行", "客群", "客户")
+ORG_DIMENSIONS = ("branch", "subbranch")  # dimensions whose values are org units (keys: org ids)
 
 
 def normalise(text: str) -> str:
@@ -74,6 +81,8 @@ def value_aliases(label: str, dimension: str) -> tuple[str, ...]:
     if dimension == "segment" and label.endswith("客群"):
         stem = label[:-2].replace("工资", "")
         aliases |= {stem, stem + "客群", stem + "客户"}
+    if dimension in ORG_DIMENSIONS:
+        aliases |= set(org_short_names(label, dimension))
     if dimension == "subbranch" and label.endswith("支行"):
         # 成都高新支行 → 高新支行, 高新 (the district without the city)
         for city_len in (2, 3):
@@ -81,6 +90,16 @@ def value_aliases(label: str, dimension: str) -> tuple[str, ...]:
             if len(rest) >= 2:
                 aliases |= {rest, rest + "支行"}
     return tuple(sorted(aliases))
+
+
+def org_short_names(label: str, dimension: str) -> tuple[str, ...]:
+    """A branch's city short name (重庆分行 → 渝, 渝行, 渝分行; 深圳分行 → 深行, 深分行)."""
+    if dimension != "branch" or not label.endswith("分行"):
+        return ()
+    city = label[:-2]
+    bare = CITY_SHORT_NAMES.get(city, ())
+    suffixed = bare + CITY_SHORT_NAMES_WITH_SUFFIX.get(city, ())
+    return (*bare, *(short + suffix for short in suffixed for suffix in ORG_SUFFIXES))
 
 
 @dataclass
@@ -95,6 +114,30 @@ class Lexicon:
         bucket = self.terms.setdefault(key, [])
         if term not in bucket:
             bucket.append(term)
+
+    def without(self, hidden: frozenset[tuple[str, str]]) -> Lexicon:
+        """The same words less the values in ``hidden`` ((dimension, key)): what a principal who
+        may not see those values understands (a name outside scope reads as an unknown word)."""
+        if not hidden:
+            return self
+        terms: dict[str, list[Term]] = {}
+        for text, bucket in self.terms.items():
+            kept = [t for t in bucket if t.kind != "value" or (t.code, t.key) not in hidden]
+            if kept:
+                terms[text] = kept
+        return Lexicon(terms, dict(self.ambiguous))
+
+    def preferring(self, orgs: frozenset[str]) -> Lexicon:
+        """Where one word reads as several org units (高新支行) and some lie in ``orgs``, only
+        those: the asker means the one they can see. A word read only outside stays as it is,
+        so its scope is checked and refused."""
+        terms: dict[str, list[Term]] = {}
+        for text, bucket in self.terms.items():
+            units = [t for t in bucket if t.kind == "value" and t.code in ORG_DIMENSIONS]
+            inside = [t for t in units if t.key in orgs]
+            outside = [t for t in units if t not in inside] if inside else []
+            terms[text] = [t for t in bucket if t not in outside]
+        return Lexicon(terms, dict(self.ambiguous))
 
     @property
     def longest(self) -> int:
@@ -114,7 +157,8 @@ def build_lexicon(dictionary: Dictionary, values: Iterable[tuple[str, str, str]]
     claimed = set(lexicon.terms)
     for dimension, key, label in values:
         extra = VALUE_ALIASES.get(label, ()) + VALUE_ALIASES.get(label.lower(), ())
-        for alias in (*value_aliases(label, dimension), *extra):
+        codes = (key,) if dimension in ORG_DIMENSIONS else ()  # B05, B05S01: org ids are typed
+        for alias in (*value_aliases(label, dimension), *extra, *codes):
             if normalise(alias) not in claimed:  # a metric or dimension word wins over a value
                 lexicon.add(Term(alias, "value", dimension, key=key, label=label))
     for amb in AMBIGUOUS:

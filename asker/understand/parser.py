@@ -6,6 +6,7 @@ never presenting a guess as fact.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -13,18 +14,25 @@ from asker.semantic.model import Dictionary
 from asker.semantic.periods import month_end
 from asker.semantic.query_checks import is_balance
 from asker.types import Filter, Labelled, MetricQuery, Order, Period, Understanding
-from asker.understand import leftovers
+from asker.understand import entity_query, leftovers
 from asker.understand.collect import Parts, collect, metric_from_products
+from asker.understand.domain import in_domain
+from asker.understand.exclusion import apply_exclusions, find_exclusions
 from asker.understand.followup import is_followup, merge
 from asker.understand.language import detect_language
 from asker.understand.lexicon import Lexicon
 from asker.understand.matcher import find_terms
+from asker.understand.meaning_words import ask_base, change_words, honours_change
+from asker.understand.order_words import IDENTITY_SET, find_order
+from asker.understand.org_mentions import org_mentions
 from asker.understand.overlaps import split_metric_names, yield_time_to_metrics
-from asker.understand.ranking import find_ranking
+from asker.understand.ranking import Ranking
+from asker.understand.subjects import flow_choices, flow_of, subject_of
 from asker.understand.timeexpr import TimeParse, TimeSpan, parse_time
 from asker.understand.vocabulary import BANK_WIDE, DESTRUCTIVE, MEASURE_WORDS, VAGUE_WORDS
 from asker.words import Segmenter
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 ORG_DIMENSIONS = ("branch", "subbranch")
 POPULAR = ("deposit_balance", "loan_balance", "npl_ratio", "customer_count", "txn_amount")
 
@@ -37,6 +45,7 @@ class Context:
     lexicon: Lexicon
     data_date: date
     words: Segmenter = field(default_factory=leftovers.segmenter)
+    domain: frozenset[str] = frozenset()  # ``domain.domain_vocabulary``: empty = not judged
 
 
 def _blocked(
@@ -50,7 +59,7 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     """The MetricQuery a question asks for, or a clarifying question, or a refusal.
     With ``previous`` (the conversation's last query) a follow-up is resolved against it."""
     language = detect_language(question)
-    ranking = find_ranking(question)
+    ranking = find_order(question)
     rank_blocked = _blocked((), ranking.spans)
     time = yield_time_to_metrics(
         question,
@@ -59,40 +68,172 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
         rank_blocked,
         lambda text: parse_time(text, ctx.data_date),
     )
-    blocked = _blocked(time.spans, ranking.spans)
-    matches = find_terms(question, ctx.lexicon, blocked)
-    matches = sorted(
-        matches + split_metric_names(question, matches, ctx.lexicon, blocked), key=lambda m: m.start
-    )
-    parts = collect(question, matches, ctx.dictionary, ctx.lexicon, language)
-    query = _query(parts, time, ranking.order, ranking.limit)
-    followup = previous is not None and is_followup(question, query)
-    inherited_period = followup and query.period is None
-    if previous is not None and followup:
-        query = merge(previous, query)
-    if not query.metrics and (product_metric := metric_from_products(parts)):
-        query = replace(query, metrics=(product_metric,))
+    scanned = entity_query.scan(question, _blocked(time.spans, ()))
+    if entity_query.ranking_inside(scanned, ranking.spans):
+        ranking = Ranking(None, None, ())  # 'at least 1m' is a threshold, not a ranking
+    read = _read(question, ctx, time, ranking, scanned, previous=previous)
+    if _entity_unused(read.applied.query, scanned):
+        read = _read(question, ctx, time, ranking, scanned.without_entity(), previous=previous)
+    parts, applied, followup = read.parts, read.applied, read.followup
+    inherited_period = followup and read.period_inherited
+    query = applied.query
+    parts.assumptions.extend(applied.assumptions)
     used = parts.spans + [(s.start, s.end) for s in time.spans] + list(ranking.spans)
+    used += [m.span() for m in BANK_WIDE.finditer(question)]  # 总部, 本行: a scope, not noise
+    used += list(applied.used) + list(read.excluded)
     ignore = MEASURE_WORDS if query.metrics else frozenset()
     base = Understanding(
         question=question,
         language=language,
         status="ok",
         unexplained=leftovers.unexplained(question, used, ctx.words, ignore),
+        set_aside=leftovers.set_aside(question, used, ctx.words, ignore),
         named_orgs=tuple(k for d in ORG_DIMENSIONS for k in parts.filters.get(d, [])),
+        org_mentions=org_mentions(question, ctx.lexicon),
         bank_wide=bool(BANK_WIDE.search(question)),
         followup=followup,
     )
-    if DESTRUCTIVE.search(question):
-        return replace(base, status="refused", code="NOT_ANSWERABLE")
+    if refused := _refusal(base, applied):
+        return refused
+    if not query.metrics and (subject := _named_alone(base)):
+        base, query = _subject_default(base, query, parts, subject, ctx)
+        if base.status != "ok":
+            return base
     if not query.metrics:
-        return _without_metric(base, parts, time, ctx)
-    if query.order and not query.dimensions:
+        found = _without_metric(base, parts, time, ctx)
+        in_domain_refusal = found.code == "NOT_ANSWERABLE" and not found.out_of_domain
+        return replace(found, query=query) if in_domain_refusal else found
+    if query.order and not query.dimensions and not query.entity:
         query = replace(query, dimensions=("branch",))
         parts.assumptions.append("按分行排名" if language == "zh" else "ranked by branch")
     if inherited_period:
         query = _whole_month_for_flows(query, parts, ctx, language == "zh")
+    if stock := _flow_on_stock(base, query, ctx):
+        return _ask_flow(base, query, stock, flow_of(question) or "", ctx)
+    if (changes := change_words(question, used)) and not honours_change(query, ctx.dictionary):
+        return ask_base(base, query, tuple(parts.assumptions), changes)
     return _decide(base, query, parts, ctx)
+
+
+def _entity_unused(query: MetricQuery, scanned: entity_query.Scan) -> bool:
+    """Entity words the query did not take ('guarantee type'), or an entity word with nothing to
+    list by ('客户' alone): read again as ordinary words (a term, a subject's default)."""
+    if query.entity is None:
+        return bool(scanned.words.attribute_spans)
+    listed = IDENTITY_SET.search(scanned.text)  # '哪些客户' asks for a list, never a count
+    return not query.metrics and not scanned.thresholds and not listed
+
+
+def _refusal(base: Understanding, applied: entity_query.Applied) -> Understanding | None:
+    """A question asker never answers (it would change data), or a threshold it cannot read."""
+    if DESTRUCTIVE.search(base.question):
+        return replace(base, status="refused", code="NOT_ANSWERABLE")
+    if applied.problem is not None:
+        return replace(
+            base, status="refused", code="THRESHOLD_INVALID", unexplained=(applied.problem,)
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class _Read:
+    parts: Parts
+    applied: entity_query.Applied
+    followup: bool
+    period_inherited: bool
+    excluded: tuple[tuple[int, int], ...]  # the negation words (不含, excluding) used
+
+
+def _read(
+    question: str,
+    ctx: Context,
+    time: TimeParse,
+    ranking: Ranking,
+    scanned: entity_query.Scan,
+    *,
+    previous: MetricQuery | None,
+) -> _Read:
+    """Terms, parts and the query, with the entity words of ``scanned`` taken out first."""
+    language = detect_language(question)
+    blocked = _blocked(time.spans, ranking.spans) | scanned.blocked
+    matches = find_terms(question, ctx.lexicon, blocked)
+    matches = sorted(
+        matches + split_metric_names(question, matches, ctx.lexicon, blocked), key=lambda m: m.start
+    )
+    parts = collect(question, matches, ctx.dictionary, ctx.lexicon, language)
+    exclusions = find_exclusions(question, matches)
+    query = apply_exclusions(_query(parts, time, ranking.order, ranking.limit), exclusions, matches)
+    followup = previous is not None and is_followup(question, query)
+    inherited = followup and query.period is None
+    if previous is not None and followup:
+        query = merge(previous, query)
+    if not query.metrics and (product_metric := metric_from_products(parts)):
+        query = replace(query, metrics=(product_metric,))
+    applied = entity_query.apply(
+        question,
+        query,
+        scanned,
+        matches=matches,
+        metric_spans=parts.metric_spans,
+        dictionary=ctx.dictionary,
+        language=language,
+    )
+    return _Read(parts, applied, followup, inherited, exclusions.spans)
+
+
+def _named_alone(base: Understanding) -> tuple[str, str] | None:
+    """A subject word that is the question's only unexplained word (besides a flow word)."""
+    subject = subject_of(base.unexplained)
+    flow = flow_of(base.question) or "\0"
+    if subject is None or any(w != subject[0] and flow not in w for w in base.unexplained):
+        return None
+    return subject
+
+
+def _subject_default(
+    base: Understanding, query: MetricQuery, parts: Parts, subject: tuple[str, str], ctx: Context
+) -> tuple[Understanding, MetricQuery]:
+    """'客户' alone is the documented default (customer_count); '流失客户' asks which answerable
+    question is meant (the count's change, the new ones) rather than answer the count."""
+    word, code = subject
+    zh = base.language == "zh"
+    rest = tuple(w for w in base.unexplained if w != word)
+    if flow := flow_of(base.question):
+        return _ask_flow(replace(base, unexplained=rest), query, code, flow, ctx), query
+    metric = ctx.dictionary.metric(code)
+    parts.assumptions.append(
+        f"「{word}」按默认口径理解为{metric.name}"
+        if zh
+        else f"'{word}' is read as {metric.name_en}, the documented default"
+    )
+    return replace(base, unexplained=rest), replace(query, metrics=(code,))
+
+
+def _ask_flow(
+    base: Understanding, query: MetricQuery, code: str, flow: str, ctx: Context
+) -> Understanding:
+    """'流失客户', '净增客户', 'lost customers': a flow the dictionary has no metric for is
+    asked about, offering the stock's change and the count of new ones, never the stock alone."""
+    choices = flow_choices(query, code, ctx.dictionary, base.language == "zh")
+    rest = tuple(w for w in base.unexplained if flow not in w)
+    return replace(
+        base,
+        status="clarify",
+        code="CLARIFY_METRIC",
+        query=None,
+        confidence=0.3,
+        choices=choices,
+        unexplained=(flow, *rest),
+    )
+
+
+def _flow_on_stock(base: Understanding, query: MetricQuery, ctx: Context) -> str | None:
+    """The stock metric a flow word left unexplained applies to ('流失' + 客户数), if any."""
+    flow = flow_of(base.question)
+    if flow is None or not any(flow.lower() in w.lower() for w in base.unexplained):
+        return None
+    dictionary = ctx.dictionary
+    return next((m for m in query.metrics if is_balance(dictionary.metric(m), dictionary)), None)
 
 
 def _whole_month_for_flows(query: MetricQuery, parts: Parts, ctx: Context, zh: bool) -> MetricQuery:
@@ -159,7 +300,15 @@ def _without_metric(
     unknown = [w for w in base.unexplained if w.lower() not in VAGUE_WORDS]
     about_data = bool(parts.dimensions or parts.filters or time.spans or vague or _vague_in(base))
     if unknown or not about_data:
-        return replace(base, status="refused", code="NOT_ANSWERABLE", unexplained=tuple(unknown))
+        names_bank_things = bool(parts.dimensions or parts.filters)  # 分行, 手机银行: in domain
+        outside = not names_bank_things and _outside_domain(base, unknown, ctx)
+        return replace(
+            base,
+            status="refused",
+            code="NOT_ANSWERABLE",
+            unexplained=tuple(unknown),
+            out_of_domain=outside,
+        )
     choices = []
     for code in POPULAR:
         metric = ctx.dictionary.metric(code)
@@ -175,6 +324,17 @@ def _without_metric(
         confidence=0.3,
         unexplained=(),
     )
+
+
+def _outside_domain(base: Understanding, unknown: list[str], ctx: Context) -> bool:
+    """No content word of the bank's data. The catalog's comments are Chinese, so an English
+    word is judged only when there is none (chit-chat): 'staff' must still reach the model."""
+    if not ctx.domain or base.followup or (unknown and base.language != "zh"):
+        return False  # a follow-up takes its subject from the conversation
+    if any(in_domain(w, ctx.domain, ctx.words) for w in unknown):
+        return False
+    text = base.question.lower()  # jieba may cut a domain word apart (那入|职): read the text too
+    return not any(len(w) >= 2 and w in text for w in ctx.domain if _CJK.search(w))
 
 
 def _vague_in(base: Understanding) -> bool:

@@ -57,3 +57,30 @@ def load_values(
                 {(dimension.code, str(key), str(label)): None for key, label in result.rows}
             )
     return tuple(rows)
+
+
+def load_value_orgs(
+    dictionary: Dictionary, catalog: Catalog, executor: Executor
+) -> dict[tuple[str, str], frozenset[str]]:
+    """(dimension, key) → the org units the value belongs to, for dimensions over a table with an
+    org scope column (a client manager's unit, a city's units): a value outside every unit of
+    the asker's scope is a name they may not learn (issue #17: staff names are not confirmed
+    bank-wide)."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for dimension in dictionary.dimensions:
+        for name in _tables_for(dimension, dictionary, catalog):
+            org = catalog.table(name).org_column
+            if org is None or dimension.key_column == org:
+                continue
+            query = (
+                exp.select(exp.column(dimension.key_column).as_("key"), exp.column(org).as_("org"))
+                .distinct()
+                .from_(name)
+                .limit(LIMIT * 10)
+            )
+            if dimension.values_where:
+                query = query.where(sqlglot.parse_one(dimension.values_where, dialect="duckdb"))
+            result = executor.execute(query, row_cap=LIMIT * 10, timeout_s=30)
+            for key, unit in result.rows:
+                out.setdefault((dimension.code, str(key)), set()).add(str(unit))
+    return {k: frozenset(v) for k, v in out.items()}

@@ -122,9 +122,54 @@ VALUE_ALIASES: dict[str, tuple[str, ...]] = {
     "西安分行": ("xi'an", "xian", "xi'an branch"),
 }
 
+# The whole bank, however it is said: 总行/本行/我行 name the bank, not the asker's own unit
+# ("本行下辖…" names the units under the asker's: that is org_words' business, not this).
+UNDER = r"(?!的?(?:下面|下边|底下|下属|下辖|旗下|辖内|管辖))"
 BANK_WIDE = re.compile(
-    r"全行|全辖|全部机构|整个银行|bank[- ]wide|whole bank|all branches combined", re.I
+    r"全行|全辖|全部机构|整个银行|全银行|全集团|总行|总部|(?:本|我|咱)行" + UNDER + r"|"
+    r"bank[- ]wide|whole bank|entire bank|all branches combined|head office|\bhq\b|"
+    r"\bour bank\b" + UNDER,
+    re.I,
 )
+
+# The short names of cities (沪 for 上海, 渝 for 重庆): people write them for the branch in that
+# city. One character is a word of its own only where it cannot be part of another word; the
+# others count with a suffix that makes them an org (深行, 汉分行, 宁地区), never as 深 in 资深.
+CITY_SHORT_NAMES: dict[str, tuple[str, ...]] = {
+    "上海": ("沪",),
+    "重庆": ("渝",),
+    "成都": ("蓉",),
+    "广州": ("穗",),
+    "宁波": ("甬",),
+    "福州": ("榕",),
+    "南宁": ("邕",),
+    "贵阳": ("筑",),
+    "厦门": ("鹭",),
+}
+CITY_SHORT_NAMES_WITH_SUFFIX: dict[str, tuple[str, ...]] = {
+    "北京": ("京",),
+    "深圳": ("深", "鹏"),
+    "武汉": ("汉",),
+    "南京": ("宁",),
+    "杭州": ("杭",),
+    "西安": ("镐",),
+    "天津": ("津",),
+    "苏州": ("苏",),
+    "青岛": ("青",),
+    "大连": ("连",),
+    "郑州": ("郑",),
+    "济南": ("济",),
+    "沈阳": ("沈",),
+    "长沙": ("长",),
+    "合肥": ("合",),
+    "昆明": ("昆",),
+    "南昌": ("洪",),
+    "温州": ("温",),
+    "无锡": ("锡",),
+    "东莞": ("莞",),
+    "上海": ("申",),
+}
+ORG_SUFFIXES = ("行", "分行", "地区", "区域", "片区", "辖区", "机构")
 FOLLOWUP = re.compile(
     r"^(?:那|那么|那就|换成|改成|改为|只看|仅看|只要|再看|再按|按|和|跟|与|"
     r"what about|how about|and\b|"

@@ -71,6 +71,7 @@ metrics:
     dimensions: [branch]
     unit: 元
     format: amount
+    higher_is_better: true
     category: 业务
     owner_department: 测试部
     steward: 测试
@@ -88,6 +89,7 @@ metrics:
     dimensions: [branch, planet, channel]
     unit: 元
     format: amount
+    higher_is_better: true
     category: 业务
     owner_department: 测试部
     steward: 测试
@@ -101,6 +103,7 @@ metrics:
     definition_en: A ratio in a cycle.
     unit: 比例
     format: percent
+    higher_is_better: true
     category: 风险
     owner_department: 测试部
     steward: 测试
@@ -117,6 +120,7 @@ metrics:
     definition_en: A ratio in a cycle.
     unit: 比例
     format: percent
+    higher_is_better: true
     category: 风险
     owner_department: 测试部
     steward: 测试
@@ -129,6 +133,7 @@ metrics:
     definition_en: The measure does not aggregate.
     unit: 元
     format: amount
+    higher_is_better: true
     category: 宇宙
     owner_department: 测试部
     steward: 测试

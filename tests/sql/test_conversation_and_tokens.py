@@ -94,3 +94,21 @@ def test_prompts_are_trimmed_to_the_token_budget(tiny_dir: Path, llm: Install) -
         for prompt in model.prompts:
             assert sum(len(enc.encode(t)) for t in prompt) <= budget
     assert "dim_employee" in model.prompts[1][1]  # the relevant table survives the trim
+
+
+@pytest.mark.parametrize(
+    "rewritten", ["重庆分行员工中最早的入职年份", "B06员工最早入职年份", "全行员工最早入职年份"]
+)
+def test_a_follow_up_the_model_rewrites_out_of_scope_is_refused(
+    tiny_dir: Path, llm: Install, rewritten: str
+) -> None:
+    """The scope check runs on the model's rewrite too: the 成都 president's follow-up cannot
+    become a question about another branch or the whole bank on the way to the SQL."""
+    settings = Settings(data_dir=tiny_dir, llm_model="scripted")
+    model = llm(rewritten, {"action": "needs_sql"}, sql_block(EMPLOYEES))
+    conversation = f"conv-{uuid.uuid4().hex}"
+    callers.ask(settings, "li.na", "存款余额", conversation=conversation)
+    answer = callers.ask(settings, "li.na", "那入职最早的是哪年", conversation=conversation)
+    assert (answer.status, answer.code) == ("refused", "ACCESS_DENIED"), answer.message
+    assert "重庆" not in answer.message and answer.rows == ()
+    assert len(model.prompts) == 1  # the rewrite only: no plan, no SQL for it

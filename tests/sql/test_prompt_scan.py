@@ -99,6 +99,22 @@ def hidden_org_names(executor: DuckDBExecutor, org_id: str, scope: str) -> set[s
     return {r[0] for r in found}
 
 
+def hidden_manager_names(executor: DuckDBExecutor, org_id: str, scope: str) -> set[str]:
+    """Client managers of units outside the role's scope (issue #17: names of staff outside
+    scope never reach the prompt), less names a manager inside scope shares."""
+    if scope == "all":
+        return set()
+    inside = f"""SELECT org_id FROM dim_org WHERE org_id = '{org_id}'
+        OR (branch_id = '{org_id}' AND '{scope}' = 'org')"""
+    found = rows(
+        executor,
+        f"""SELECT emp_name FROM dim_employee WHERE position = '客户经理'
+        AND org_id NOT IN ({inside}) EXCEPT SELECT emp_name FROM dim_employee
+        WHERE position = '客户经理' AND org_id IN ({inside})""",
+    )
+    return {r[0] for r in found}
+
+
 def pii_values(executor: DuckDBExecutor) -> set[str]:
     found = rows(
         executor,
@@ -162,6 +178,8 @@ def test_prompts_hold_nothing_the_role_may_not_see(
         assert not _mentions(text, column), f"{user}: prompt names hidden column {column}"
     for org in hidden_org_names(tiny_executor, who.org_id, role["row_scope"]):
         assert org not in text, f"{user}: prompt names {org}, outside the role's scope"
+    for name in hidden_manager_names(tiny_executor, who.org_id, role["row_scope"]):
+        assert name not in text, f"{user}: prompt names {name}, a manager outside the scope"
     if role["row_scope"] != "all":
         assert "上海分行" not in text  # the careless retriever's value for another branch
     leaked = {v for v in pii_values(tiny_executor) if v in text}
@@ -177,6 +195,8 @@ def test_the_scan_catches_what_it_looks_for(tiny_executor: DuckDBExecutor) -> No
     assert not _mentions("mobile_txn_share | mobile banking share", "mobile")
     assert "上海分行" in hidden_org_names(tiny_executor, "B05", "org")
     assert "成都高新支行" not in hidden_org_names(tiny_executor, "B05", "org")
+    assert "莫颖怡" in hidden_manager_names(tiny_executor, "B05", "org")  # a 重庆 manager
+    assert "曾莉宁" not in hidden_manager_names(tiny_executor, "B05", "org")  # a 成都 one
     assert "成都锦江支行" in hidden_org_names(tiny_executor, "B05S01", "org")
     assert len(pii_values(tiny_executor)) > 100
 
