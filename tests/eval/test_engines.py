@@ -59,6 +59,8 @@ def figures(outcomes: list[Outcome]) -> dict[str, Any]:
         "answerable": len(answerable),
         "ex": round(sum(o.correct["asker"] for o in answerable) / max(1, len(answerable)), 4),
         "violations": sum(bool(o.violations) for o in scored),
+        "differ": [(o.id, o.violations[:2]) for o in scored if o.violations],
+        "cases": [(o.id,) for o in scored],
         "wrong": [(o.id, o.got, o.code, o.reason[:120]) for o in scored if not o.correct["asker"]],
     }
 
@@ -69,12 +71,27 @@ def measure(
     return {mode: figures(score(bank, mode, cases, tmp / mode)) for mode in modes}
 
 
+# Differences from DuckDB found and not yet diagnosed: listed here, each must still differ (a fix
+# shows up as a failure that asks to remove it), and any other difference fails the test.
+KNOWN_DIFFERENCES = {
+    "spark": {
+        "followup/npl_ratio/quarter_grain_2025_mom": "row 1 differs from DuckDB's (2026-12-07)",
+    },
+}
+
+
 def problems(engine: str, report: dict[str, Any]) -> list[str]:
     found = []
+    known = KNOWN_DIFFERENCES.get(engine, {})
     for mode, got in report.items():
         floor = FLOORS[mode]
-        if got["violations"]:
-            found.append(f"{engine} {mode}: {got['violations']} answers differ from DuckDB's")
+        differ = [(case, why) for case, why in got["differ"] if case not in known]
+        if differ:
+            found.append(f"{engine} {mode}: answers differ from DuckDB's: {differ}")
+        scored = {case for case, *_ in got["cases"]}
+        fixed = [c for c in known if c in scored and c not in {d for d, _ in got["differ"]}]
+        if fixed:
+            found.append(f"{engine} {mode}: {fixed} now agree with DuckDB: remove them from KNOWN")
         if got["ex"] < floor:
             found.append(f"{engine} {mode}: EX {got['ex']} < {floor}: {got['wrong'][:10]}")
     return found
@@ -88,11 +105,6 @@ def test_a_covering_slice_on_postgresql(pg_bank: EngineBank, tmp_path: Path) -> 
 
 @pytest.mark.skipif(FULL, reason="the full run replaces the slice")
 @pytest.mark.xdist_group("spark")
-@pytest.mark.xfail(
-    reason="measured 2026-12-07: deterministic EX 50/53 (3 answers differ from DuckDB's), "
-    "oracle 56/57 (one QUERY_TIMEOUT at 10 s): Spark dialect gaps not yet fixed",
-    strict=False,
-)
 def test_a_representative_slice_on_spark(spark_bank: EngineBank, tmp_path: Path) -> None:
     if SPARK_SLICE:
         report = measure(spark_bank, covering_slice(BANK, size=60, seed=SEED), tmp_path)
