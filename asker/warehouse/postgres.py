@@ -36,7 +36,7 @@ from sqlglot.generators.postgres import PostgresGenerator
 from asker.errors import ConfigError, InvalidSql, QueryLimit
 from asker.types import QueryResult
 from asker.warehouse.catalog import Catalog, Table
-from asker.warehouse.dialect import for_engine, output_names
+from asker.warehouse.dialect import Spelling, for_engine, output_names
 from asker.warehouse.url import WarehouseUrl
 
 CANCEL_GRACE_S = 2.0  # after the server's own statement_timeout, the client cancels
@@ -162,6 +162,10 @@ class PostgresExecutor:
             self._pool.open(wait=True, timeout=connect_timeout_s)
             with self._pool.connection() as conn:
                 row = conn.execute("SELECT current_schema()").fetchone()
+                stored = conn.execute(
+                    "SELECT table_name, column_name FROM information_schema.columns"
+                    " WHERE table_schema = current_schema()"
+                ).fetchall()
                 conn.rollback()
         except (PoolTimeout, psycopg.OperationalError) as exc:
             self._pool.close()
@@ -170,9 +174,11 @@ class PostgresExecutor:
             self._pool.close()
             raise ConfigError("WAREHOUSE_URL_INVALID", reason="no schema on the search_path")
         self.schema: str = row[0]
+        # the names as this server stores them: the gate compared them case-insensitively
+        self.spelling = Spelling.of((str(t), str(c)) for t, c in stored)
 
     def render(self, tree: exp.Expr) -> str:
-        return for_engine(tree, AskerPostgres, self.schema, fold_case=True)
+        return for_engine(tree, AskerPostgres, self.schema, spelling=self.spelling)
 
     def execute(self, tree: exp.Expr, *, row_cap: int, timeout_s: float) -> QueryResult:
         text = self.render(tree)
@@ -279,16 +285,16 @@ def load_tables(
 def _load_table(
     conn: psycopg.Connection[Any], duck: duckdb.DuckDBPyConnection, table: Table, csv: Path
 ) -> None:
-    name = pgsql.Identifier(table.name)
+    name = pgsql.Identifier(table.stored)
     conn.execute(pgsql.SQL("DROP TABLE IF EXISTS {}").format(name))
     create = sqlglot.transpile(table.create_sql(), read="duckdb", write="postgres")[0]
     conn.execute(create.encode("utf-8"))
-    columns = ", ".join(f'"{c.name}"' for c in table.columns)
+    columns = ", ".join(f'"{c.stored}"' for c in table.columns)
     duck.execute(
-        f"COPY (SELECT {columns} FROM \"{table.name}\") TO '{csv}' (FORMAT csv, HEADER false)"
+        f"COPY (SELECT {columns} FROM \"{table.stored}\") TO '{csv}' (FORMAT csv, HEADER false)"
     )
     copy_sql = pgsql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
-        name, pgsql.SQL(", ").join(pgsql.Identifier(c.name) for c in table.columns)
+        name, pgsql.SQL(", ").join(pgsql.Identifier(c.stored) for c in table.columns)
     )
     with conn.cursor().copy(copy_sql) as copy, csv.open("rb") as source:
         while block := source.read(1 << 20):

@@ -210,12 +210,12 @@ def load_tables(
             for table in catalog.tables:
                 if progress is not None:
                     progress(f"Spark: {table.name}")
-                name = f"`{table.name}`"
+                name = f"`{table.stored}`"
                 session.sql(f"DROP TABLE IF EXISTS {name}")
                 create = sqlglot.transpile(table.create_sql(), read="duckdb", write="spark")[0]
                 session.sql(f"{create} USING parquet")
-                columns = ", ".join(f'"{c.name}"' for c in table.columns)
-                select = f'SELECT {columns} FROM "{table.name}"'
+                columns = ", ".join(f'"{c.stored}"' for c in table.columns)
+                select = f'SELECT {columns} FROM "{table.stored}"'
                 if url.host in LOOPBACK:
                     parquet = Path(scratch) / f"{table.name}.parquet"
                     duck.execute(f"COPY ({select}) TO '{parquet}' (FORMAT parquet)")
