@@ -113,8 +113,10 @@ def _spell(tree: exp.Expr, spelling: Spelling) -> None:
     physical = [t for t in tree.find_all(exp.Table) if t.db in ("", GATE_SCHEMA)]
     aliases = {t.alias_or_name: t.name for t in physical}
     unaliased = {t.name for t in physical if not t.alias}
-    for node in list(tree.find_all(exp.Table, exp.Column, exp.Alias, exp.TableAlias)):
-        if isinstance(node, exp.Table):
+    for node in list(tree.find_all(exp.Table, exp.Column, exp.Alias, exp.TableAlias, exp.Join)):
+        if isinstance(node, exp.Join):
+            _spell_using(node, spelling, aliases)
+        elif isinstance(node, exp.Table):
             if isinstance(node.this, exp.Identifier) and node.db in ("", GATE_SCHEMA):
                 node.this.set("this", spelling.table(node.name))
         elif isinstance(node, exp.Column):
@@ -126,6 +128,23 @@ def _spell(tree: exp.Expr, spelling: Spelling) -> None:
             for column in node.columns:
                 if isinstance(column, exp.Identifier):
                     column.set("this", spelling.column(column.name, None))
+
+
+def _spell_using(join: exp.Join, spelling: Spelling, aliases: Mapping[str, str]) -> None:
+    """``JOIN t USING (c)``: ``c`` is an identifier, not a column, named as the joined table
+    (when it is one of the warehouse's) spells it; else by its one spelling in the warehouse.
+
+    >>> import sqlglot
+    >>> sp = Spelling.of([("LOANS", "CUST_ID"), ("CUSTS", "CUST_ID")])
+    >>> tree = sqlglot.parse_one("SELECT 1 FROM main.loans JOIN main.custs USING (cust_id)")
+    >>> for_engine(tree, "postgres", "public", spelling=sp)
+    'SELECT 1 FROM "public"."LOANS" JOIN "public"."CUSTS" USING ("CUST_ID")'
+    """
+    joined = join.this
+    source = aliases.get(joined.alias_or_name) if isinstance(joined, exp.Table) else None
+    for name in join.args.get("using") or ():
+        if isinstance(name, exp.Identifier):
+            name.set("this", spelling.column(name.name, source))
 
 
 def _spell_column(

@@ -12,10 +12,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from psycopg import sql
 
 from asker.errors import ConfigError
-from asker.warehouse.catalog import Column, Table
+from asker.warehouse.catalog import Catalog, Column, Table
+from asker.warehouse.engine import Executor
+from asker.warehouse.postgres import PostgresExecutor, load_tables
+from asker.warehouse.url import parse_warehouse_url
+from eval.external import ExternalScorer, cases_for
 from eval.fixtures.bird_case.make_fixture import build
+from tests.engines import pg_warehouse_url
+from tests.postgres import PostgresServer
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +43,31 @@ def test_every_gold_statement_answers_and_equals_sqlite(dataset: Path, tmp_path:
     wrong = [(o["id"], o["got"], o.get("reason")) for o in outcomes if o["got"] != "ok"]
     assert wrong == []
     assert all(o["correct"]["asker"] for o in outcomes)
+
+
+@pytest.mark.engines
+def test_on_postgresql_every_gold_statement_answers_and_equals_sqlite(
+    dataset: Path, pg_server: PostgresServer, tmp_path: Path
+) -> None:
+    """The same schemas loaded into PostgreSQL (tables and columns created in their own case,
+    so quoted): the gated statement runs there and still equals SQLite's answer."""
+
+    def on_postgresql(db_id: str, catalog: Catalog, duck_file: Path) -> Executor:
+        with pg_server.connect() as con:
+            con.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db_id)))
+        url = parse_warehouse_url(pg_warehouse_url(pg_server, db_id))
+        load_tables(url, duck_file, catalog, connect_timeout_s=10)
+        return PostgresExecutor(url, pool_size=1, connect_timeout_s=10)
+
+    cases = cases_for(dataset)
+    scorer = ExternalScorer(dataset, tmp_path, ("asker",), engine=on_postgresql)
+    try:
+        scorer.prepare(cases)
+        outcomes = [scorer(case) for case in cases]
+    finally:
+        scorer.close()
+    assert len(outcomes) == 26
+    assert [(o.id, o.got, o.reason) for o in outcomes if not o.correct["asker"]] == []
 
 
 def test_a_catalog_with_names_that_differ_only_in_case_is_refused() -> None:
