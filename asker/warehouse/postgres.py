@@ -36,6 +36,7 @@ from sqlglot.generators.postgres import PostgresGenerator
 from asker.errors import ConfigError, InvalidSql, QueryLimit
 from asker.types import QueryResult
 from asker.warehouse.catalog import Catalog, Table
+from asker.warehouse.cells import split_suppressed
 from asker.warehouse.dialect import Spelling, for_engine, output_names
 from asker.warehouse.url import WarehouseUrl
 
@@ -188,12 +189,14 @@ class PostgresExecutor:
                 columns, types, rows = self._run(conn, text, row_cap, timeout_s)
         except PoolTimeout as exc:
             raise self.url.unavailable() from exc
-        return QueryResult(
-            columns=output_names(tree, columns),
-            rows=tuple(tuple(r) for r in rows[:row_cap]),
-            column_types=types,
-            truncated=len(rows) > row_cap,
-            elapsed_ms=(time.perf_counter() - started) * 1000,
+        return split_suppressed(
+            QueryResult(
+                columns=output_names(tree, columns),
+                rows=tuple(tuple(r) for r in rows[:row_cap]),
+                column_types=types,
+                truncated=len(rows) > row_cap,
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+            )
         )
 
     def _run(

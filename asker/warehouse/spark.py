@@ -34,6 +34,7 @@ from sqlglot import exp
 from asker.errors import ConfigError, InvalidSql, QueryLimit
 from asker.types import QueryResult
 from asker.warehouse.catalog import Catalog
+from asker.warehouse.cells import split_suppressed
 from asker.warehouse.dialect import for_engine
 from asker.warehouse.url import WarehouseUrl
 
@@ -142,12 +143,14 @@ class SparkExecutor:
         columns = tuple(table.column_names)
         values = [c.to_pylist() for c in table.columns]
         rows = tuple(zip(*values, strict=True)) if values else ()
-        return QueryResult(
-            columns=columns,
-            rows=rows[:row_cap],
-            column_types=tuple(_type_name(t) for t in table.schema.types),
-            truncated=len(rows) > row_cap,
-            elapsed_ms=(time.perf_counter() - started) * 1000,
+        return split_suppressed(
+            QueryResult(
+                columns=columns,
+                rows=rows[:row_cap],
+                column_types=tuple(_type_name(t) for t in table.schema.types),
+                truncated=len(rows) > row_cap,
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+            )
         )
 
     def _run(self, text: str, row_cap: int, timeout_s: float) -> Any:
