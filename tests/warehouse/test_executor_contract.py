@@ -19,10 +19,15 @@ import duckdb
 import pytest
 import sqlglot
 
+from asker.access.policy import load_policy
+from asker.access.scope import load_org_directory
 from asker.api import limits
 from asker.config import Settings
 from asker.errors import AskerError, ConfigError, InvalidSql, QueryLimit
-from asker.warehouse.engine import Executor
+from asker.gate import gate
+from asker.types import Principal, QueryResult
+from asker.warehouse.catalog import load_catalog
+from asker.warehouse.engine import Executor, open_warehouse
 from asker.warehouse.url import open_executor, parse_warehouse_url
 from tests.engines import EngineBank
 
@@ -131,6 +136,45 @@ class ExecutorContract:
         for language in ("zh", "en"):
             message = down.value.message(language)
             assert host in message and "hunter2" not in message
+
+    def test_small_cells_the_gate_suppresses_stay_suppressed(
+        self, executor: Executor, duck_file: Path
+    ) -> None:
+        """A role without detail (k-cell suppression, #17): the gate's rewritten query nulls the
+        same cells on this engine as on DuckDB reading the file it was loaded from, and the
+        executor turns the gate's marker column into ``suppressed``."""
+        sql = (
+            "SELECT five_class, SUM(balance) AS total FROM fact_loan_balance_monthly "
+            "WHERE month_end = DATE '2026-09-30' GROUP BY five_class"
+        )
+        catalog = load_catalog()
+        (hq,) = duck_rows(duck_file, "SELECT org_id FROM dim_org WHERE parent_org_id IS NULL")[0]
+        principal = Principal("chen.jie", "hq_executive", hq, None, "chen.jie")
+        checked = gate(
+            sql,
+            principal,
+            policy=load_policy(catalog),
+            catalog=catalog,
+            orgs=load_org_directory(executor),
+        )
+        result = executor.execute(checked.tree, row_cap=1000, timeout_s=60)
+        reference = open_warehouse(duck_file, limits(Settings()))
+        try:
+            on_duckdb = reference.execute(checked.tree, row_cap=1000, timeout_s=60)
+        finally:
+            reference.close()
+
+        def cells(r: QueryResult) -> list[tuple[Any, str]]:
+            return sorted((r.rows[c.row][0], c.column) for c in r.suppressed)
+
+        assert result.columns == ("five_class", "total")
+        assert cells(result) and cells(result) == cells(on_duckdb)
+        assert all(r[1] is None for r in result.rows if (r[0], "total") in cells(result))
+        raw = dict(duck_rows(duck_file, sql))
+        shown = {r[0]: r[1] for r in result.rows if (r[0], "total") not in cells(result)}
+        assert {k: round(float(v), 2) for k, v in shown.items()} == {
+            k: round(float(raw[k]), 2) for k in shown
+        }
 
     def test_it_renders_for_its_own_dialect(self, executor: Executor) -> None:
         sql = 'SELECT "org_id" FROM "main"."dim_org" WHERE "org_id" = \'HQ\''
