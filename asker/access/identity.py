@@ -142,7 +142,13 @@ class SignIn:
             return self._bind(credentials)
         if isinstance(credentials, BearerToken) and self.oidc is not None:
             return self._keep(self.oidc.principal(credentials.token))
-        if isinstance(credentials, SignedHeaders) and self.proxies is not None:
+        if isinstance(credentials, SignedHeaders):
+            if self.proxies is None:
+                raise AccessDenied(
+                    "HEADER_REFUSED",
+                    peer=credentials.peer,
+                    reason="未配置可信代理 the trusted header is not configured",
+                )
             mapping = self._mapping()
             return self._keep(
                 self.proxies.principal(credentials.peer, credentials.headers, mapping)

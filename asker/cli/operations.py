@@ -165,6 +165,7 @@ def api_server(
         "--port",
         str(port),
         "--no-access-log",  # asker.http writes one JSON line per request, with its id
+        "--no-proxy-headers",  # the peer is the connection's own: the trusted header checks it
         "--timeout-graceful-shutdown",
         str(settings.api_shutdown_grace_s),
     ]

@@ -1,6 +1,7 @@
 """The FastAPI application of ``asker api`` over one ``Runtime``: routers per resource, the
-caller's principal as a dependency (``Authorization: Bearer``, no default user, demo data dir
-or not), errors mapped in ``asker.http.errors``.
+caller's principal as a dependency (``Authorization: Bearer``, or the identity the bank's
+reverse proxy signed into ``X-Asker-*`` headers; no default user, demo data dir or not), errors
+mapped in ``asker.http.errors``.
 
 ``/healthz``, ``/readyz`` and ``/openapi.json`` answer without credentials; every ``/v1/`` path
 needs them. Facade calls run in a worker thread under ``ASKER_API_REQUEST_TIMEOUT_S``.
@@ -18,9 +19,10 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from asker import api
+from asker.access.trusted_header import SIGNATURE
 from asker.config import Settings
 from asker.errors import AccessDenied, AskerError, UserFacingError
 from asker.http import models
@@ -31,6 +33,13 @@ from asker.types import Answer, Principal
 
 T = TypeVar("T")
 _bearer = HTTPBearer(auto_error=False, description="asker tokens create --user USER")
+_signed = APIKeyHeader(
+    name=SIGNATURE,
+    auto_error=False,
+    scheme_name="TrustedHeader",
+    description="The bank's reverse proxy (ASKER_TRUSTED_HEADER_PROXIES) signs X-Asker-User, "
+    "X-Asker-Groups, X-Asker-Org, X-Asker-Emp, X-Asker-Name and X-Asker-Timestamp (README).",
+)
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": models.ErrorOut} for code in (401, 403, 404, 413, 422, 429, 503)
 }
@@ -45,12 +54,21 @@ Rt = Annotated[api.Runtime, Depends(runtime)]
 
 
 async def caller(
-    rt: Rt, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request,
+    rt: Rt,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    signature: Annotated[str | None, Depends(_signed)],
 ) -> Principal:
-    """The principal of the bearer token; 401 CREDENTIALS_REQUIRED without one."""
-    if credentials is None or not credentials.credentials.strip():
-        raise AccessDenied("CREDENTIALS_REQUIRED")
-    return await in_thread(rt, api.bearer_sign_in, rt, credentials.credentials)
+    """The principal of the bearer token, else of the proxy's signed headers (checked against
+    the connection's own peer address, never a forwarded-for header); 401 CREDENTIALS_REQUIRED
+    without either, HEADER_REFUSED for headers that are not a configured proxy's."""
+    if credentials is not None and credentials.credentials.strip():
+        return await in_thread(rt, api.bearer_sign_in, rt, credentials.credentials)
+    if signature is not None:
+        peer = request.client.host if request.client is not None else ""
+        headers = dict(request.headers)
+        return await in_thread(rt, api.sign_in_with_headers, rt, peer, headers)
+    raise AccessDenied("CREDENTIALS_REQUIRED")
 
 
 Who = Annotated[Principal, Depends(caller)]

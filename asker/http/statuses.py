@@ -9,7 +9,14 @@ from __future__ import annotations
 
 # Access refusals that are about who is calling, not what they may see.
 CREDENTIAL_CODES = frozenset(
-    {"CREDENTIALS_REQUIRED", "TOKEN_INVALID", "LOGIN_FAILED", "ACCOUNT_LOCKED", "UNKNOWN_USER"}
+    {
+        "CREDENTIALS_REQUIRED",
+        "TOKEN_INVALID",
+        "LOGIN_FAILED",
+        "ACCOUNT_LOCKED",
+        "UNKNOWN_USER",
+        "HEADER_REFUSED",
+    }
 )
 _BY_KIND = {
     "access": 403,

@@ -30,7 +30,10 @@ def test_every_v1_operation_declares_bearer_credentials_and_its_error_statuses()
     for path, operations in doc["paths"].items():
         for method, operation in operations.items():
             if path.startswith("/v1/"):
-                assert operation["security"] == [{"HTTPBearer": []}], (method, path)
+                assert operation["security"] == [{"HTTPBearer": []}, {"TrustedHeader": []}], (
+                    method,
+                    path,
+                )
                 assert {"401", "403", "422", "429", "503"} <= set(operation["responses"]), path
             else:
                 assert "security" not in operation, (method, path)
