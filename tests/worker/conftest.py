@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from asker.warehouse.datadir import MANIFEST
 from tests.helpers import copy_data_dir
 
 
@@ -107,3 +108,11 @@ def webhook() -> Iterator[WebhookSink]:
 def data_dir(tiny_dir: Path, tmp_path: Path) -> Path:
     """A writable copy of the tiny demo bank (the worker writes to its app database)."""
     return copy_data_dir(tiny_dir, tmp_path / "data")
+
+
+def move_data_date(data_dir: Path, day: str) -> None:
+    """Move the data dir's data date, as the warehouse's next load would."""
+    path = data_dir / MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["data_date"] = day
+    path.write_text(json.dumps(manifest), encoding="utf-8")

@@ -4,7 +4,6 @@ and once on recovery. Expected values come from hand-written SQL over the wareho
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
@@ -14,8 +13,7 @@ from asker import api, worker
 from asker.appstate import alerts
 from asker.config import Settings
 from asker.errors import UserFacingError
-from asker.warehouse.datadir import MANIFEST
-from tests.worker.conftest import MailSink
+from tests.worker.conftest import MailSink, move_data_date
 
 DATES = ("2026-01-31", "2026-02-28", "2026-03-31")
 # 成都分行 (B05, li.na's scope): 不良贷款率 at each month end, by hand
@@ -29,13 +27,6 @@ WHERE (o.branch_id = 'B05' OR o.org_id = 'B05')
 GROUP BY f.month_end ORDER BY f.month_end
 """
 LINE = 0.02
-
-
-def move_data_date(data_dir: Path, day: str) -> None:
-    path = data_dir / MANIFEST
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest["data_date"] = day
-    path.write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def test_an_alert_fires_once_on_breach_and_once_on_recovery(data_dir: Path, smtp: MailSink) -> None:

@@ -22,6 +22,7 @@ from asker.audit.search import AuditFilter
 from asker.config import Settings
 from asker.errors import AccessDenied, UserFacingError
 from asker.worker import runner
+from tests.helpers import asker
 from tests.worker.conftest import MailSink, WebhookSink, html_of
 
 TOP_CUSTOMERS = "成都分行存款余额最高的5个客户"
@@ -217,5 +218,52 @@ def test_who_may_subscribe_whom(data_dir: Path) -> None:
         assert [s.id for s in api.subscriptions(rt, li)] == [mine.id]
         api.unsubscribe(rt, li, mine.id)
         assert api.subscriptions(rt, li) == ()
+    finally:
+        rt.close()
+
+
+def test_without_the_export_right_a_table_becomes_a_line_and_a_link(
+    data_dir: Path, smtp: MailSink
+) -> None:
+    settings = settings_for(data_dir, smtp, public_url="https://asker.bank.example")
+    rt = api.open_runtime(settings)
+    try:
+        wang = api.local_user(rt, "wang.fang")  # 支行行长: no export right
+        assert not api.can_export(rt, wang)
+        saved = api.save_question(rt, wang, "存款余额最高的5个客户")
+        asked = api.ask(rt, wang, saved.question)
+        api.subscribe(rt, wang, saved.id)
+        worker.run_once(rt)
+    finally:
+        rt.close()
+    assert asked.status == "ok" and asked.row_count == 5  # a table, were it shown
+    [mail] = smtp.to("wang.fang@bank.example")
+    body = html_of(mail)
+    assert "<table" not in body and "**" not in body
+    assert f"https://asker.bank.example/?saved={saved.id}" in body
+    assert "2026-09-30" in mail["Subject"]
+
+
+def test_mail_goes_to_the_directory_address_only(data_dir: Path) -> None:
+    rt = api.open_runtime(settings_for(data_dir))
+    try:
+        li = api.local_user(rt, "li.na")
+        saved = api.save_question(rt, li, "存款余额")
+        api.set_email(rt, "li.na", None)
+        with pytest.raises(UserFacingError) as missing:
+            api.subscribe(rt, li, saved.id)
+        assert missing.value.code == "EMAIL_MISSING"
+        with pytest.raises(UserFacingError) as invalid:
+            api.set_email(rt, "li.na", "not an address")
+        assert invalid.value.code == "EMAIL_INVALID"
+    finally:
+        rt.close()
+    recorded = asker(
+        "users", "set-email", "li.na", "li.na@chengdu.bank.example", "--data-dir", str(data_dir)
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    rt = api.open_runtime(settings_for(data_dir))
+    try:
+        assert api.directory_email(rt, "li.na") == "li.na@chengdu.bank.example"
     finally:
         rt.close()

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from asker import api, worker
 from asker.config import Settings
 from asker.worker import RunReport
 from tests.helpers import ASKER, asker
-from tests.worker.conftest import MailSink
+from tests.worker.conftest import MailSink, move_data_date
 
 SUBSCRIBERS = ("li.na", "zhang.wei", "wang.fang", "chen.jie")
 
@@ -97,3 +100,40 @@ def test_the_command_line_adds_lists_and_removes_subscriptions(data_dir: Path) -
     assert removed.returncode == 0, removed.stderr
     again = asker("subscriptions", "list", *where, "--format", "json")
     assert json.loads(again.stdout)["subscriptions"] == []
+
+
+def wait_for(check: Callable[[], bool], what: str, limit_s: float = 180) -> None:
+    """Poll until ``check`` holds (a generous limit: the machine is shared, this is no timing)."""
+    give_up = time.monotonic() + limit_s
+    while not check():
+        assert time.monotonic() < give_up, f"gave up waiting for {what}"
+        time.sleep(0.2)
+
+
+def test_the_worker_process_runs_on_its_timer_and_follows_the_data_date(
+    data_dir: Path, smtp: MailSink
+) -> None:
+    subscribe_everyone(data_dir)
+    env = {
+        **os.environ,
+        "ASKER_SMTP_HOST": "127.0.0.1",
+        "ASKER_SMTP_PORT": str(smtp.port),
+        "ASKER_WORKER_INTERVAL_S": "1",
+    }
+    process = subprocess.Popen(
+        [*ASKER, "worker", "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    try:
+        wait_for(lambda: len(smtp.mails) == len(SUBSCRIBERS), "the first deliveries")
+        move_data_date(data_dir, "2026-08-31")  # a load moves the data date
+        wait_for(lambda: len(smtp.mails) == 2 * len(SUBSCRIBERS), "the next data date's")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=120)
+    assert process.returncode == 0, errors
+    subjects = sorted(str(m["Subject"])[-10:] for _, m in smtp.mails)
+    assert subjects == ["2026-08-31"] * len(SUBSCRIBERS) + ["2026-09-30"] * len(SUBSCRIBERS)
