@@ -29,6 +29,9 @@ class Message:
     html: str
     markdown: str
 
+    def __post_init__(self) -> None:  # a title is typed by people: one line, no header breaks
+        object.__setattr__(self, "subject", " ".join(self.subject.split())[:300])
+
 
 def cell(value: Any, fmt: str = "number") -> str:
     value = json_value(value)
@@ -107,6 +110,10 @@ def answer_message(
     if number is not None:
         lines.append(f"{_labels(answer)[0]}：{number}")
     rows = _rows(answer)[:MAX_ROWS] if with_table and number is None else []
+    if rows and answer.row_count > MAX_ROWS:
+        lines.append(
+            f"仅列出前 {MAX_ROWS} 行，共 {answer.row_count} 行 first {MAX_ROWS} rows shown"
+        )
     for metric in answer.metrics:
         lines.append(f"口径 {metric.name}：{metric.definition}")
     lines += [f"· {item.label}" for item in (*answer.filters, *answer.masked_columns)]
