@@ -73,9 +73,10 @@ def worker(
     if fmt is Format.json:
         print_json({"status": "ok", **vars(report)})
         return
+    codes = f" · 代码 codes {', '.join(sorted(set(report.codes)))}" if report.codes else ""
     out.print(
         f"计划 planned {report.planned} · 已发送 sent {report.sent} · "
-        f"待重试 retrying {report.retrying} · 失败 failed {report.failed}"
+        f"待重试 retrying {report.retrying} · 失败 failed {report.failed}{codes}"
     )
 
 
