@@ -231,7 +231,9 @@ def keep_directory_account(engine: Engine, who: Principal, now: dt.datetime) -> 
             return
         if row is None:
             replace_account(con, who, DIRECTORY_HASH, moment)
+            _keep_email(con, who)
             return
+        _keep_email(con, who)
         con.execute(
             users.update()
             .where(users.c.user_id == who.user_id)
@@ -243,6 +245,12 @@ def keep_directory_account(engine: Engine, who: Principal, now: dt.datetime) -> 
             )
         )
     _reset_failures(engine, who.user_id, moment)
+
+
+def _keep_email(con: Connection, who: Principal) -> None:
+    """The directory's address, when this sign-in brought one (else the one kept stays)."""
+    if who.email:
+        con.execute(users.update().where(users.c.user_id == who.user_id).values(email=who.email))
 
 
 def unlock_account(engine: Engine, user_id: str) -> None:
