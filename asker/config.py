@@ -312,6 +312,95 @@ class Settings(BaseSettings):
         "flag when the two results disagree.",
     )
 
+    worker_interval_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="`asker worker`: seconds between two runs of what is due (subscriptions, "
+        "alerts, anomaly rules, retries).",
+    )
+    worker_claim_lease_s: int = Field(
+        default=600,
+        gt=0,
+        description="`asker worker`: seconds a worker holds a delivery it claimed; a claim older "
+        "than this (its worker died mid-send) may be taken over by another worker.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="Address of the chat app people open (e.g. https://asker.bank.local), used "
+        "for the link in deliveries that carry no table.",
+    )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server deliveries are mailed through; unset: no e-mail."
+    )
+    smtp_port: int = Field(default=25, gt=0, description="Port of the SMTP server.")
+    smtp_from: str = Field(
+        default="asker@localhost", description="Sender address of the mail asker sends."
+    )
+    smtp_username: str | None = Field(
+        default=None, description="User name at the SMTP server, if it needs a login."
+    )
+    smtp_password: str | None = Field(
+        default=None, description="Password at the SMTP server, if it needs a login."
+    )
+    smtp_starttls: bool = Field(
+        default=False, description="Upgrade the SMTP connection with STARTTLS before sending."
+    )
+    smtp_timeout_s: float = Field(
+        default=10.0, gt=0, description="Seconds to connect to and talk with the SMTP server."
+    )
+    webhook_format: Literal["wecom", "dingtalk", "feishu"] = Field(
+        default="wecom",
+        description="Message format of group-robot webhooks: wecom (企业微信), dingtalk (钉钉) "
+        "or feishu (飞书).",
+    )
+    webhook_allowed_hosts: tuple[str, ...] = Field(
+        default=(),
+        description="Hosts a webhook may be on, as a JSON list such as "
+        '["qyapi.weixin.qq.com"]; a webhook elsewhere is refused; empty: no webhooks.',
+    )
+    webhook_timeout_s: float = Field(
+        default=10.0, gt=0, description="Seconds one webhook request may take."
+    )
+    delivery_max_attempts: int = Field(
+        default=5, gt=0, description="Attempts at one delivery before it is given up (audited)."
+    )
+    delivery_retry_base_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="Seconds before the first retry of a failed delivery; each later retry "
+        "waits twice as long.",
+    )
+    auditor_email: str | None = Field(
+        default=None, description="The auditors' mailbox anomaly alerts are mailed to."
+    )
+    auditor_webhook_url: str | None = Field(
+        default=None,
+        description="The auditors' group-robot webhook anomaly alerts are posted to (its host "
+        "must be in webhook_allowed_hosts).",
+    )
+    anomaly_window_minutes: int = Field(
+        default=60,
+        gt=0,
+        description="Anomaly rules count one user's audit records over this many minutes.",
+    )
+    anomaly_refusals: int = Field(
+        default=10,
+        gt=0,
+        description="Refused questions, statements or exports by one user within the window "
+        "that raise an anomaly alert.",
+    )
+    anomaly_queries: int = Field(
+        default=300,
+        gt=0,
+        description="Questions and statements by one user within the window that raise an "
+        "anomaly alert.",
+    )
+    working_hours: tuple[int, int] = Field(
+        default=(8, 20),
+        description="The bank's working hours (UTC+8) as a JSON list [start hour, end hour], "
+        "Monday to Friday; an export outside them raises an anomaly alert.",
+    )
+
     @field_validator("data_date")
     @classmethod
     def _month_end(cls, value: date) -> date:

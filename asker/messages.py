@@ -551,4 +551,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The llm mode needs an LLM endpoint (ASKER_LLM_BASE_URL, ASKER_LLM_MODEL) and none is "
         "configured, so nothing was scored. Configure one, or use --mode deterministic / oracle.",
     ),
+    # tell me when: subscriptions, alerts and deliveries (asker worker)
+    "SUBSCRIPTION_NOT_FOUND": (
+        "订阅 #{item} 不存在，或既不是您订阅的也不是您设置的。用 asker subscriptions list 查看。",
+        "Subscription #{item} does not exist, or you neither receive it nor set it up. "
+        "See asker subscriptions list.",
+    ),
+    "SCHEDULE_INVALID": (
+        "不支持的推送频率 {schedule}。可选：{schedules}。",
+        "The schedule {schedule} is not supported. Choose one of: {schedules}.",
+    ),
+    "CHANNEL_INVALID": (
+        "不支持的推送渠道 {channel}。可选：{channels}。",
+        "The channel {channel} is not supported. Choose one of: {channels}.",
+    ),
+    "WEBHOOK_URL_REQUIRED": (
+        "推送到群机器人需要 webhook 地址。请用 --webhook-url 给出机器人的地址。",
+        "Sending to a group robot needs its webhook address. Give it with --webhook-url.",
+    ),
+    "WEBHOOK_HOST_NOT_ALLOWED": (
+        "webhook 主机 {host} 不在允许列表中，不会向它发送任何内容。"
+        "请让管理员把该主机加入 ASKER_WEBHOOK_ALLOWED_HOSTS。",
+        "The webhook host {host} is not on the allow-list, so nothing is sent to it. "
+        "Ask the administrator to add it to ASKER_WEBHOOK_ALLOWED_HOSTS.",
+    ),
+    "EMAIL_MISSING": (
+        "用户 {user} 在目录中没有邮箱地址，邮件只发往目录地址。"
+        "请让管理员用 asker users set-email 登记，或改用群机器人推送。",
+        "The user {user} has no e-mail address in the directory, and mail goes to the "
+        "directory's address only. Ask the administrator to record one with asker users "
+        "set-email, or use a group robot instead.",
+    ),
+    "EMAIL_INVALID": (
+        "邮箱地址 {email} 格式不正确。请给出形如 name@bank.example 的地址。",
+        "The e-mail address {email} is not valid. Give one like name@bank.example.",
+    ),
+    "SMTP_NOT_CONFIGURED": (
+        "未配置邮件服务器，邮件无法发送。请设置 ASKER_SMTP_HOST（及 ASKER_SMTP_PORT）。",
+        "No mail server is configured, so mail cannot be sent. Set ASKER_SMTP_HOST "
+        "(and ASKER_SMTP_PORT).",
+    ),
+    "DELIVERY_FAILED": (
+        "通过 {channel} 推送失败（{reason}），稍后会自动重试。",
+        "Sending by {channel} failed ({reason}); it will be retried later.",
+    ),
+    "SUBSCRIBER_UNRESOLVED": (
+        "订阅人 {user} 在发送时无法确认身份（已离职、账号已删除或不再属于任何映射的组），"
+        "未向其发送任何内容。请检查该订阅，或用 asker subscriptions remove 停止它。",
+        "The subscriber {user} could not be resolved at send time (left the bank, account "
+        "removed, or no longer in a mapped group), so nothing was sent to them. Check the "
+        "subscription, or stop it with asker subscriptions remove.",
+    ),
+    "ALERT_NOT_FOUND": (
+        "预警 #{item} 不存在，或不是您设置的。用 asker alerts list 查看。",
+        "Alert #{item} does not exist or is not yours. See asker alerts list.",
+    ),
+    "ALERT_NOT_A_NUMBER": (
+        "“{question}”的答案不是一个数，无法设置阈值预警。请问一个指标的单个数值，"
+        "如“成都分行不良贷款率”。",
+        'The answer to "{question}" is not one number, so no threshold can watch it. '
+        'Ask for one value of one metric, such as "NPL ratio of the Chengdu branch".',
+    ),
+    "COMPARISON_INVALID": (
+        "不支持的比较方式 {comparison}。可选：{comparisons}。",
+        "The comparison {comparison} is not supported. Choose one of: {comparisons}.",
+    ),
+    "AUDITOR_CHANNEL_MISSING": (
+        "未配置审计员的接收渠道，审计预警只记录在审计页面。"
+        "请设置 ASKER_AUDITOR_WEBHOOK_URL 或 ASKER_AUDITOR_EMAIL。",
+        "No channel for the auditors is configured, so the audit alert is only listed on the "
+        "audit page. Set ASKER_AUDITOR_WEBHOOK_URL or ASKER_AUDITOR_EMAIL.",
+    ),
 }

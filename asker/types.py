@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -312,6 +312,9 @@ class Principal:
     org_id: str
     emp_id: str | None = None
     display_name: str = ""
+    # the directory's e-mail address, when a sign-in brought one (kept on the account: mail is
+    # sent there only); not part of who the principal is
+    email: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("__main__",),
     ("ui", "eval", "cli", "http"),
-    ("bench",),
+    ("bench", "worker"),
     ("api",),
     ("pipeline",),
     ("understand", "retrieval", "sql", "gate", "answer"),

@@ -1,6 +1,8 @@
 """The audit page (the right to read the audit log): search by user, org, action, time,
 decision and code; verify the
-hash chain from here; download the filtered log as CSV (it holds no data values)."""
+hash chain from here; download the filtered log as CSV (it holds no data values); and the
+anomaly alerts ``asker worker`` found (bursts of refusals, unusually many questions, exports
+outside working hours)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,16 @@ from ui.text import t
 who = state.principal()
 assert who is not None and "read_audit" in state.rights()  # shown only to those with the right
 rt = state.runtime()
-ACTIONS = ["ask", "explain", "sql", "export", "login", "metric_workflow"]
+ACTIONS = [
+    "ask",
+    "explain",
+    "sql",
+    "export",
+    "login",
+    "metric_workflow",
+    "subscription",
+    "delivery",
+]
 DECISIONS = ["ok", "clarify", "refused", "error"]
 
 
@@ -69,3 +80,22 @@ st.download_button(
     mime="text/csv",
     key="audit-csv",
 )
+
+st.subheader(t("anomalies"))
+found = api.anomaly_findings(rt, who)
+if not found:
+    st.caption(t("no_anomalies"))
+else:
+    st.dataframe(
+        [
+            {
+                t("anomaly_rule"): f.payload.get("rule"),
+                t("audit_user"): f.payload.get("user"),
+                t("anomaly_count"): f.payload.get("count"),
+                t("anomaly_sent"): f.status,
+            }
+            for f in reversed(found)
+        ],
+        hide_index=True,
+        key="audit-anomalies",
+    )

@@ -47,6 +47,7 @@ users = Table(
     Column("failed_logins", Integer, nullable=False, default=0),
     Column("locked_until", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("email", String(254), nullable=True),  # the directory's address: where mail may go
 )
 
 
@@ -230,7 +231,9 @@ def keep_directory_account(engine: Engine, who: Principal, now: dt.datetime) -> 
             return
         if row is None:
             replace_account(con, who, DIRECTORY_HASH, moment)
+            _keep_email(con, who)
             return
+        _keep_email(con, who)
         con.execute(
             users.update()
             .where(users.c.user_id == who.user_id)
@@ -244,6 +247,12 @@ def keep_directory_account(engine: Engine, who: Principal, now: dt.datetime) -> 
     _reset_failures(engine, who.user_id, moment)
 
 
+def _keep_email(con: Connection, who: Principal) -> None:
+    """The directory's address, when this sign-in brought one (else the one kept stays)."""
+    if who.email:
+        con.execute(users.update().where(users.c.user_id == who.user_id).values(email=who.email))
+
+
 def unlock_account(engine: Engine, user_id: str) -> None:
     """Lift a lockout and clear the failure count (for the administrator); unknown users are
     refused with UNKNOWN_USER."""
@@ -255,3 +264,20 @@ def unlock_account(engine: Engine, user_id: str) -> None:
         )
     if unlocked.rowcount == 0:
         raise AccessDenied("UNKNOWN_USER", user=user_id)
+
+
+def set_email(engine: Engine, user_id: str, email: str | None) -> None:
+    """Record the user's directory e-mail address (None clears it); UNKNOWN_USER otherwise."""
+    with engine.begin() as con:
+        changed = con.execute(
+            users.update().where(users.c.user_id == user_id).values(email=email)
+        ).rowcount
+    if changed == 0:
+        raise AccessDenied("UNKNOWN_USER", user=user_id)
+
+
+def email_of(engine: Engine, user_id: str) -> str | None:
+    """The user's directory e-mail address, if the directory gave one."""
+    with engine.connect() as con:
+        found = con.execute(select(users.c.email).where(users.c.user_id == user_id)).scalar()
+    return str(found) if found else None

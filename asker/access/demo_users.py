@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlglot import exp, parse_one
 
-from asker.access.accounts import hash_password, replace_account
+from asker.access.accounts import hash_password, replace_account, users
 from asker.types import Principal
 from asker.warehouse.engine import Executor
 
 DEMO_PASSWORD = "asker-demo"
+DEMO_MAIL_DOMAIN = "bank.example"  # reserved for examples (RFC 2606): mail there reaches nobody
 
 
 @dataclass(frozen=True)
@@ -72,5 +73,7 @@ def seed_demo_users(engine: Engine, executor: Executor) -> tuple[Principal, ...]
             org_id, emp_id = _bind(user.binding, executor)
             who = Principal(user.user_id, user.role, org_id, emp_id, user.display_name)
             replace_account(con, who, password_hash, now)
+            email = f"{user.user_id}@{DEMO_MAIL_DOMAIN}"
+            con.execute(users.update().where(users.c.user_id == who.user_id).values(email=email))
             seeded.append(who)
     return tuple(seeded)

@@ -33,6 +33,7 @@ class DirectoryMapping:
     org_attribute: str = "departmentNumber"
     emp_attribute: str = "employeeNumber"
     name_attribute: str = "displayName"
+    mail_attribute: str = "mail"  # the e-mail address (OIDC: this claim, else "email")
     groups_claim: str = "groups"  # the OIDC token claim (or header field) listing the groups
 
     @property
@@ -52,6 +53,7 @@ class DirectoryEntry:
     org_id: str | None
     emp_id: str | None = None
     display_name: str | None = None
+    email: str | None = None
 
 
 def principal_from(mapping: DirectoryMapping, user_id: str, entry: DirectoryEntry) -> Principal:
@@ -64,7 +66,12 @@ def principal_from(mapping: DirectoryMapping, user_id: str, entry: DirectoryEntr
     if not entry.org_id:
         raise AccessDenied("DIRECTORY_NO_ORG", user=user_id, attribute=mapping.org_attribute)
     return Principal(
-        user_id, role, entry.org_id, entry.emp_id or None, entry.display_name or user_id
+        user_id,
+        role,
+        entry.org_id,
+        entry.emp_id or None,
+        entry.display_name or user_id,
+        email=entry.email or None,
     )
 
 

@@ -77,7 +77,13 @@ class LdapDirectory:
             con.unbind()
 
     def _read(self, con: Connection, user: str, mapping: DirectoryMapping) -> DirectoryEntry:
-        wanted = [mapping.org_attribute, mapping.emp_attribute, mapping.name_attribute, "memberOf"]
+        wanted = [
+            mapping.org_attribute,
+            mapping.emp_attribute,
+            mapping.name_attribute,
+            mapping.mail_attribute,
+            "memberOf",
+        ]
         found = con.search(
             self.base_dn,
             self.user_filter.replace("{user}", escape_filter_chars(user)),
@@ -104,6 +110,7 @@ class LdapDirectory:
             org_id=first_value(values.get(mapping.org_attribute)),
             emp_id=first_value(values.get(mapping.emp_attribute)),
             display_name=first_value(values.get(mapping.name_attribute)),
+            email=first_value(values.get(mapping.mail_attribute)),
         )
 
     def principal(self, user: str, password: str, mapping: DirectoryMapping) -> Principal:

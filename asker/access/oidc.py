@@ -174,6 +174,7 @@ def principal_from_claims(mapping: DirectoryMapping, claims: Mapping[str, Any]) 
         org_id=first_value(claims.get(mapping.org_attribute)),
         emp_id=first_value(claims.get(mapping.emp_attribute)),
         display_name=first_value(claims.get(mapping.name_attribute) or claims.get("name")),
+        email=first_value(claims.get(mapping.mail_attribute) or claims.get("email")),
     )
     return principal_from(mapping, user, entry)
 

@@ -178,6 +178,7 @@ class _DirectoryFile(BaseModel):
     org_attribute: str = Field(default="departmentNumber", min_length=1)
     emp_attribute: str = Field(default="employeeNumber", min_length=1)
     name_attribute: str = Field(default="displayName", min_length=1)
+    mail_attribute: str = Field(default="mail", min_length=1)
     groups_claim: str = Field(default="groups", min_length=1)
 
 
@@ -258,6 +259,7 @@ def _build_directory(doc: _DirectoryFile | None) -> DirectoryMapping | None:
         org_attribute=doc.org_attribute,
         emp_attribute=doc.emp_attribute,
         name_attribute=doc.name_attribute,
+        mail_attribute=doc.mail_attribute,
         groups_claim=doc.groups_claim,
     )
 

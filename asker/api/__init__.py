@@ -9,11 +9,20 @@ Modules by concern, each a thin facade over the layers below: ``runtime`` (the o
 ``identity`` (sign-in, sessions), ``questions`` (ask, explain, SQL, feedback, saved questions,
 home panel), ``dictionary`` (read, validate, import, export metrics), ``governance`` (drafts,
 four-eyes review, versions, locks, impact), ``review`` (the feedback queue), ``operations``
-(export), ``audit`` (verify, search, usage) and ``admin`` (init, index).
+(export), ``audit`` (verify, search, usage), ``admin`` (init, index), and ``subscriptions`` and
+``alerts`` (tell me when: what ``asker worker`` sends).
 """
 
 from asker.access.identity import LocalUser, Password, Session
 from asker.api.admin import init, rebuild_index, reviewed_examples, seed_app_db
+from asker.api.alerts import (
+    add_alert,
+    alert_value,
+    alerts,
+    anomalies_now,
+    anomaly_findings,
+    remove_alert,
+)
 from asker.api.audit import audit_row, llm_usage, usage
 from asker.api.audit import search as search_audit
 from asker.api.audit import to_csv as audit_csv
@@ -92,7 +101,17 @@ from asker.api.review import (
     reject_feedback,
     verified_examples,
 )
-from asker.api.runtime import Runtime, grants, limits, open_runtime
+from asker.api.runtime import Runtime, data_date_of, grants, limits, open_runtime
+from asker.api.subscriptions import (
+    audit_delivery,
+    directory_email,
+    rerun_for,
+    set_email,
+    subscribe,
+    subscriber_principal,
+    subscriptions,
+    unsubscribe,
+)
 from asker.api.tokens import add_service_account, create_token, list_tokens, revoke_token
 from asker.appstate.feedback_queue import FeedbackItem
 from asker.audit.request import request_scope
@@ -109,10 +128,16 @@ __all__ = [
     "Runtime",
     "Session",
     "UsageReport",
+    "add_alert",
     "add_service_account",
+    "alert_value",
+    "alerts",
+    "anomalies_now",
+    "anomaly_findings",
     "ask",
     "ask_query",
     "audit_csv",
+    "audit_delivery",
     "audit_row",
     "bearer_sign_in",
     "can_export",
@@ -121,6 +146,8 @@ __all__ = [
     "check_correction",
     "conversation",
     "create_token",
+    "data_date_of",
+    "directory_email",
     "explain",
     "export",
     "export_metrics",
@@ -164,8 +191,10 @@ __all__ = [
     "rebuild_index",
     "refusal",
     "reject_feedback",
+    "remove_alert",
     "remove_saved_question",
     "request_scope",
+    "rerun_for",
     "rerun_saved_question",
     "reviewed_examples",
     "revoke_token",
@@ -179,12 +208,17 @@ __all__ = [
     "search_metrics",
     "seed_app_db",
     "session_expired",
+    "set_email",
     "share_saved_question",
     "sign_in",
     "sign_in_with_headers",
     "sign_in_with_token",
     "start_session",
     "starters",
+    "subscribe",
+    "subscriber_principal",
+    "subscriptions",
+    "unsubscribe",
     "usage",
     "validate_dictionary",
     "validate_published",

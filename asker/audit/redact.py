@@ -21,7 +21,17 @@ from asker.pii import redact_pii, redact_sql
 from asker.types import QueryResult, json_value
 
 Action = Literal[
-    "ask", "explain", "sql", "export", "login", "metric_workflow", "token_use", "token_admin"
+    "ask",
+    "explain",
+    "sql",
+    "export",
+    "login",
+    "metric_workflow",
+    "token_use",
+    "token_admin",
+    "user_admin",  # an account's details changed (its directory e-mail address)
+    "subscription",  # a subscription or alert set up or removed
+    "delivery",  # one attempt at sending a subscription, an alert or a notice
 ]
 Decision = Literal["ok", "clarify", "refused", "error"]
 PII_REDACTED = "pii_redacted"  # the flag a record gets when its text had PII taken out

@@ -4,6 +4,7 @@ reviewer and used by the next identical question, the auditor's search, the usag
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import sqlglot
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
+from asker.appstate import deliveries
 from asker.appstate.database import engine_for
 from tests.helpers import copy_data_dir
 from tests.ui.conftest import APP, TIMEOUT
@@ -170,3 +172,21 @@ def test_a_role_without_the_page_does_not_get_it(
     at = login(app_for(data_dir, monkeypatch), "li.na")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("audit.py")  # not registered for a branch manager: hidden, not disabled
+
+
+def test_the_audit_page_lists_the_anomaly_alerts(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = engine_for(f"sqlite:///{data_dir / 'app.db'}")
+    now = dt.datetime.now(dt.UTC)
+    payload = {"rule": "refusal_burst", "user": "liu.yang", "count": 12}
+    deliveries.plan(
+        engine, "anomaly", "refusal_burst:liu.yang", "w1", "auditors", now=now, payload=payload
+    )
+    engine.dispose()
+    at = login(app_for(data_dir, monkeypatch), "sun.li")
+    at.switch_page("audit.py").run()
+    shown = at.dataframe[-1].value  # after the log itself
+    assert [tuple(r) for r in shown.itertuples(index=False)] == [
+        ("refusal_burst", "liu.yang", 12, "pending")
+    ]

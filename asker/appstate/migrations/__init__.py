@@ -30,4 +30,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "asker.appstate.saved_questions",
     "asker.sql.usage",
     "asker.access.tokens",
+    "asker.appstate.subscriptions",
+    "asker.appstate.alerts",
+    "asker.appstate.deliveries",
 )
