@@ -13,12 +13,13 @@ four-eyes review, versions, locks, impact), ``review`` (the feedback queue), ``o
 """
 
 from asker.access.identity import LocalUser, Password, Session
-from asker.api.admin import init, rebuild_index, reviewed_examples, seed_app_db
+from asker.api.admin import init, rebuild_index, reviewed_examples, seed_app_db, upgrade_app_db
 from asker.api.audit import audit_row, llm_usage, usage
 from asker.api.audit import search as search_audit
 from asker.api.audit import to_csv as audit_csv
 from asker.api.audit import verify as verify_audit
 from asker.api.audit import verify_as as verify_audit_as
+from asker.api.backup import BackupReport, backup, restore
 from asker.api.dictionary import (
     MetricDetail,
     export_metrics,
@@ -100,6 +101,7 @@ from asker.audit.usage import UsageReport
 
 __all__ = [
     "AuditFilter",
+    "BackupReport",
     "ExportFile",
     "FeedbackItem",
     "LocalUser",
@@ -113,6 +115,7 @@ __all__ = [
     "ask_query",
     "audit_csv",
     "audit_row",
+    "backup",
     "bearer_sign_in",
     "can_export",
     "chat_sso_secrets",
@@ -165,6 +168,7 @@ __all__ = [
     "remove_saved_question",
     "request_scope",
     "rerun_saved_question",
+    "restore",
     "reviewed_examples",
     "revoke_token",
     "rights",
@@ -183,6 +187,7 @@ __all__ = [
     "sign_in_with_token",
     "start_session",
     "starters",
+    "upgrade_app_db",
     "usage",
     "validate_dictionary",
     "validate_published",

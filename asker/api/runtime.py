@@ -28,6 +28,7 @@ from asker.access.tokens import ApiTokenValidator
 from asker.api.warehouse_pii import register_warehouse_pii
 from asker.appstate.conversations import Conversations
 from asker.appstate.database import engine_for
+from asker.appstate.schema import require_current_schema
 from asker.audit.log import AuditLog, anchor_path, load_or_create_key
 from asker.clock import Clock, SystemClock
 from asker.config import Settings
@@ -229,6 +230,12 @@ def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     if settings.app_db_url is None and not (settings.data_dir / "app.db").is_file():
         raise ConfigError("DATA_DIR_MISSING", path=str(settings.data_dir))
     app_db = engine_for(settings.resolved_app_db_url)
+    # a demo data dir follows the code; a bank's database moves only by `asker upgrade`
+    try:
+        require_current_schema(app_db, data_dir=str(settings.data_dir), automatic=is_demo(settings))
+    except AskerError:
+        app_db.dispose()
+        raise
     catalog = load_catalog()
     policy = load_policy(catalog, settings.policy_file)
     authenticator = sign_in_for(settings, app_db, policy.directory)
