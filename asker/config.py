@@ -221,6 +221,12 @@ class Settings(BaseSettings):
         description="Most seconds between the proxy's signing time (X-Asker-Timestamp) and now; "
         "an older or future-dated header is refused (replay).",
     )
+    audit_syslog_url: str | None = Field(
+        default=None,
+        description="Also send every audit record to the bank's syslog collector (SIEM): "
+        "udp://host:514 or tcp://host:601; RFC 5424 messages whose text is the record's JSON "
+        "(questions PII-redacted). A collector that is down never holds up an answer.",
+    )
     rate_limit_per_minute: int = Field(
         default=30, gt=0, description="Questions one user may ask per clock minute."
     )
