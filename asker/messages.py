@@ -341,6 +341,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "with its own tools (PostgreSQL: pg_dump), together with audit.key and audit.anchor "
         "from the data directory.",
     ),
+    "APP_DB_UNAVAILABLE": (
+        "无法打开应用数据库 {url}（{error_class}）。"
+        "请检查 ASKER_APP_DB_URL（或 ASKER_APP_DB_URL_FILE）中的地址、端口、用户和密码，"
+        "以及数据库是否在运行。",
+        "The app database {url} cannot be opened ({error_class}). Check the address, port, user "
+        "and password in ASKER_APP_DB_URL (or ASKER_APP_DB_URL_FILE), and that the database "
+        "is running.",
+    ),
     "SECRET_FILE_UNREADABLE": (
         "无法读取密钥文件 {path}（ASKER_{name_upper}_FILE）：{reason}。"
         "请检查该文件存在且 asker 可读。",

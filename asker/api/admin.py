@@ -9,7 +9,7 @@ from asker import __version__
 from asker.access import demo_users
 from asker.api.runtime import Runtime, grants, limits, open_runtime
 from asker.appstate import verified_examples as verified
-from asker.appstate.database import create_schema, engine_for
+from asker.appstate.database import create_schema, engine_for, open_app_db
 from asker.appstate.schema import Upgrade, upgrade
 from asker.audit.log import load_or_create_key
 from asker.config import Settings
@@ -124,7 +124,7 @@ def upgrade_app_db(settings: Settings) -> Upgrade:
     """``asker upgrade``: run the app database's migrations to the newest revision."""
     if settings.app_db_url is None and not (settings.data_dir / "app.db").is_file():
         raise ConfigError("DATA_DIR_MISSING", path=str(settings.data_dir))
-    engine = engine_for(settings.resolved_app_db_url)
+    engine = open_app_db(settings.resolved_app_db_url)
     try:
         return upgrade(engine)
     finally:

@@ -27,7 +27,7 @@ from asker.access.scope import load_org_directory
 from asker.access.tokens import ApiTokenValidator
 from asker.api.warehouse_pii import register_warehouse_pii
 from asker.appstate.conversations import Conversations
-from asker.appstate.database import engine_for
+from asker.appstate.database import open_app_db
 from asker.appstate.schema import require_current_schema
 from asker.audit.forward import forwarder_for
 from asker.audit.log import AuditLog, anchor_path, load_or_create_key
@@ -232,7 +232,7 @@ def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     if settings.app_db_url is None and not (settings.data_dir / "app.db").is_file():
         raise ConfigError("DATA_DIR_MISSING", path=str(settings.data_dir))
     forwarder = forwarder_for(settings.audit_syslog_url)  # a malformed URL ends here
-    app_db = engine_for(settings.resolved_app_db_url)
+    app_db = open_app_db(settings.resolved_app_db_url)
     # a demo data dir follows the code; a bank's database moves only by `asker upgrade`
     try:
         require_current_schema(app_db, data_dir=str(settings.data_dir), automatic=is_demo(settings))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, inspect, text
 
 from asker import __version__
-from asker.appstate.database import MIGRATIONS, create_schema
+from asker.appstate.database import MIGRATIONS, app_db_unavailable, create_schema
 from asker.errors import ConfigError
 
 VERSION_TABLE = "alembic_version"
@@ -54,12 +54,16 @@ def _revisions() -> tuple[str, frozenset[str]]:
 def schema_state(engine: Engine) -> SchemaState:
     """Read the database's revision without changing anything."""
     head, known = _revisions()
-    with engine.connect() as connection:
-        tables = inspect(connection).get_table_names()
-        current = None
-        if VERSION_TABLE in tables:
-            found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
-            current = next(iter(found), None)
+    try:
+        with engine.connect() as connection:
+            tables = inspect(connection).get_table_names()
+            current = None
+            if VERSION_TABLE in tables:
+                query = text(f"SELECT version_num FROM {VERSION_TABLE}")
+                current = next(iter(connection.execute(query).scalars()), None)
+    except Exception as exc:  # the first contact with the database: unreachable, refused, ...
+        url = engine.url.render_as_string(hide_password=False)
+        raise app_db_unavailable(url, exc) from None
     return SchemaState(current=current, head=head, known=known, empty=not tables)
 
 
