@@ -13,6 +13,7 @@ four-eyes review, versions, locks, impact), ``review`` (the feedback queue), ``o
 """
 
 from asker.access.identity import LocalUser, Password, Session
+from asker.access.trusted_header import SIGNATURE as TRUSTED_HEADER_SIGNATURE
 from asker.api.admin import init, rebuild_index, reviewed_examples, seed_app_db, upgrade_app_db
 from asker.api.audit import audit_row, llm_usage, usage
 from asker.api.audit import search as search_audit
@@ -100,6 +101,7 @@ from asker.audit.search import AuditFilter
 from asker.audit.usage import UsageReport
 
 __all__ = [
+    "TRUSTED_HEADER_SIGNATURE",
     "AuditFilter",
     "BackupReport",
     "ExportFile",
