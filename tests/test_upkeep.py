@@ -138,15 +138,18 @@ def rewrite(archive: Path, target: Path, files: dict[str, bytes], *, fix_sums: b
             tar.addfile(info, io.BytesIO(entries[name]))
 
 
-def edited_database(archive: Path, tmp_path: Path) -> bytes:
-    """The archive's app.db with one audit record's question changed."""
+def edited_database(archive: Path, tmp_path: Path) -> tuple[bytes, int]:
+    """The archive's app.db with the newest audit record's question changed, and its seq (the
+    shared tiny data dir may hold older records of other tests' questions)."""
     copy = tmp_path / "edited.db"
     copy.write_bytes(members(archive)["app.db"][1])
     with closing(sqlite3.connect(copy)) as db:
-        db.execute("UPDATE audit_log SET record = replace(record, '存款', '贷款') WHERE seq = 2")
-        assert db.total_changes == 1
+        seq, before = db.execute("SELECT seq, record FROM audit_log ORDER BY seq DESC").fetchone()
+        assert "各分行的存款余额" in before
+        after = before.replace("各分行的存款余额", "各支行的存款余额")
+        db.execute("UPDATE audit_log SET record = ? WHERE seq = ?", (after, seq))
         db.commit()
-    return copy.read_bytes()
+    return copy.read_bytes(), int(seq)
 
 
 @pytest.fixture
@@ -192,7 +195,8 @@ def test_a_backup_holds_the_database_key_and_anchor_and_restores_verified(
 
 def test_a_damaged_archive_is_refused_and_changes_nothing(backed_up: Path, tmp_path: Path) -> None:
     damaged = tmp_path / "damaged.tar.gz"
-    rewrite(backed_up, damaged, {"app.db": edited_database(backed_up, tmp_path)}, fix_sums=False)
+    edited, _seq = edited_database(backed_up, tmp_path)
+    rewrite(backed_up, damaged, {"app.db": edited}, fix_sums=False)
     target = tmp_path / "target"
     done = asker("restore", str(damaged), "--data-dir", str(target))
     assert done.returncode == 1 and "BACKUP_INVALID" in done.stderr and "app.db" in done.stderr
@@ -207,10 +211,11 @@ def test_a_tampered_record_with_recomputed_checksums_fails_audit_verify(
     backed_up: Path, tmp_path: Path
 ) -> None:
     forged = tmp_path / "forged.tar.gz"
-    rewrite(backed_up, forged, {"app.db": edited_database(backed_up, tmp_path)}, fix_sums=True)
+    edited, seq = edited_database(backed_up, tmp_path)
+    rewrite(backed_up, forged, {"app.db": edited}, fix_sums=True)
     target = tmp_path / "target"
     assert asker("restore", str(forged), "--data-dir", str(target)).returncode == 0
     verified = asker("audit", "verify", "--data-dir", str(target), "--format", "json")
     assert verified.returncode == 1
     report = json.loads(verified.stdout)
-    assert report["status"] == "error" and any("2" in p for p in report["problems"])
+    assert report["status"] == "error" and any(str(seq) in p for p in report["problems"])

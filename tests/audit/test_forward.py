@@ -21,6 +21,7 @@ import duckdb
 import pytest
 
 from asker import api
+from asker.audit.redact import AuditRecord
 from asker.config import Settings
 from tests.helpers import copy_data_dir
 
@@ -47,7 +48,14 @@ def customer(tiny_db: Path) -> tuple[str, str, str]:
 
 @pytest.fixture
 def data_dir(tiny_dir: Path, tmp_path: Path) -> Path:
-    return copy_data_dir(tiny_dir, tmp_path / "data", "index")
+    """A copy holding a record from before forwarding was set (as the shared tiny dir may)."""
+    copy = copy_data_dir(tiny_dir, tmp_path / "data", "index")
+    rt = api.open_runtime(Settings(data_dir=copy))
+    try:
+        rt.audit.append(AuditRecord("zhang.wei", "hq_analyst", "HQ", "ask", question="存款"))
+    finally:
+        rt.close()
+    return copy
 
 
 @pytest.fixture
@@ -99,16 +107,19 @@ def ask_with_pii(settings: Settings, customer: tuple[str, str, str]) -> list[str
     return statuses
 
 
-def stored(data_dir: Path) -> dict[int, tuple[str, str]]:
+def stored(data_dir: Path, after: int = 0) -> dict[int, tuple[str, str]]:
+    """The audit rows past seq ``after`` (the copied tiny data dir may hold other tests')."""
     with closing(sqlite3.connect(data_dir / "app.db")) as db:
-        return {
-            int(seq): (action, mac)
-            for seq, action, mac in db.execute("SELECT seq, action, mac FROM audit_log")
-        }
+        found = db.execute("SELECT seq, action, mac FROM audit_log WHERE seq > ?", (after,))
+        return {int(seq): (action, mac) for seq, action, mac in found}
 
 
-def check(frames: list[bytes], data_dir: Path, customer: tuple[str, str, str]) -> None:
-    rows = stored(data_dir)
+def last_seq(data_dir: Path) -> int:
+    return max(stored(data_dir), default=0)
+
+
+def check(frames: list[bytes], data_dir: Path, after: int, customer: tuple[str, str, str]) -> None:
+    rows = stored(data_dir, after)
     assert len(frames) == len(rows) >= 2
     for frame in frames:
         for value in customer:
@@ -131,9 +142,10 @@ def test_records_arrive_over_udp_without_raw_pii(
 ) -> None:
     port = udp_receiver.getsockname()[1]
     settings = Settings(data_dir=data_dir, audit_syslog_url=f"udp://127.0.0.1:{port}")
+    before = last_seq(data_dir)
     ask_with_pii(settings, customer)
-    frames = [udp_receiver.recv(65536) for _ in stored(data_dir)]
-    check(frames, data_dir, customer)
+    frames = [udp_receiver.recv(65536) for _ in stored(data_dir, before)]
+    check(frames, data_dir, before, customer)
 
 
 def test_records_arrive_over_tcp_without_raw_pii(
@@ -142,9 +154,10 @@ def test_records_arrive_over_tcp_without_raw_pii(
     receiver = TcpReceiver()
     port = receiver.server.getsockname()[1]
     settings = Settings(data_dir=data_dir, audit_syslog_url=f"tcp://127.0.0.1:{port}")
+    before = last_seq(data_dir)
     ask_with_pii(settings, customer)  # closing the runtime closes the connection
     assert receiver.closed.wait(30)
-    check(receiver.frames(), data_dir, customer)
+    check(receiver.frames(), data_dir, before, customer)
 
 
 def test_a_collector_that_is_down_costs_no_answer_and_one_log_line(
@@ -154,6 +167,7 @@ def test_a_collector_that_is_down_costs_no_answer_and_one_log_line(
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
     settings = Settings(data_dir=data_dir, audit_syslog_url=f"tcp://127.0.0.1:{port}")
+    before = last_seq(data_dir)
     rt = api.open_runtime(settings)
     caplog.set_level(logging.INFO, logger="asker.audit.forward")
     try:
@@ -163,7 +177,7 @@ def test_a_collector_that_is_down_costs_no_answer_and_one_log_line(
             assert api.ask(rt, who, question).status in ("ok", "refused", "clarify")
     finally:
         rt.close()
-    assert rt.audit.forwarding_failures == len(stored(data_dir)) >= 2
+    assert rt.audit.forwarding_failures == len(stored(data_dir, before)) >= 2
     lines = [r.getMessage() for r in caplog.records if r.name == "asker.audit.forward"]
     assert len(lines) == 1 and "ConnectionRefusedError" in lines[0]
     assert not any(value in lines[0] for value in customer)
