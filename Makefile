@@ -9,7 +9,7 @@ DATA_DIR ?= .asker
 SCALE ?= small
 PORT ?= 8501
 
-.PHONY: setup setup-spark run test test-engines test-spark-slice lint bench clean lock
+.PHONY: setup setup-spark run test test-engines test-spark-slice lint bench clean lock wheelhouse
 
 setup: $(STAMP)
 
@@ -56,5 +56,15 @@ lock: setup
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^asker' > requirements.lock
 
+# Every pinned wheel and asker's own in one folder, for a machine with no internet:
+#   python3.11 -m venv /opt/asker && /opt/asker/bin/pip install --no-index --find-links wheelhouse asker
+# Build it on a machine of the target's platform and Python (3.11, the same OS and CPU).
+WHEELHOUSE ?= wheelhouse
+wheelhouse: setup
+	rm -rf $(WHEELHOUSE)
+	$(BIN)/python -m pip wheel --quiet --no-deps -r requirements.lock -w $(WHEELHOUSE)
+	$(BIN)/python -m pip wheel --quiet --no-deps . -w $(WHEELHOUSE)
+	ls $(WHEELHOUSE) | wc -l
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(WHEELHOUSE)

@@ -8,15 +8,71 @@ Every setting has a default and a description; a test fails if one is missing fr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, PositiveInt, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 Scale = Literal["tiny", "small", "large"]
+
+# Settings that hold a secret: each may instead be read from the file ASKER_<NAME>_FILE names
+# (a Docker or Kubernetes secret, a systemd credential), and none shows in a repr.
+SECRET_SETTINGS = (
+    "app_db_url",
+    "llm_api_key",
+    "embeddings_api_key",
+    "oidc_client_secret",
+    "oidc_cookie_secret",
+    "trusted_header_secret",
+    "warehouse_url",
+    "smtp_password",
+)
+
+
+class SecretFileError(ValueError):
+    """A secret file that cannot be used; ``code`` and ``params`` make the ConfigError the
+    command line shows (config sits beside errors, so it cannot raise one itself). Names the
+    setting and the file, never what the file holds."""
+
+    def __init__(self, code: str, **params: str) -> None:
+        self.code, self.params = code, params
+        super().__init__(f"{code}: {params}")
+
+
+class SecretFiles(PydanticBaseSettingsSource):
+    """``ASKER_<NAME>_FILE=/run/secrets/x``: the setting is the file's text (one trailing
+    newline dropped). Setting both ASKER_<NAME> and ASKER_<NAME>_FILE is refused."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # all the work is in __call__
+
+    def __call__(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        environ = {k.upper(): v for k, v in os.environ.items()}
+        for name in SECRET_SETTINGS:
+            path = environ.get(f"ASKER_{name.upper()}_FILE")
+            if not path:
+                continue
+            if environ.get(f"ASKER_{name.upper()}"):
+                raise SecretFileError("SECRET_GIVEN_TWICE", name=name)
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeError) as exc:
+                reason = type(exc).__name__
+                raise SecretFileError(
+                    "SECRET_FILE_UNREADABLE", name=name, path=path, reason=reason
+                ) from None
+            found[name] = text.removesuffix("\n").removesuffix("\r")
+        return found
 
 
 class Settings(BaseSettings):
@@ -42,6 +98,7 @@ class Settings(BaseSettings):
         description="DuckDB warehouse file; default <data_dir>/warehouse.duckdb.",
     )
     warehouse_url: str | None = Field(
+        repr=False,
         default=None,
         description="Warehouse engine URL: duckdb:///path/file.duckdb, "
         "postgresql://user@host:port/db?options or sc://host:port (Spark Connect); "
@@ -62,6 +119,7 @@ class Settings(BaseSettings):
         "home panels); default: the demo bank's policy shipped with asker.",
     )
     app_db_url: str | None = Field(
+        repr=False,
         default=None,
         description="SQLAlchemy URL of the app database; default SQLite in the data dir.",
     )
@@ -194,7 +252,7 @@ class Settings(BaseSettings):
         default=None, description="asker's client id at the OIDC identity provider."
     )
     oidc_client_secret: str | None = Field(
-        default=None, description="asker's client secret at the OIDC identity provider."
+        repr=False, default=None, description="asker's client secret at the OIDC identity provider."
     )
     oidc_audience: str | None = Field(
         default=None,
@@ -206,6 +264,7 @@ class Settings(BaseSettings):
         "chat app's address + /oauth2callback, e.g. https://asker.bank.local/oauth2callback.",
     )
     oidc_cookie_secret: str | None = Field(
+        repr=False,
         default=None,
         description="Secret that signs the chat app's single sign-on cookie; default: a random "
         "one per data dir, kept in it.",
@@ -226,6 +285,7 @@ class Settings(BaseSettings):
         "the trusted header is off.",
     )
     trusted_header_secret: str | None = Field(
+        repr=False,
         default=None,
         description="Shared secret of the HMAC-SHA256 signature the proxy puts on the identity "
         "headers (X-Asker-Signature); required when trusted_header_proxies is set.",
@@ -235,6 +295,12 @@ class Settings(BaseSettings):
         gt=0,
         description="Most seconds between the proxy's signing time (X-Asker-Timestamp) and now; "
         "an older or future-dated header is refused (replay).",
+    )
+    audit_syslog_url: str | None = Field(
+        default=None,
+        description="Also send every audit record to the bank's syslog collector (SIEM): "
+        "udp://host:514 or tcp://host:601; RFC 5424 messages whose text is the record's JSON "
+        "(questions PII-redacted). A collector that is down never holds up an answer.",
     )
     rate_limit_per_minute: int = Field(
         default=30, gt=0, description="Questions one user may ask per clock minute."
@@ -261,7 +327,7 @@ class Settings(BaseSettings):
         default="bge-m3", description="Embedding model name sent to the embeddings endpoint."
     )
     embeddings_api_key: str | None = Field(
-        default=None, description="API key of the embeddings endpoint, if it needs one."
+        repr=False, default=None, description="API key of the embeddings endpoint, if it needs one."
     )
     embeddings_timeout_s: float = Field(
         default=30.0, gt=0, description="Seconds an embeddings request may take."
@@ -279,7 +345,9 @@ class Settings(BaseSettings):
     )
     llm_model: str | None = Field(default=None, description="Chat model name at the endpoint.")
     llm_api_key: str | None = Field(
-        default=None, description="API key of the chat endpoint (many local servers need none)."
+        repr=False,
+        default=None,
+        description="API key of the chat endpoint (many local servers need none).",
     )
     llm_allowed_hosts: tuple[str, ...] = Field(
         default=("127.0.0.1", "localhost", "::1"),
@@ -340,7 +408,7 @@ class Settings(BaseSettings):
         default=None, description="User name at the SMTP server, if it needs a login."
     )
     smtp_password: str | None = Field(
-        default=None, description="Password at the SMTP server, if it needs a login."
+        repr=False, default=None, description="Password at the SMTP server, if it needs a login."
     )
     smtp_starttls: bool = Field(
         default=False, description="Upgrade the SMTP connection with STARTTLS before sending."
@@ -400,6 +468,18 @@ class Settings(BaseSettings):
         description="The bank's working hours (UTC+8) as a JSON list [start hour, end hour], "
         "Monday to Friday; an export outside them raises an anomaly alert.",
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # arguments, then ASKER_<NAME>, then ASKER_<NAME>_FILE
+        return init_settings, env_settings, SecretFiles(settings_cls), dotenv_settings
 
     @field_validator("data_date")
     @classmethod

@@ -321,6 +321,67 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Initialisation was interrupted; no half-built data directory was left. "
         "Run `asker init` again.",
     ),
+    # operating asker: upgrade, backup and restore, secrets (asker/cli/operating.py)
+    "SCHEMA_OUTDATED": (
+        "应用数据库的结构版本为 {revision}，本版本 asker（{version}）需要 {head}，未自动升级。"
+        "请先备份（asker backup），再运行 `asker upgrade --data-dir {data_dir}`。",
+        "The app database is at schema revision {revision}; this asker ({version}) needs {head} "
+        "and does not upgrade it by itself. Back it up (asker backup), then run "
+        "`asker upgrade --data-dir {data_dir}`.",
+    ),
+    "SCHEMA_NEWER": (
+        "应用数据库的结构版本 {revision} 比本版本 asker（{version}，最高 {head}）更新，"
+        "已被更新的 asker 升级过。请安装升级它的那个 asker 版本，或从升级前的备份恢复。",
+        "The app database is at schema revision {revision}, newer than this asker ({version}, "
+        "newest {head}) knows: a newer asker upgraded it. Install that asker version, or "
+        "restore the backup taken before the upgrade.",
+    ),
+    "BACKUP_TARGET_EXISTS": (
+        "备份文件 {path} 已存在，未覆盖。请换一个文件名，或先移走原文件。",
+        "The backup file {path} already exists and was not overwritten. "
+        "Choose another name, or move the old file away first.",
+    ),
+    "BACKUP_INVALID": (
+        "备份文件 {path} 无法恢复：{reason}。未做任何更改。请使用 asker backup 生成的完整备份。",
+        "The backup {path} cannot be restored: {reason}. Nothing was changed. "
+        "Use a complete backup made by asker backup.",
+    ),
+    "RESTORE_TARGET_NOT_EMPTY": (
+        "恢复目标目录 {path} 不是空的，未覆盖。请恢复到新目录，或确认后加 --force 替换。",
+        "The restore target {path} is not empty and was not overwritten. Restore into a new "
+        "directory, or add --force to replace it.",
+    ),
+    "BACKUP_NOT_SUPPORTED": (
+        "asker backup 只备份 SQLite 应用数据库；{backend} 应用数据库请用该数据库自带的工具"
+        "（PostgreSQL：pg_dump）备份，并另行备份数据目录中的 audit.key 与 audit.anchor。",
+        "asker backup covers a SQLite app database only; back up a {backend} app database "
+        "with its own tools (PostgreSQL: pg_dump), together with audit.key and audit.anchor "
+        "from the data directory.",
+    ),
+    "APP_DB_UNAVAILABLE": (
+        "无法打开应用数据库 {url}（{error_class}）。"
+        "请检查 ASKER_APP_DB_URL（或 ASKER_APP_DB_URL_FILE）中的地址、端口、用户和密码，"
+        "以及数据库是否在运行。",
+        "The app database {url} cannot be opened ({error_class}). Check the address, port, user "
+        "and password in ASKER_APP_DB_URL (or ASKER_APP_DB_URL_FILE), and that the database "
+        "is running.",
+    ),
+    "SECRET_FILE_UNREADABLE": (
+        "无法读取密钥文件 {path}（ASKER_{name_upper}_FILE）：{reason}。"
+        "请检查该文件存在且 asker 可读。",
+        "The secret file {path} (ASKER_{name_upper}_FILE) cannot be read: {reason}. "
+        "Check that it exists and that asker may read it.",
+    ),
+    "SECRET_GIVEN_TWICE": (
+        "配置项 {name} 同时由 ASKER_{name_upper} 和 ASKER_{name_upper}_FILE 给出。请只保留一个。",
+        "The setting {name} is given both as ASKER_{name_upper} and as ASKER_{name_upper}_FILE. "
+        "Keep only one.",
+    ),
+    "AUDIT_SYSLOG_URL_INVALID": (
+        "审计转发地址 {url} 无效：须为 udp://主机:端口 或 tcp://主机:端口（ASKER_AUDIT_SYSLOG_URL）。",
+        "The audit forwarding address {url} is not valid: use udp://host:port or tcp://host:port "
+        "(ASKER_AUDIT_SYSLOG_URL).",
+    ),
     "INTERNAL_ERROR": (
         "内部错误（{error_class}）。请联系管理员并提供发生时间。",
         "Internal error ({error_class}). Contact the administrator with the time it happened.",

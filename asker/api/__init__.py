@@ -14,7 +14,7 @@ four-eyes review, versions, locks, impact), ``review`` (the feedback queue), ``o
 """
 
 from asker.access.identity import LocalUser, Password, Session
-from asker.api.admin import init, rebuild_index, reviewed_examples, seed_app_db
+from asker.api.admin import init, rebuild_index, reviewed_examples, seed_app_db, upgrade_app_db
 from asker.api.alerts import (
     add_alert,
     alert_value,
@@ -28,6 +28,7 @@ from asker.api.audit import search as search_audit
 from asker.api.audit import to_csv as audit_csv
 from asker.api.audit import verify as verify_audit
 from asker.api.audit import verify_as as verify_audit_as
+from asker.api.backup import BackupReport, backup, restore
 from asker.api.dictionary import (
     MetricDetail,
     export_metrics,
@@ -120,6 +121,7 @@ from asker.audit.usage import UsageReport
 
 __all__ = [
     "AuditFilter",
+    "BackupReport",
     "ExportFile",
     "FeedbackItem",
     "LocalUser",
@@ -139,6 +141,7 @@ __all__ = [
     "audit_csv",
     "audit_delivery",
     "audit_row",
+    "backup",
     "bearer_sign_in",
     "can_export",
     "carries_signed_identity",
@@ -196,6 +199,7 @@ __all__ = [
     "request_scope",
     "rerun_for",
     "rerun_saved_question",
+    "restore",
     "reviewed_examples",
     "revoke_token",
     "rights",
@@ -219,6 +223,7 @@ __all__ = [
     "subscriber_principal",
     "subscriptions",
     "unsubscribe",
+    "upgrade_app_db",
     "usage",
     "validate_dictionary",
     "validate_published",

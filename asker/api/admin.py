@@ -10,9 +10,11 @@ from asker import __version__
 from asker.access import demo_users
 from asker.api.runtime import Runtime, grants, limits, open_runtime
 from asker.appstate import verified_examples as verified
-from asker.appstate.database import create_schema, engine_for
+from asker.appstate.database import create_schema, engine_for, open_app_db
+from asker.appstate.schema import Upgrade, upgrade
 from asker.audit.log import load_or_create_key
 from asker.config import Settings
+from asker.errors import ConfigError
 from asker.retrieval.embeddings import embedder_for
 from asker.retrieval.index import INDEX_DIR, SyncReport
 from asker.retrieval.seeds import Example
@@ -144,3 +146,14 @@ def rebuild_index(
     )
     rt.index_changed()  # the next search opens the refreshed index
     return report
+
+
+def upgrade_app_db(settings: Settings) -> Upgrade:
+    """``asker upgrade``: run the app database's migrations to the newest revision."""
+    if settings.app_db_url is None and not (settings.data_dir / "app.db").is_file():
+        raise ConfigError("DATA_DIR_MISSING", path=str(settings.data_dir))
+    engine = open_app_db(settings.resolved_app_db_url)
+    try:
+        return upgrade(engine)
+    finally:
+        engine.dispose()

@@ -27,7 +27,9 @@ from asker.access.scope import load_org_directory
 from asker.access.tokens import ApiTokenValidator
 from asker.api.warehouse_pii import register_warehouse_pii
 from asker.appstate.conversations import Conversations
-from asker.appstate.database import engine_for
+from asker.appstate.database import open_app_db
+from asker.appstate.schema import require_current_schema
+from asker.audit.forward import forwarder_for
 from asker.audit.log import AuditLog, anchor_path, load_or_create_key
 from asker.clock import Clock, SystemClock
 from asker.config import Settings
@@ -165,6 +167,7 @@ class Runtime:
         if self._executor is not None:
             self._executor.close()
             self._executor = None
+        self.audit.close()
         self.app_db.dispose()
 
     def _build_services(self, versions: dict[str, int]) -> pipeline.Services:
@@ -220,7 +223,14 @@ def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Build the process's runtime over an initialised data dir (DATA_DIR_MISSING otherwise)."""
     if settings.app_db_url is None and not (settings.data_dir / "app.db").is_file():
         raise ConfigError("DATA_DIR_MISSING", path=str(settings.data_dir))
-    app_db = engine_for(settings.resolved_app_db_url)
+    forwarder = forwarder_for(settings.audit_syslog_url)  # a malformed URL ends here
+    app_db = open_app_db(settings.resolved_app_db_url)
+    # a demo data dir follows the code; a bank's database moves only by `asker upgrade`
+    try:
+        require_current_schema(app_db, data_dir=str(settings.data_dir), automatic=is_demo(settings))
+    except AskerError:
+        app_db.dispose()
+        raise
     catalog = load_catalog()
     policy = load_policy(catalog, settings.policy_file)
     authenticator = sign_in_for(settings, app_db, policy.directory)
@@ -230,7 +240,10 @@ def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         catalog=catalog,
         policy=policy,
         audit=AuditLog(
-            app_db, load_or_create_key(settings.data_dir), anchor_path(settings.data_dir)
+            app_db,
+            load_or_create_key(settings.data_dir),
+            anchor_path(settings.data_dir),
+            forwarder=forwarder,
         ),
         authenticator=authenticator,
         clock=clock or SystemClock(),

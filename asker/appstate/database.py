@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, DateTime, Dialect, Engine, MetaData, create_engine, event
 from sqlalchemy.types import TypeDecorator
 
+from asker.errors import ConfigError
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -79,6 +81,37 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout = 30000")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it may appear in a message or a log: no password, no query string (which can
+    carry one too); an unparsable URL shows its scheme only.
+
+    >>> shown_url("postgresql+psycopg://asker:s3cret@db.bank.local:5432/asker?password=x")
+    'postgresql+psycopg://asker:***@db.bank.local:5432/asker'
+    """
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+        return str(parsed.set(query={}).render_as_string(hide_password=True))
+    except Exception:  # whatever the parser says may quote the URL
+        scheme = url.partition("://")[0]
+        return (scheme if scheme.replace("+", "").isalnum() else "?") + "://…"
+
+
+def app_db_unavailable(url: str, exc: BaseException) -> ConfigError:
+    """The error for an app database that cannot be opened: the URL without its password and
+    the error's class (a driver's message can quote the connection string)."""
+    return ConfigError("APP_DB_UNAVAILABLE", url=shown_url(url), error_class=type(exc).__name__)
+
+
+def open_app_db(url: str) -> Engine:
+    """``engine_for(url)``, an unparsable URL raising APP_DB_UNAVAILABLE without the URL."""
+    try:
+        return engine_for(url)
+    except Exception as exc:
+        raise app_db_unavailable(url, exc) from None
 
 
 def engine_for(url: str) -> Engine:

@@ -47,6 +47,7 @@ from asker.audit.chain import (
     chain_mac,
     check_chain,
 )
+from asker.audit.forward import SyslogForwarder
 from asker.audit.key import KEY_FILE, load_or_create_key, parse_key
 from asker.audit.redact import (
     PII_REDACTED,
@@ -98,10 +99,18 @@ class AuditReport:
 class AuditLog:
     """The hash-chained audit log in the app database, anchored in a file outside it."""
 
-    def __init__(self, engine: Engine, key: bytes, anchor_path: Path) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        key: bytes,
+        anchor_path: Path,
+        *,
+        forwarder: SyslogForwarder | None = None,
+    ) -> None:
         if len(key) < 32:
             raise ValueError("the audit key must have at least 32 bytes")
         self._engine, self._key, self._anchor_path = engine, key, anchor_path
+        self._forwarder = forwarder
         self._ready = False
         self._ready_lock = threading.Lock()
 
@@ -111,15 +120,28 @@ class AuditLog:
             self._ensure_table()
             # Writers queue on a file lock before the database's write lock: a kernel lock
             # queue is quicker than SQLite's busy handler, which polls with sleeps.
+            body = record.to_json()
             with append_queue(self._anchor_path):
                 self._check_anchor()
-                head = self._insert(record.to_json())
+                head, at = self._insert(body)
             self._anchor_head(head)
         except Exception as exc:
             # the class only: driver messages can quote the parameters
             _log.error("audit record not written (%s): answer withheld", type(exc).__name__)
             raise InternalError("AUDIT_UNAVAILABLE", error_class=type(exc).__name__) from exc
+        if self._forwarder is not None:  # after the commit: the database is the record of truth
+            self._forwarder.forward(body, seq=head.seq, at=at, mac=head.mac)
         return head.seq
+
+    @property
+    def forwarding_failures(self) -> int:
+        """Records the syslog forwarder could not deliver since this process started."""
+        return 0 if self._forwarder is None else self._forwarder.failures
+
+    def close(self) -> None:
+        """Give records still queued for syslog a moment to leave."""
+        if self._forwarder is not None:
+            self._forwarder.close()
 
     def verify(self) -> AuditReport:
         """Check every record's mac and link, the numbering, and the head against the anchor."""
@@ -185,7 +207,7 @@ class AuditLog:
                     raise
             self._ready = True
 
-    def _insert(self, record: dict[str, Any]) -> ChainHead:
+    def _insert(self, record: dict[str, Any]) -> tuple[ChainHead, str]:
         for attempt in range(_ATTEMPTS):
             try:
                 return self._insert_once(record)
@@ -195,7 +217,7 @@ class AuditLog:
                 time.sleep(0.02 * 2**attempt * (1 + random.random()))
         raise AssertionError("unreachable")
 
-    def _insert_once(self, record: dict[str, Any]) -> ChainHead:
+    def _insert_once(self, record: dict[str, Any]) -> tuple[ChainHead, str]:
         with self._engine.connect() as conn:
             _lock_chain(conn)
             last = conn.execute(_LAST).first()
@@ -216,7 +238,7 @@ class AuditLog:
                 )
             )
             conn.commit()
-        return ChainHead(seq, mac)
+        return ChainHead(seq, mac), now.isoformat()
 
     def _head(self) -> ChainHead | None:
         with self._engine.connect() as conn:

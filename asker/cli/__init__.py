@@ -1,12 +1,13 @@
 """The ``asker`` command (typer). Exit codes: 0 ok (or a clarifying question), 1 error, 2 usage,
 3 refused. Every command takes ``--data-dir``; ``--format json`` prints one JSON object
 (ARCHITECTURE §7). Commands by concern: ``questions`` (ask, explain, sql), ``metrics``,
-``operations`` (init, serve, bench, index, audit verify)."""
+``operations`` (init, serve, bench, index, audit verify),
+``upkeep`` (upgrade, backup, restore)."""
 
-from asker.cli import metrics, operations, questions, tokens, worker
+from asker.cli import metrics, operations, questions, tokens, upkeep, worker
 from asker.cli.app import app
 
-__all__ = ["app", "main", "metrics", "operations", "questions", "tokens", "worker"]
+__all__ = ["app", "main", "metrics", "operations", "questions", "tokens", "upkeep", "worker"]
 
 
 def main() -> None:

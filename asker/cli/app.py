@@ -14,7 +14,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from asker.config import Settings
+from asker.config import SecretFileError, Settings
 from asker.errors import AskerError, ConfigError
 from asker.types import json_value
 
@@ -60,6 +60,8 @@ def settings_for(data_dir: Path | None, **overrides: Any) -> Settings:
         overrides["data_dir"] = data_dir
     try:
         return Settings(**overrides)
+    except SecretFileError as exc:
+        fail(ConfigError(exc.code, **exc.params))
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "?"
