@@ -25,7 +25,9 @@ from asker.errors import ConfigError
 from tests import callers
 from tests.helpers import asker, copy_data_dir
 
-HEAD = "0013"  # the newest revision in asker/appstate/migrations/versions
+VERSIONS = Path(__file__).resolve().parents[1] / "asker" / "appstate" / "migrations" / "versions"
+# The newest revision: the highest-numbered migration file (their ids are their numbers).
+HEAD = max(p.name.split("_", 1)[0] for p in VERSIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def revision(data_dir: Path) -> str | None:
