@@ -116,18 +116,37 @@ if not history:
         if st.button(question, key=f"starter-{number}"):
             st.session_state.pending = ("question", question, question)
             st.rerun()
-for number, turn in enumerate(history):
+FOLD = 200  # characters of a question shown before the rest is folded away
+
+
+def echo(question: str) -> None:
+    """The question as asked; a long one folded after its first lines."""
     with st.chat_message("user"):
-        st.write(turn["question"])
+        if len(question) <= FOLD:
+            st.text(question)
+            return
+        st.text(f"{question[:FOLD]}…")
+        with st.expander(t("whole_question").format(n=len(question))):
+            st.text(question)
+
+
+if history and st.session_state.get("reopened"):
+    st.caption(t("rerun_note"))
+for number, turn in enumerate(history):
+    echo(turn["question"])
     with st.chat_message("assistant"):
-        card(turn["answer"], f"turn-{number}")
+        if turn["answer"] is None:
+            st.caption(t("not_answered"))
+        else:
+            card(turn["answer"], f"turn-{number}")
 
 prompt = st.chat_input(t("ask_placeholder"))
 pending = st.session_state.pop("pending", None)
 if prompt:
     pending = ("question", prompt, prompt)
 if pending:
-    with st.spinner(t("thinking")):
+    echo(pending[2])  # at once, before the answer is ready
+    with st.chat_message("assistant"), st.spinner(t("thinking")):
         answer = ask(pending)
     history.append({"question": pending[2], "answer": answer})
     st.rerun()

@@ -40,6 +40,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_data_role": ("您的角色不能查询业务数据。", "Your role cannot query business data."),
     "language": ("语言", "Language"),
     "new_chat": ("新对话", "New conversation"),
+    "past_conversations": ("历史对话", "Past conversations"),
+    "no_past_conversations": ("还没有历史对话", "No past conversations yet"),
+    "rerun_note": (
+        "重新打开的对话按今天的数据和您现在的权限重新运行。",
+        "A reopened conversation is run again on today's data, with your access as of now.",
+    ),
+    "whole_question": ("展开完整问题（{n} 字）", "Show the whole question ({n} characters)"),
+    "not_answered": ("（当时未回答）", "(not answered then)"),
     "session_expired": ("登录已过期，请重新登录。", "Your session expired: log in again."),
     "no_rows": ("没有数据", "No data"),
     # the metric governance console (ui/metrics.py, ui/review.py)

@@ -4,6 +4,7 @@ attempt audited; and the session that says when to sign in again."""
 from __future__ import annotations
 
 from asker.access import demo_users
+from asker.access import session_token as tokens
 from asker.access.identity import Credentials, LocalUser, Password, Session
 from asker.api.audit import record
 from asker.api.runtime import Runtime
@@ -50,3 +51,30 @@ def start_session(rt: Runtime, who: Principal) -> Session:
 def session_expired(rt: Runtime, session: Session) -> bool:
     """Whether the session is past the configured length (``ASKER_SESSION_HOURS``)."""
     return session.expired(rt.clock.now(), hours=rt.settings.session_hours)
+
+
+def session_token(rt: Runtime, session: Session) -> str:
+    """The signed token a browser keeps for this session (never put it in a URL): password
+    sign-in and single sign-on alike issue it right after ``start_session``."""
+    if not rt.session_key:
+        raise ConfigError("AUDIT_KEY_INVALID", path=str(rt.settings.data_dir))
+    return tokens.issue(rt.session_key, session.principal.user_id, session.started)
+
+
+def resume_session(rt: Runtime, token: str) -> Session | None:
+    """The session a browser's token names, when the token is genuine, the session has not
+    ended and the account still exists (read again: its role and scope as of now); else None."""
+    if not rt.session_key or not token:
+        return None
+    found = tokens.read(rt.session_key, token)
+    if found is None:
+        return None
+    user, started = found
+    if started > rt.clock.now():
+        return None
+    try:
+        who = rt.authenticator.authenticate(LocalUser(user))
+    except AskerError:
+        return None
+    session = Session(who, started)
+    return None if session_expired(rt, session) else session

@@ -16,7 +16,7 @@ from asker.api.audit import audited
 from asker.api.runtime import Runtime
 from asker.appstate import feedback_queue
 from asker.appstate import saved_questions as saved
-from asker.appstate.conversations import record_feedback
+from asker.appstate.conversations import Conversations, ConversationSummary, record_feedback
 from asker.appstate.saved_questions import SavedQuestion
 from asker.errors import AccessDenied, AskerError, InvalidSql
 from asker.types import Answer, Language, MetricQuery, Principal
@@ -140,6 +140,32 @@ def feedback_with_correction(
         reason=reason,
         corrected_question=corrected_question,
         corrected_sql=corrected_sql,
+    )
+
+
+# --- past conversations ---------------------------------------------------------------------
+
+
+def conversations(rt: Runtime, who: Principal, limit: int = 20) -> list[ConversationSummary]:
+    """The user's past conversations, the latest first (the chat's sidebar lists them)."""
+    return Conversations(rt.app_db).recent(who.user_id, limit)
+
+
+def reopen_conversation(
+    rt: Runtime, who: Principal, conversation: str
+) -> tuple[tuple[str, Answer | None], ...]:
+    """A past conversation of ``who`` again: each answered turn's query re-run now, as ``who``
+    (today's scope, masks and data; never rows kept from before), audited like an answer; a turn
+    that was not answered comes back as its question alone (None). Nothing is recorded again."""
+    turns = Conversations(rt.app_db).turns(conversation, who.user_id)
+    return tuple(
+        (
+            question,
+            ask_query(rt, who, query, label=question, language=detect_language(question))
+            if query is not None
+            else None,
+        )
+        for question, query in turns
     )
 
 

@@ -94,6 +94,7 @@ class Runtime:
     authenticator: Authenticator
     clock: Clock
     data_date: dt.date
+    session_key: bytes = field(default=b"", repr=False)  # signs the browser's session token
     _executor: DuckDBExecutor | PooledExecutor | None = field(default=None, repr=False)
     _slots: UserSlots | None = field(default=None, repr=False)
     _services: pipeline.Services | None = field(default=None, repr=False)
@@ -218,17 +219,17 @@ def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         raise ConfigError("DATA_DIR_MISSING", path=str(settings.data_dir))
     app_db = engine_for(settings.resolved_app_db_url)
     catalog = load_catalog()
+    key = load_or_create_key(settings.data_dir)
     return Runtime(
         settings=settings,
         app_db=app_db,
         catalog=catalog,
         policy=load_policy(catalog, settings.policy_file),
-        audit=AuditLog(
-            app_db, load_or_create_key(settings.data_dir), anchor_path(settings.data_dir)
-        ),
+        audit=AuditLog(app_db, key, anchor_path(settings.data_dir)),
         authenticator=AppDatabaseAuthenticator(
             app_db, settings.login_max_failures, settings.login_lockout_minutes
         ),
         clock=clock or SystemClock(),
         data_date=data_date_of(settings),
+        session_key=key,
     )
