@@ -11,7 +11,7 @@ from asker.types import Answer, MetricQuery
 from ui import state
 from ui.answer_actions import export_buttons, save_button
 from ui.figures import chart
-from ui.render import headline, render_error, table_view
+from ui.render import headline, pretty_sql, render_error, table_view
 from ui.text import lang, t
 
 who = state.principal()
@@ -52,7 +52,7 @@ def notes(answer: Answer, key: str) -> None:
     choices(answer, key)
     if answer.sql:
         with st.expander(t("sql")):
-            st.code(answer.sql, language="sql")
+            st.code(pretty_sql(answer.sql), language="sql")
 
 
 def choices(answer: Answer, key: str) -> None:

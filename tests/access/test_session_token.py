@@ -86,10 +86,13 @@ def test_past_conversations_are_the_users_own_and_reopen_as_the_user(data_dir: P
     first = api.ask(rt, li_na, "各支行上个月末存款余额", conversation="li.na-1")
     api.ask(rt, li_na, "那贷款呢", conversation="li.na-1")
     api.ask(rt, zhang_wei, "上个月末存款余额", conversation="zhang.wei-1")
-    listed = api.conversations(rt, li_na)
-    assert [(c.conversation_id, c.first_question, c.turns) for c in listed] == [
-        ("li.na-1", "各支行上个月末存款余额", 2)
-    ]
+    listed = api.conversations(rt, li_na)  # the latest first
+    assert (listed[0].conversation_id, listed[0].first_question, listed[0].turns) == (
+        "li.na-1",
+        "各支行上个月末存款余额",
+        2,
+    )
+    assert "zhang.wei-1" not in {c.conversation_id for c in listed}
     assert api.reopen_conversation(rt, li_na, "zhang.wei-1") == ()  # not hers
     reopened = api.reopen_conversation(rt, li_na, "li.na-1")
     assert [question for question, _ in reopened] == ["各支行上个月末存款余额", "那贷款呢"]
