@@ -18,8 +18,10 @@ who = state.principal()
 assert who is not None  # the app shows this page only to logged-in users
 
 
-def ask(pending: tuple[str, Any, str]) -> Answer:
-    kind, value, label = pending
+def ask(pending: tuple[str, Any, str, str, str]) -> Answer:
+    """Ask what is pending: a typed question, or a picked query recorded under the question it
+    answers (never a button's label: the audit and the usage page read the question)."""
+    kind, value, _, asked, language = pending
     rt = state.runtime()
     conversation = st.session_state.conversation
     if kind == "query" and isinstance(value, MetricQuery):
@@ -28,8 +30,8 @@ def ask(pending: tuple[str, Any, str]) -> Answer:
             who,
             value,
             conversation=conversation,
-            label=label,
-            language=lang(),
+            label=asked,
+            language="en" if language == "en" else "zh",  # the clarified question's
         )  # type: ignore[arg-type]
     return api.ask(rt, who, str(value), conversation=conversation)
 
@@ -58,7 +60,13 @@ def notes(answer: Answer, key: str) -> None:
 def choices(answer: Answer, key: str) -> None:
     for number, choice in enumerate(answer.choices):
         if st.button(choice.label, key=f"{key}-choice-{number}"):
-            st.session_state.pending = ("query", choice.value, choice.label)
+            st.session_state.pending = (
+                "query",
+                choice.value,
+                choice.label,
+                answer.question,
+                answer.language,
+            )
             st.rerun()
 
 
@@ -114,7 +122,7 @@ if not history:
     st.caption(t("starters"))
     for number, question in enumerate(api.starters(state.runtime(), who, lang())):
         if st.button(question, key=f"starter-{number}"):
-            st.session_state.pending = ("question", question, question)
+            st.session_state.pending = ("question", question, question, question, "")
             st.rerun()
 FOLD = 200  # characters of a question shown before the rest is folded away
 
@@ -143,7 +151,7 @@ for number, turn in enumerate(history):
 prompt = st.chat_input(t("ask_placeholder"))
 pending = st.session_state.pop("pending", None)
 if prompt:
-    pending = ("question", prompt, prompt)
+    pending = ("question", prompt, prompt, prompt, "")
 if pending:
     echo(pending[2])  # at once, before the answer is ready
     with st.chat_message("assistant"), st.spinner(t("thinking")):

@@ -62,8 +62,15 @@ def can_export() -> bool:
 
 
 def role_label(who: Principal) -> str:
-    """The role's name as the policy labels it (e.g. 分行行长)."""
-    return dict(api.roles(runtime())).get(who.role, who.role)
+    """The role's name as the policy labels it, in the page's language (分行行长 / Branch
+    manager)."""
+    return role_name(who.role)
+
+
+def role_name(role: str) -> str:
+    """A role code as people read it in the page's language."""
+    language = "en" if st.session_state.get("lang") == "en" else "zh"
+    return dict(api.roles(runtime(), language)).get(role, role)
 
 
 def _resume() -> api.Session | None:

@@ -66,6 +66,11 @@ class RolePolicy:
     rights: frozenset[Right] = frozenset()
     home_panel: tuple[str, ...] = ()  # the questions the role's home panel asks
     starters: tuple[tuple[str, str], ...] = ()  # example questions (zh, en) on an empty chat
+    label_en: str = ""  # the role's name for English pages (the Chinese label when empty)
+
+    def label_in(self, language: str) -> str:
+        """The role's name as people read it, in ``language``."""
+        return self.label_en if language == "en" and self.label_en else self.label
 
     @property
     def export(self) -> bool:
@@ -125,6 +130,7 @@ class Policy:
 class _RoleFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     label: str = Field(min_length=1)
+    label_en: str = ""
     data_access: bool
     tables: Literal["*"] | list[str]
     denied_columns: dict[str, list[str]] = {}
@@ -197,6 +203,7 @@ def _build_role(name: str, role: _RoleFile) -> RolePolicy:
     return RolePolicy(
         role=name,
         label=role.label,
+        label_en=role.label_en,
         data_access=role.data_access,
         tables=None if role.tables == "*" else frozenset(role.tables),
         denied_columns=frozenset(

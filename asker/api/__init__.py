@@ -91,10 +91,12 @@ from asker.api.review import (
 )
 from asker.api.runtime import Runtime, grants, limits, open_runtime
 from asker.appstate.feedback_queue import FeedbackItem
+from asker.audit.log import AuditEntry
 from asker.audit.search import AuditFilter
 from asker.audit.usage import UsageReport
 
 __all__ = [
+    "AuditEntry",
     "AuditFilter",
     "ExportFile",
     "FeedbackItem",

@@ -211,9 +211,10 @@ def starters(rt: Runtime, who: Principal, language: Language) -> tuple[str, ...]
     return tuple(zh if language == "zh" else en for zh, en in (role.starters if role else ()))
 
 
-def roles(rt: Runtime) -> tuple[tuple[str, str], ...]:
-    """Every role of the policy with its label (what a saved question can be shared with)."""
-    return tuple((r.role, r.label) for r in rt.policy.roles)
+def roles(rt: Runtime, language: Language = "zh") -> tuple[tuple[str, str], ...]:
+    """Every role of the policy with its name in ``language`` (what a saved question can be
+    shared with; how pages name a role: 分行行长 / Branch manager, never ``branch_manager``)."""
+    return tuple((r.role, r.label_in(language)) for r in rt.policy.roles)
 
 
 def rights(rt: Runtime, who: Principal) -> frozenset[str]:
