@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from openpyxl import load_workbook
 
 from asker import api
 from asker.config import Settings
+from asker.pipeline.export import about
+from asker.types import Answer, SuppressedCell
 from tests import callers
 from tests.helpers import copy_data_dir
 
@@ -98,3 +101,21 @@ def test_a_detail_export_names_its_masks(settings: Settings) -> None:
     )
     block, _, rows = read_csv(done.data or b"")
     assert block["脱敏"] != ["无"] and rows and all(r[1].endswith("**") for r in rows)
+
+
+def test_a_file_with_withheld_cells_says_so_in_its_header_block() -> None:
+    """k-cell suppression leaves a cell empty (None); the header block says how many and why."""
+    answer = Answer(
+        status="ok",
+        question="各支行不良贷款率",
+        language="zh",
+        columns=("subbranch", "npl_ratio"),
+        rows=(("成都高新支行", None), ("成都锦江支行", 0.012)),
+        suppressed=(SuppressedCell(0, "npl_ratio", "<5"),),
+    )
+    block = dict(about(answer))
+    assert block["# 已隐藏"] == "1 个单元格涉及的客户数过少（<5），留空"
+    assert "# Withheld" not in block
+    english = dict(about(replace(answer, language="en")))
+    assert english["# Withheld"] == "1 cell(s) left empty: too few customers behind them (<5)"
+    assert "# 已隐藏" not in dict(about(replace(answer, suppressed=())))

@@ -28,6 +28,7 @@ def sidebar() -> None:
         )
         who = state.principal()
         if who is None:
+            state.keep_in_browser()  # signed out: the login page removes the browser's token
             return
         st.caption(f"{who.display_name}（{who.user_id} · {state.role_label(who)}）")
         guard_page(who, state.can_export())
@@ -36,7 +37,9 @@ def sidebar() -> None:
             st.rerun()
         if st.button(t("logout"), key="logout"):
             state.end_session()
-            state.keep_in_browser()
+            state.keep_in_browser()  # the browser's session token removed before any redirect
+            if getattr(st.user, "is_logged_in", False):  # signed in by the bank's SSO: end that too
+                st.logout()
             st.rerun()
         state.keep_in_browser()
         if "ask" in state.rights():

@@ -1,4 +1,6 @@
-"""The login page: the users of the app database (passwords hashed with argon2)."""
+"""The login page: the users of the app database (passwords hashed with argon2, or bound to the
+bank's LDAP/AD), and, when OIDC is configured, the bank's single sign-on (Streamlit's
+``st.login``: authorization code with PKCE; the access token it hands over is checked by asker)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,27 @@ from ui import state
 from ui.render import render_error
 from ui.text import t
 
+
+def _single_sign_on() -> None:
+    """The SSO button; back from the provider, its access token signs the user in."""
+    if st.user.is_logged_in:
+        try:
+            who = api.sign_in_with_token(state.runtime(), st.user.tokens["access"])
+        except AskerError as error:
+            render_error(error)
+        else:
+            state.start_session(who)
+            st.rerun()
+    if st.button(t("sso_login"), key="sso_login"):
+        st.login()
+
+
 st.title(t("title"))
 st.caption(t("subtitle"))
 if st.session_state.pop("expired", False):
     st.info(t("session_expired"))
+if state.runtime().settings.oidc_redirect_uri and state.runtime().settings.oidc_issuer:
+    _single_sign_on()
 with st.form("login"):
     user = st.text_input(t("user"), key="login_user")
     password = st.text_input(t("password"), type="password", key="login_password")

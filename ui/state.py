@@ -145,6 +145,11 @@ def keep_in_browser() -> None:
 
 
 def end_session() -> None:
+    """Sign out: the session is recorded as ended (its token, wherever a copy is, resumes
+    nothing), and the browser's copy is removed (``keep_in_browser``)."""
+    session = st.session_state.get("session")
+    if session is not None:
+        api.end_session(runtime(), session)
     for key in ("session", "history", "conversation", "token"):
         st.session_state.pop(key, None)
     st.session_state.signed_out = True

@@ -7,6 +7,7 @@ with a code and a message in the question's language; anything else becomes INTE
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import replace
 
@@ -18,7 +19,7 @@ from asker.appstate import feedback_queue
 from asker.appstate import saved_questions as saved
 from asker.appstate.conversations import Conversations, ConversationSummary, record_feedback
 from asker.appstate.saved_questions import SavedQuestion
-from asker.errors import AccessDenied, AskerError, InvalidSql
+from asker.errors import AccessDenied, AskerError, InvalidSql, UserFacingError
 from asker.types import Answer, Language, MetricQuery, Principal
 from asker.understand.language import detect_language
 
@@ -112,6 +113,17 @@ def refusal(question: str, error: AskerError, language: Language | None = None) 
     return from_error(question, language or detect_language(question), error)
 
 
+def conversation(
+    rt: Runtime, who: Principal, conversation_id: str
+) -> tuple[tuple[str, dt.datetime], ...]:
+    """The questions of ``who``'s conversation, oldest first; NOT_FOUND when it has none (or
+    is another user's)."""
+    found = Conversations(rt.app_db).turns(conversation_id, who.user_id)
+    if not found:
+        raise UserFacingError("NOT_FOUND", what=f"conversation {conversation_id}")
+    return tuple((turn.question, turn.asked_at) for turn in found)
+
+
 def feedback(
     rt: Runtime, who: Principal, *, question: str, sql: str | None, rating: int, reason: str = ""
 ) -> None:
@@ -160,12 +172,14 @@ def reopen_conversation(
     turns = Conversations(rt.app_db).turns(conversation, who.user_id)
     return tuple(
         (
-            question,
-            ask_query(rt, who, query, label=question, language=detect_language(question))
-            if query is not None
+            turn.question,
+            ask_query(
+                rt, who, turn.query, label=turn.question, language=detect_language(turn.question)
+            )
+            if turn.query is not None
             else None,
         )
-        for question, query in turns
+        for turn in turns
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Column, DateTime, Engine, Integer, String, Table, Text, func, select
 
 from asker.appstate.database import metadata
+from asker.pii import redact_pii
 from asker.types import Filter, MetricQuery, Period, Threshold
 
 KEEP = 5  # turns a follow-up may refer back to
@@ -63,6 +64,16 @@ class ConversationSummary:
     first_question: str
     last_at: dt.datetime
     turns: int
+
+
+@dataclass(frozen=True)
+class PastTurn:
+    """One turn of a past conversation: the question, when it was asked, the query it was
+    answered with (None when it was not answered)."""
+
+    question: str
+    asked_at: dt.datetime
+    query: MetricQuery | None
 
 
 class Conversations:
@@ -128,11 +139,15 @@ class Conversations:
             for r in rows
         ]
 
-    def turns(self, conversation_id: str, user_id: str) -> list[tuple[str, MetricQuery | None]]:
-        """Every turn of the user's conversation, oldest first: the question and the query it
-        was answered with (None when it was not answered)."""
+    def turns(self, conversation_id: str, user_id: str) -> list[PastTurn]:
+        """Every turn of the user's conversation, oldest first: the question, when it was asked
+        and the query it was answered with (another user's conversation reads as empty)."""
         query = (
-            select(conversation_turns.c.question, conversation_turns.c.query)
+            select(
+                conversation_turns.c.question,
+                conversation_turns.c.created_at,
+                conversation_turns.c.query,
+            )
             .where(
                 conversation_turns.c.conversation_id == conversation_id,
                 conversation_turns.c.user_id == user_id,
@@ -141,17 +156,23 @@ class Conversations:
         )
         with self.engine.connect() as con:
             rows = con.execute(query).all()
-        return [(r.question, query_from_json(r.query) if r.query else None) for r in rows]
+        return [
+            PastTurn(
+                r.question, _aware(r.created_at), query_from_json(r.query) if r.query else None
+            )
+            for r in rows
+        ]
 
     def record(
         self, conversation_id: str, user_id: str, question: str, query: MetricQuery | None
     ) -> None:
+        """Keep a turn; the question is stored PII-redacted by the one redactor."""
         with self.engine.begin() as con:
             con.execute(
                 conversation_turns.insert().values(
                     conversation_id=conversation_id,
                     user_id=user_id,
-                    question=question,
+                    question=redact_pii(question),  # nothing raw at rest
                     query=query_to_json(query) if query else None,
                     created_at=dt.datetime.now(dt.UTC),
                 )

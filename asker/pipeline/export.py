@@ -94,6 +94,7 @@ _ABOUT = {
     "as_of": ("数据日期", "Data date"),
     "scope": ("范围与筛选", "Scope and filters"),
     "masks": ("脱敏", "Masked"),
+    "withheld": ("已隐藏", "Withheld"),
     "rows": ("行数", "Rows"),
     "none": ("无", "none"),
     "truncated": ("（已达导出行数上限）", " (export row cap reached)"),
@@ -102,7 +103,8 @@ _ABOUT = {
 
 def about(answer: Answer) -> list[tuple[str, str]]:
     """What the file holds, in the answer's language: the question, each 口径 and its version,
-    the period and comparison base, the data date, the scope and filters, the masks."""
+    the period and comparison base, the data date, the scope and filters, the masks and the
+    cells withheld for too few customers."""
     pick = 0 if answer.language == "zh" else 1
 
     def word(key: str) -> str:
@@ -128,6 +130,16 @@ def about(answer: Answer) -> list[tuple[str, str]]:
     lines.append((word("scope"), scope or none))
     masks = ("、" if pick == 0 else ", ").join(m.label for m in answer.masked_columns)
     lines.append((word("masks"), masks or none))
+    if answer.suppressed:  # k-cell suppression: the cells are empty in the file, and said so here
+        n, label = len(answer.suppressed), answer.suppressed[0].label
+        lines.append(
+            (
+                word("withheld"),
+                f"{n} 个单元格涉及的客户数过少（{label}），留空"
+                if pick == 0
+                else f"{n} cell(s) left empty: too few customers behind them ({label})",
+            )
+        )
     lines.append(
         (word("rows"), f"{answer.row_count}{word('truncated') if answer.truncated else ''}")
     )

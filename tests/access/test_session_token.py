@@ -55,6 +55,22 @@ def test_a_token_resumes_the_sign_in_until_the_session_ends(data_dir: Path) -> N
     assert api.resume_session(rt, token) is None
 
 
+def test_signing_out_ends_the_session_for_every_copy_of_its_token(data_dir: Path) -> None:
+    clock = Clock(START)
+    rt = runtime(data_dir, clock)
+    first, second = signed_in(rt), None
+    clock.at = START + dt.timedelta(minutes=5)
+    second = signed_in(rt)  # the same user in another browser: a session of its own
+    clock.at = START + dt.timedelta(minutes=10)
+    session = api.resume_session(rt, first)
+    assert session is not None
+    api.end_session(rt, session)
+    assert api.resume_session(rt, first) is None
+    assert api.resume_session(runtime(data_dir, clock), first) is None  # after a restart too
+    other = api.resume_session(rt, second)
+    assert other is not None and other.started == START + dt.timedelta(minutes=5)
+
+
 def test_an_altered_or_foreign_token_resumes_nothing(data_dir: Path, tmp_path: Path) -> None:
     rt = runtime(data_dir, Clock(START))
     token = signed_in(rt)

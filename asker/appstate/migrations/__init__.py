@@ -29,4 +29,6 @@ TABLE_MODULES: tuple[str, ...] = (
     "asker.appstate.feedback_queue",
     "asker.appstate.saved_questions",
     "asker.sql.usage",
+    "asker.access.tokens",
+    "asker.access.ended_sessions",
 )
