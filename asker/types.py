@@ -119,7 +119,8 @@ class Answer:
     Besides the §7 fields: ``result_columns`` and ``presentation`` (the answer's own shape),
     ``plan`` and ``statement`` (what an export re-runs), ``timings_ms`` (per pipeline step),
     ``paths_agree`` (the LLM and dictionary paths agreed), ``verified_example`` (the reviewed
-    example that answered) and ``tables`` (what a checked statement reads).
+    example that answered), ``tables`` (what a checked statement reads) and ``comparison`` (a
+    compared answer's base in words, "较 2025年9月", its value the compared periods).
     """
 
     status: Status
@@ -146,6 +147,7 @@ class Answer:
     paths_agree: bool | None = None
     verified_example: int | None = None
     tables: tuple[str, ...] = ()
+    comparison: Labelled | None = None
     error_kind: str | None = None  # errors.kind_of() of a refusal or error (HTTP status)
     retry_after_s: int | None = None  # a rate limit's wait (HTTP Retry-After)
     suppressed: tuple[SuppressedCell, ...] = ()
@@ -181,6 +183,7 @@ class Answer:
             "elapsed_ms": round(self.elapsed_ms, 2),
             "result_columns": [json_value(c) for c in self.result_columns],
             "presentation": json_value(self.presentation),
+            "comparison": _labelled(self.comparison) if self.comparison else None,
         }
 
 

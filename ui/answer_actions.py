@@ -10,7 +10,7 @@ from asker import api
 from asker.types import Answer, Principal
 from ui import state
 from ui.render import render_error
-from ui.text import lang, t
+from ui.text import t
 
 
 def export_buttons(answer: Answer, key: str, who: Principal) -> None:
@@ -28,7 +28,7 @@ def export_buttons(answer: Answer, key: str, who: Principal) -> None:
             question=answer.question,
             query=answer.plan,
             statement=answer.statement if answer.plan is None else None,
-            language="zh" if lang() == "zh" else "en",
+            language=answer.language,  # one language per answer, its file too
         )
     done = st.session_state.get(f"{key}-export")
     if done is None:

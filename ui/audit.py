@@ -14,6 +14,7 @@ from asker import api
 from asker.clock import BANK_TIME
 from asker.errors import AskerError
 from ui import state
+from ui.export_right import BANK_TIME_ZONE
 from ui.render import render_error
 from ui.text import t
 
@@ -72,7 +73,30 @@ if st.button(t("verify_chain"), key="audit-verify"):
 query = filters()
 entries = api.search_audit(rt, who, query)
 st.caption(f"{len(entries)} {t('audit_found')}")
-st.dataframe([api.audit_row(e) for e in entries[:1000]], hide_index=True, key="audit-table")
+HEADERS = {
+    "created_at": "audit_time",
+    "user_id": "audit_user",
+    "role": "audit_role",
+    "org_id": "audit_org",
+    "action": "audit_action",
+    "decision": "audit_decision",
+    "codes": "audit_code",
+    "question": "audit_question",
+    "row_count": "audit_rows",
+}
+
+
+def shown(entry: api.AuditEntry) -> dict[str, object]:
+    """An entry as the page shows it: the time in the bank's time zone to the second, the role
+    by its name, the headers in the page's language."""
+    row = api.audit_row(entry)
+    row["created_at"] = entry.created_at.astimezone(BANK_TIME_ZONE).strftime("%Y-%m-%d %H:%M:%S")
+    if row.get("role"):
+        row["role"] = state.role_name(str(row["role"]))
+    return {t(HEADERS[k]) if k in HEADERS else k: v for k, v in row.items()}
+
+
+st.dataframe([shown(e) for e in entries[:1000]], hide_index=True, key="audit-table")
 st.download_button(
     t("download_csv"),
     data=api.audit_csv(rt, who, query),

@@ -11,15 +11,17 @@ from asker.types import Answer, MetricQuery
 from ui import state
 from ui.answer_actions import export_buttons, save_button
 from ui.figures import chart
-from ui.render import headline, render_error, table_view
+from ui.render import headline, pretty_sql, render_error, table_view
 from ui.text import lang, t
 
 who = state.principal()
 assert who is not None  # the app shows this page only to logged-in users
 
 
-def ask(pending: tuple[str, Any, str]) -> Answer:
-    kind, value, label = pending
+def ask(pending: tuple[str, Any, str, str, str]) -> Answer:
+    """Ask what is pending: a typed question, or a picked query recorded under the question it
+    answers (never a button's label: the audit and the usage page read the question)."""
+    kind, value, _, asked, language = pending
     rt = state.runtime()
     conversation = st.session_state.conversation
     if kind == "query" and isinstance(value, MetricQuery):
@@ -28,8 +30,8 @@ def ask(pending: tuple[str, Any, str]) -> Answer:
             who,
             value,
             conversation=conversation,
-            label=label,
-            language=lang(),
+            label=asked,
+            language="en" if language == "en" else "zh",  # the clarified question's
         )  # type: ignore[arg-type]
     return api.ask(rt, who, str(value), conversation=conversation)
 
@@ -52,13 +54,19 @@ def notes(answer: Answer, key: str) -> None:
     choices(answer, key)
     if answer.sql:
         with st.expander(t("sql")):
-            st.code(answer.sql, language="sql")
+            st.code(pretty_sql(answer.sql), language="sql")
 
 
 def choices(answer: Answer, key: str) -> None:
     for number, choice in enumerate(answer.choices):
         if st.button(choice.label, key=f"{key}-choice-{number}"):
-            st.session_state.pending = ("query", choice.value, choice.label)
+            st.session_state.pending = (
+                "query",
+                choice.value,
+                choice.label,
+                answer.question,
+                answer.language,
+            )
             st.rerun()
 
 
@@ -114,20 +122,39 @@ if not history:
     st.caption(t("starters"))
     for number, question in enumerate(api.starters(state.runtime(), who, lang())):
         if st.button(question, key=f"starter-{number}"):
-            st.session_state.pending = ("question", question, question)
+            st.session_state.pending = ("question", question, question, question, "")
             st.rerun()
-for number, turn in enumerate(history):
+FOLD = 200  # characters of a question shown before the rest is folded away
+
+
+def echo(question: str) -> None:
+    """The question as asked; a long one folded after its first lines."""
     with st.chat_message("user"):
-        st.write(turn["question"])
+        if len(question) <= FOLD:
+            st.text(question)
+            return
+        st.text(f"{question[:FOLD]}…")
+        with st.expander(t("whole_question").format(n=len(question))):
+            st.text(question)
+
+
+if history and st.session_state.get("reopened"):
+    st.caption(t("rerun_note"))
+for number, turn in enumerate(history):
+    echo(turn["question"])
     with st.chat_message("assistant"):
-        card(turn["answer"], f"turn-{number}")
+        if turn["answer"] is None:
+            st.caption(t("not_answered"))
+        else:
+            card(turn["answer"], f"turn-{number}")
 
 prompt = st.chat_input(t("ask_placeholder"))
 pending = st.session_state.pop("pending", None)
 if prompt:
-    pending = ("question", prompt, prompt)
+    pending = ("question", prompt, prompt, prompt, "")
 if pending:
-    with st.spinner(t("thinking")):
+    echo(pending[2])  # at once, before the answer is ready
+    with st.chat_message("assistant"), st.spinner(t("thinking")):
         answer = ask(pending)
     history.append({"question": pending[2], "answer": answer})
     st.rerun()

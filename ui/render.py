@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import pandas as pd
+import sqlglot
 import streamlit as st
 
 from asker.errors import AskerError
@@ -23,6 +24,29 @@ def render_error(error: AskerError | Answer) -> None:
         code, message, status = error.code, error.message, error.status
     box = st.warning if status == "refused" else st.error
     box(f"{message}  \n`{code}`")
+
+
+def pretty_sql(sql: str) -> str:
+    """The statement laid out one clause a line (sqlglot's pretty printer); shown only when it
+    parses back to the same statement, else the statement as it ran.
+
+    >>> print(pretty_sql("SELECT a, SUM(b) AS s FROM t WHERE c = 1 GROUP BY a"))
+    SELECT
+      a,
+      SUM(b) AS s
+    FROM t
+    WHERE
+      c = 1
+    GROUP BY
+      a
+    """
+    try:
+        tree = sqlglot.parse_one(sql, read="duckdb")
+        pretty = tree.sql(dialect="duckdb", pretty=True)
+        same = sqlglot.parse_one(pretty, read="duckdb") == tree
+    except sqlglot.errors.SqlglotError:
+        return sql
+    return pretty if same else sql
 
 
 def fmt_number(value: Any, unit_hint: str = "") -> str:
@@ -86,6 +110,13 @@ def card_delta(answer: Answer, row: dict[str, Any], measure: ResultColumn) -> st
     return delta
 
 
+def with_base(answer: Answer, delta: str | None) -> str | None:
+    """A delta with what it is compared with, as the answer itself says it (its comparison)."""
+    if delta is None or answer.comparison is None:
+        return delta
+    return f"{delta} {answer.comparison.label}"
+
+
 def delta_color(answer: Answer, measure: ResultColumn) -> Literal["normal", "inverse", "off"]:
     """Green for the good direction of the metric: a rising NPL ratio is red; no direction, grey."""
     good = next((m.higher_is_better for m in answer.metrics if m.code == measure.metric), None)
@@ -100,5 +131,5 @@ def headline(answer: Answer) -> None:
     for column in answer.result_columns:
         if column.role == "measure" and column.name in row:
             value = fmt_number(row[column.name], column.format)
-            delta = card_delta(answer, row, column)
+            delta = with_base(answer, card_delta(answer, row, column))
             st.metric(column.label, value, delta=delta, delta_color=delta_color(answer, column))

@@ -66,7 +66,7 @@ def saved_list() -> None:
                     t("share_with"),
                     roles,
                     index=roles.index(item.shared_role) if item.shared_role in roles else 0,
-                    format_func=lambda r: t("not_shared") if r is None else r,
+                    format_func=lambda r: t("not_shared") if r is None else state.role_name(r),
                     key=f"saved-{item.id}-share",
                 )
                 if picked != item.shared_role:

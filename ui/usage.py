@@ -13,7 +13,7 @@ import streamlit as st
 
 from asker import api
 from ui import state
-from ui.text import t
+from ui.text import lang, t
 
 who = state.principal()
 assert who is not None and "read_usage" in state.rights()  # shown only with the right
@@ -59,6 +59,20 @@ def report_csv(report: api.UsageReport) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+def metric_names() -> dict[str, str]:
+    """Metric codes to their names in the page's language (the usage page names metrics)."""
+    zh = lang() == "zh"
+    names = {}
+    for m in api.list_metrics(rt):
+        name, name_en = m.definition.get("name"), m.definition.get("name_en")
+        names[m.code] = str((name if zh else name_en) or name or m.code)
+    return names
+
+
+def named(pairs: tuple[tuple[str, int], ...], names: dict[str, str]) -> tuple[tuple[str, int], ...]:
+    return tuple((names.get(code, code), n) for code, n in pairs)
+
+
 st.title(t("usage_page"))
 report = api.usage(rt, who)
 cells = st.columns(6)
@@ -80,9 +94,9 @@ if not days.empty:
 left, right = st.columns(2)
 with left:
     bar(report.per_branch, t("per_branch"))
-    bar(report.top_metrics, t("top_metrics"))
+    bar(named(report.top_metrics, metric_names()), t("top_metrics"))
 with right:
-    bar(report.per_role, t("per_role"))
+    bar(tuple((state.role_name(r), n) for r, n in report.per_role), t("per_role"))
     st.markdown(f"**{t('unanswered')}**")
     st.dataframe(
         pd.DataFrame(report.unanswered, columns=["question", "code", t("count")]),

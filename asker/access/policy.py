@@ -79,12 +79,17 @@ class RolePolicy:
     # measure column may be compared with in a filter ("table.column", (values...))
     dimensions: frozenset[str] = frozenset()
     thresholds: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    label_en: str = ""  # the role's name for English pages (the Chinese label when empty)
 
     def is_dimension(self, table: str, column: str) -> bool:
         return f"{table}.{column}" in self.dimensions
 
     def threshold_values(self, table: str, column: str) -> tuple[float, ...]:
         return dict(self.thresholds).get(f"{table}.{column}", ())
+
+    def label_in(self, language: str) -> str:
+        """The role's name as people read it, in ``language``."""
+        return self.label_en if language == "en" and self.label_en else self.label
 
     @property
     def export(self) -> bool:
@@ -151,6 +156,7 @@ class Policy:
 class _RoleFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     label: str = Field(min_length=1)
+    label_en: str = ""
     data_access: bool
     tables: Literal["*"] | list[WarehouseName]
     denied_columns: dict[WarehouseName, list[WarehouseName]] = {}
@@ -279,6 +285,7 @@ def _build_role(name: str, role: _RoleFile, catalog: Catalog) -> RolePolicy:
     return RolePolicy(
         role=name,
         label=role.label,
+        label_en=role.label_en,
         data_access=role.data_access,
         tables=None if role.tables == "*" else frozenset(role.tables),
         denied_columns=frozenset(

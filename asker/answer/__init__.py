@@ -10,7 +10,7 @@ from asker.answer.parts import MetricAnswerParts, metric_refs
 from asker.answer.presentation import metric_presentation, statement_presentation
 from asker.errors import AskerError, kind_of
 from asker.semantic.entities import load_entities
-from asker.types import Answer, Language, Period, QueryResult
+from asker.types import Answer, Labelled, Language, Period, QueryResult
 
 __all__ = [
     "MetricAnswerParts",
@@ -108,12 +108,48 @@ def period_label(period: Period, language: Language) -> str:
     return f"{start.isoformat()}{sep}{end.isoformat()}"
 
 
+_EACH = {
+    "yoy": ("各期较上年同期", "each period vs a year earlier"),
+    "mom": ("各期较上期", "each period vs the one before"),
+    "ytd": ("各期较上年末", "each period vs the prior year end"),
+}
+
+
+def comparison(parts: MetricAnswerParts) -> Labelled | None:
+    """A compared answer's base in words, from the periods the compiler compared: '较 2025年9月'
+    / 'vs Sep 2025'; over several periods, what each is compared with and the compared span.
+
+    >>> import datetime as dt
+    >>> from asker.types import MetricQuery, Period
+    >>> sep = Period(dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+    >>> parts = MetricAnswerParts("", "zh", (), {}, sep, (), (), (), "", dt.date(2026, 9, 30),
+    ...     MetricQuery(("npl_ratio",), compare="yoy"), compared=(sep,))
+    >>> comparison(parts).label
+    '较 2025年9月'
+    """
+    compare, compared = parts.query.compare, parts.compared
+    if compare is None or not compared:
+        return None
+    zh = parts.language == "zh"
+    value = {"compare": compare, "periods": [(p.start, p.end) for p in compared]}
+    if len(compared) == 1:
+        label = period_label(compared[0], parts.language)
+        return Labelled(f"较 {label}" if zh else f"vs {label}", value)
+    first = period_label(compared[0], parts.language)
+    last = period_label(compared[-1], parts.language)
+    each = _EACH[compare][0 if zh else 1]
+    return Labelled(f"{each}（{first} 至 {last}）" if zh else f"{each} ({first} to {last})", value)
+
+
 def summary(parts: MetricAnswerParts, result: QueryResult) -> str:
     """One line saying what the numbers are: the metric, the period and the row count."""
     zh = parts.language == "zh"
     names = ("、" if zh else ", ").join(m.name if zh else m.name_en for m in parts.metrics)
     names += list_words(parts)
     label = period_label(parts.period, parts.language)
+    base = comparison(parts)
+    if base is not None:
+        label = f"{label}（{base.label}）" if zh else f"{label} ({base.label})"
     if result.row_count == 0:
         return f"{label} {names}：无数据" if zh else f"{names}, {label}: no data"
     if result.row_count == 1 and len(result.columns) == len(parts.metrics):
@@ -158,4 +194,5 @@ def from_metric_result(parts: MetricAnswerParts, result: QueryResult) -> Answer:
         elapsed_ms=result.elapsed_ms,
         result_columns=metric_columns(parts, result.columns),
         presentation=metric_presentation(parts.query, len(result.columns), result.row_count),
+        comparison=comparison(parts),
     )

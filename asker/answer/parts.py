@@ -27,6 +27,7 @@ class MetricAnswerParts:
     query: MetricQuery
     masked: tuple[Labelled, ...] = ()
     dimension_names: dict[str, tuple[str, str]] | None = None
+    compared: tuple[Period, ...] = ()  # the compiled comparison period of each bucket
 
 
 def metric_refs(parts: MetricAnswerParts) -> tuple[MetricRef, ...]:

@@ -67,9 +67,12 @@ from asker.api.identity import (
     bearer_sign_in,
     carries_signed_identity,
     chat_sso_secrets,
+    end_session,
     local_user,
     login,
+    resume_session,
     session_expired,
+    session_token,
     sign_in,
     sign_in_with_headers,
     sign_in_with_token,
@@ -80,12 +83,14 @@ from asker.api.questions import (
     ask,
     ask_query,
     conversation,
+    conversations,
     explain,
     feedback,
     feedback_with_correction,
     home_panel,
     refusal,
     remove_saved_question,
+    reopen_conversation,
     rerun_saved_question,
     rights,
     roles,
@@ -115,11 +120,13 @@ from asker.api.subscriptions import (
 )
 from asker.api.tokens import add_service_account, create_token, list_tokens, revoke_token
 from asker.appstate.feedback_queue import FeedbackItem
+from asker.audit.log import AuditEntry
 from asker.audit.request import request_scope
 from asker.audit.search import AuditFilter
 from asker.audit.usage import UsageReport
 
 __all__ = [
+    "AuditEntry",
     "AuditFilter",
     "BackupReport",
     "ExportFile",
@@ -148,9 +155,11 @@ __all__ = [
     "chat_sso_secrets",
     "check_correction",
     "conversation",
+    "conversations",
     "create_token",
     "data_date_of",
     "directory_email",
+    "end_session",
     "explain",
     "export",
     "export_metrics",
@@ -196,10 +205,12 @@ __all__ = [
     "reject_feedback",
     "remove_alert",
     "remove_saved_question",
+    "reopen_conversation",
     "request_scope",
     "rerun_for",
     "rerun_saved_question",
     "restore",
+    "resume_session",
     "reviewed_examples",
     "revoke_token",
     "rights",
@@ -212,6 +223,7 @@ __all__ = [
     "search_metrics",
     "seed_app_db",
     "session_expired",
+    "session_token",
     "set_email",
     "share_saved_question",
     "sign_in",

@@ -10,7 +10,8 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from asker.access import demo_users
+from asker.access import demo_users, ended_sessions
+from asker.access import session_token as tokens
 from asker.access.identity import (
     BearerToken,
     Credentials,
@@ -156,3 +157,38 @@ def start_session(rt: Runtime, who: Principal) -> Session:
 def session_expired(rt: Runtime, session: Session) -> bool:
     """Whether the session is past the configured length (``ASKER_SESSION_HOURS``)."""
     return session.expired(rt.clock.now(), hours=rt.settings.session_hours)
+
+
+def session_token(rt: Runtime, session: Session) -> str:
+    """The signed token a browser keeps for this session (never put it in a URL): password
+    sign-in and single sign-on alike issue it right after ``start_session``."""
+    if not rt.session_key:
+        raise ConfigError("AUDIT_KEY_INVALID", path=str(rt.settings.data_dir))
+    return tokens.issue(rt.session_key, session.principal.user_id, session.started)
+
+
+def resume_session(rt: Runtime, token: str) -> Session | None:
+    """The session a browser's token names, when the token is genuine, the session has not
+    ended (nor been signed out of: ``end_session``) and the account still exists (read again:
+    its role and scope as of now); else None."""
+    if not rt.session_key or not token:
+        return None
+    found = tokens.read(rt.session_key, token)
+    if found is None:
+        return None
+    user, started = found
+    if started > rt.clock.now():
+        return None
+    try:
+        who = rt.authenticator.authenticate(LocalUser(user))
+    except AskerError:
+        return None
+    session = Session(who, started)
+    if session_expired(rt, session) or ended_sessions.ended(rt.app_db, user, started):
+        return None
+    return session
+
+
+def end_session(rt: Runtime, session: Session) -> None:
+    """Sign out: the session's token, wherever a copy of it is, no longer resumes it."""
+    ended_sessions.end(rt.app_db, session.principal.user_id, session.started, rt.clock.now())

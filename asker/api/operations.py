@@ -58,7 +58,8 @@ def export(
     except Exception as exc:
         turn, kind = pipeline.ended(turn, exc), "csv"
     assert turn.answer is not None
-    elapsed = replace(turn.answer, elapsed_ms=(time.perf_counter() - started) * 1000)
+    resolved = turn.compiled.query if turn.compiled is not None else turn.query  # its period
+    elapsed = replace(turn.answer, elapsed_ms=(time.perf_counter() - started) * 1000, plan=resolved)
     result = audited(rt, "export", turn, elapsed)
     if result.status != "ok" or turn.principal is None:
         return ExportFile(result, None, "", "")
@@ -69,7 +70,7 @@ def export(
     stamp = mark.at.astimezone(BANK_TIME).strftime("%Y%m%d-%H%M%S")
     return ExportFile(
         result,
-        write(result.columns, result.rows, mark),
+        write(result, mark),
         f"asker-{who.user_id}-{stamp}.{kind}",
         export_rules.MIME[kind],
     )

@@ -17,7 +17,7 @@ from asker.api.audit import audited
 from asker.api.runtime import Runtime
 from asker.appstate import feedback_queue
 from asker.appstate import saved_questions as saved
-from asker.appstate.conversations import Conversations, record_feedback
+from asker.appstate.conversations import Conversations, ConversationSummary, record_feedback
 from asker.appstate.saved_questions import SavedQuestion
 from asker.errors import AccessDenied, AskerError, InvalidSql, UserFacingError
 from asker.types import Answer, Language, MetricQuery, Principal
@@ -121,7 +121,7 @@ def conversation(
     found = Conversations(rt.app_db).turns(conversation_id, who.user_id)
     if not found:
         raise UserFacingError("NOT_FOUND", what=f"conversation {conversation_id}")
-    return tuple(found)
+    return tuple((turn.question, turn.asked_at) for turn in found)
 
 
 def feedback(
@@ -152,6 +152,34 @@ def feedback_with_correction(
         reason=reason,
         corrected_question=corrected_question,
         corrected_sql=corrected_sql,
+    )
+
+
+# --- past conversations ---------------------------------------------------------------------
+
+
+def conversations(rt: Runtime, who: Principal, limit: int = 20) -> list[ConversationSummary]:
+    """The user's past conversations, the latest first (the chat's sidebar lists them)."""
+    return Conversations(rt.app_db).recent(who.user_id, limit)
+
+
+def reopen_conversation(
+    rt: Runtime, who: Principal, conversation: str
+) -> tuple[tuple[str, Answer | None], ...]:
+    """A past conversation of ``who`` again: each answered turn's query re-run now, as ``who``
+    (today's scope, masks and data; never rows kept from before), audited like an answer; a turn
+    that was not answered comes back as its question alone (None). Nothing is recorded again."""
+    turns = Conversations(rt.app_db).turns(conversation, who.user_id)
+    return tuple(
+        (
+            turn.question,
+            ask_query(
+                rt, who, turn.query, label=turn.question, language=detect_language(turn.question)
+            )
+            if turn.query is not None
+            else None,
+        )
+        for turn in turns
     )
 
 
@@ -197,9 +225,10 @@ def starters(rt: Runtime, who: Principal, language: Language) -> tuple[str, ...]
     return tuple(zh if language == "zh" else en for zh, en in (role.starters if role else ()))
 
 
-def roles(rt: Runtime) -> tuple[tuple[str, str], ...]:
-    """Every role of the policy with its label (what a saved question can be shared with)."""
-    return tuple((r.role, r.label) for r in rt.policy.roles)
+def roles(rt: Runtime, language: Language = "zh") -> tuple[tuple[str, str], ...]:
+    """Every role of the policy with its name in ``language`` (what a saved question can be
+    shared with; how pages name a role: 分行行长 / Branch manager, never ``branch_manager``)."""
+    return tuple((r.role, r.label_in(language)) for r in rt.policy.roles)
 
 
 def rights(rt: Runtime, who: Principal) -> frozenset[str]:

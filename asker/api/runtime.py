@@ -95,6 +95,7 @@ class Runtime:
     authenticator: Authenticator
     clock: Clock
     data_date: dt.date
+    session_key: bytes = field(default=b"", repr=False)  # signs the browser's session token
     # The chain ``Authorization: Bearer`` is resolved through, first match wins: asker's own
     # API tokens, then whatever single sign-on adds (an OIDC access-token validator against the
     # IdP's JWKS appends itself here in ``open_runtime``).
@@ -232,6 +233,7 @@ def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         app_db.dispose()
         raise
     catalog = load_catalog()
+    key = load_or_create_key(settings.data_dir)
     policy = load_policy(catalog, settings.policy_file)
     authenticator = sign_in_for(settings, app_db, policy.directory)
     return Runtime(
@@ -241,12 +243,13 @@ def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         policy=policy,
         audit=AuditLog(
             app_db,
-            load_or_create_key(settings.data_dir),
+            key,
             anchor_path(settings.data_dir),
             forwarder=forwarder,
         ),
         authenticator=authenticator,
         clock=clock or SystemClock(),
         data_date=data_date_of(settings),
+        session_key=key,
         bearer_validators=bearer_validators_for(authenticator, ApiTokenValidator(app_db)),
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Engine, Integer, String, Table, Text, select
+from sqlalchemy import Column, DateTime, Engine, Integer, String, Table, Text, func, select
 
 from asker.appstate.database import metadata
 from asker.pii import redact_pii
@@ -56,6 +56,26 @@ def query_from_json(text: str) -> MetricQuery:
     )
 
 
+@dataclass(frozen=True)
+class ConversationSummary:
+    """One past conversation of a user: its first question, when it was last added to, turns."""
+
+    conversation_id: str
+    first_question: str
+    last_at: dt.datetime
+    turns: int
+
+
+@dataclass(frozen=True)
+class PastTurn:
+    """One turn of a past conversation: the question, when it was asked, the query it was
+    answered with (None when it was not answered)."""
+
+    question: str
+    asked_at: dt.datetime
+    query: MetricQuery | None
+
+
 class Conversations:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -92,11 +112,42 @@ class Conversations:
         with self.engine.connect() as con:
             return [row.question for row in reversed(con.execute(query).all())]
 
-    def turns(self, conversation_id: str, user_id: str) -> list[tuple[str, dt.datetime]]:
-        """Every question of the user's conversation and when it was asked, oldest first
-        (another user's conversation reads as empty)."""
+    def recent(self, user_id: str, limit: int = 20) -> list[ConversationSummary]:
+        """The user's conversations, the latest first (only their own: the user id is part of
+        every condition)."""
+        grouped = (
+            select(
+                conversation_turns.c.conversation_id,
+                func.min(conversation_turns.c.id).label("first_id"),
+                func.max(conversation_turns.c.created_at).label("last_at"),
+                func.count().label("turns"),
+            )
+            .where(conversation_turns.c.user_id == user_id)
+            .group_by(conversation_turns.c.conversation_id)
+            .subquery()
+        )
         query = (
-            select(conversation_turns.c.question, conversation_turns.c.created_at)
+            select(grouped, conversation_turns.c.question)
+            .join(conversation_turns, conversation_turns.c.id == grouped.c.first_id)
+            .order_by(grouped.c.last_at.desc(), grouped.c.first_id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as con:
+            rows = con.execute(query).all()
+        return [
+            ConversationSummary(r.conversation_id, r.question, _aware(r.last_at), int(r.turns))
+            for r in rows
+        ]
+
+    def turns(self, conversation_id: str, user_id: str) -> list[PastTurn]:
+        """Every turn of the user's conversation, oldest first: the question, when it was asked
+        and the query it was answered with (another user's conversation reads as empty)."""
+        query = (
+            select(
+                conversation_turns.c.question,
+                conversation_turns.c.created_at,
+                conversation_turns.c.query,
+            )
             .where(
                 conversation_turns.c.conversation_id == conversation_id,
                 conversation_turns.c.user_id == user_id,
@@ -104,7 +155,13 @@ class Conversations:
             .order_by(conversation_turns.c.id)
         )
         with self.engine.connect() as con:
-            return [(row.question, row.created_at) for row in con.execute(query).all()]
+            rows = con.execute(query).all()
+        return [
+            PastTurn(
+                r.question, _aware(r.created_at), query_from_json(r.query) if r.query else None
+            )
+            for r in rows
+        ]
 
     def record(
         self, conversation_id: str, user_id: str, question: str, query: MetricQuery | None
@@ -120,6 +177,11 @@ class Conversations:
                     created_at=dt.datetime.now(dt.UTC),
                 )
             )
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """SQLite gives back naive times for what was written in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 answer_feedback = Table(

@@ -202,6 +202,7 @@ def answer_parts(turn: Turn, services: Services) -> answer.MetricAnswerParts:
         sql=turn.sql or "",
         as_of=services.data_date,
         query=query,
+        compared=compiled.compare_buckets,
     )
 
 

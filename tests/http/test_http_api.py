@@ -217,7 +217,9 @@ def test_export_streams_the_file_with_the_chats_rights_and_watermark(
     text = data.decode("utf-8-sig")
     assert "li.na" in text  # the watermark names who exported
     lines = list(csv.reader(io.StringIO(text)))
-    body = [r for r in lines if len(r) == 2 and r[0].endswith("支行")]
+    blank = lines.index([])  # the header block (# key, value) ends at the first empty line
+    assert lines[blank + 1] == ["支行", "存款余额"]  # the people-facing header
+    body = lines[blank + 2 :]
     got_rows = [[name, float(value)] for name, value in body]
     assert result_diff(got_rows, rows(tiny_executor, DEPOSITS_BY_SUBBRANCH)) is None
 

@@ -74,10 +74,11 @@ def test_export_in_the_browser_and_the_auditor_finds_it(app_url: str, tiny_execu
         expect(save).to_be_visible(timeout=30_000)
         lines = list(csv.reader(io.StringIO(download(page, save))))
         assert "li.na" in lines[0][0]  # the watermark
-        header = lines[1]
+        blank = lines.index([])  # the header block (# key, value) ends at the first empty line
+        header = lines[blank + 1]  # the people-facing names (dictionary labels, by hand)
         got = {
-            (row[header.index("subbranch")], Decimal(row[header.index("deposit_balance")]))
-            for row in lines[2:]
+            (row[header.index("支行")], Decimal(row[header.index("存款余额")]))
+            for row in lines[blank + 2 :]
         }
         expected = tiny_executor.execute(
             sqlglot.parse_one(BY_SUBBRANCH), row_cap=100, timeout_s=30

@@ -5,6 +5,7 @@ reviewer and used by the next identical question, the auditor's search, the usag
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -126,8 +127,10 @@ def test_the_auditor_finds_an_export_and_verifies_the_chain(
     at.text_input(key="audit-user").set_value("li.na")
     at.multiselect(key="audit-action").set_value(["export"]).run()
     table = at.dataframe[0].value
-    assert list(table["action"]) == ["export"] and list(table["user_id"]) == ["li.na"]
-    assert list(table["org_id"]) == ["B05"]
+    assert list(table["操作"]) == ["export"] and list(table["用户"]) == ["li.na"]
+    assert list(table["机构"]) == ["B05"] and list(table["角色"]) == ["分行行长"]
+    (when,) = table["时间（北京时间）"]  # the bank's time zone, to the second
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", when)
     button(at, "audit-verify").click().run()
     assert any("审计链完整" in s.value for s in at.success)
 

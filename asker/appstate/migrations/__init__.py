@@ -33,4 +33,5 @@ TABLE_MODULES: tuple[str, ...] = (
     "asker.appstate.subscriptions",
     "asker.appstate.alerts",
     "asker.appstate.deliveries",
+    "asker.access.ended_sessions",
 )
