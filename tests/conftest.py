@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,13 @@ def _build_tiny() -> Path:
     root = Path(tempfile.mkdtemp(prefix="asker-tiny-"))
     data_dir = root / "data"
     api.init(Settings(data_dir=data_dir), scale="tiny", seed=42)
+    from tests.helpers import AS_BUILT
+
+    with (
+        closing(sqlite3.connect(data_dir / "app.db")) as src,
+        closing(sqlite3.connect(root / AS_BUILT)) as dst,
+    ):
+        src.backup(dst)  # what copy_data_dir(..., as_built=True) starts from
     return data_dir
 
 

@@ -117,13 +117,19 @@ def suppressed_diff(result: QueryResult, want: Sequence[Sequence[Any]]) -> str |
 APP_DB_FILES = ("app.db", "app.db-wal", "app.db-shm", "app.db-journal", "*.tmp")
 
 
-def copy_data_dir(source: Path, target: Path, *ignore: str) -> Path:
+AS_BUILT = "app-as-built.db"  # beside the tiny data dir: its app database before any test ran
+
+
+def copy_data_dir(source: Path, target: Path, *ignore: str, as_built: bool = False) -> Path:
     """A private copy of a data dir that other tests keep writing to: files are copied, the
     SQLite app database through SQLite's backup API (a consistent snapshot, whatever its WAL
-    holds at that moment); ``ignore`` names more entries to leave out (e.g. ``"index"``)."""
+    holds at that moment); ``ignore`` names more entries to leave out (e.g. ``"index"``).
+    ``as_built``: the app database as it was built, before any test wrote to it (no other
+    test's conversations, sessions or audit rows), for tests that count what they wrote."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(*APP_DB_FILES, *ignore))
+    app_db = source.parent / AS_BUILT if as_built else source / "app.db"
     with (
-        closing(sqlite3.connect(source / "app.db")) as src,
+        closing(sqlite3.connect(app_db)) as src,
         closing(sqlite3.connect(target / "app.db")) as dst,
     ):
         src.backup(dst)

@@ -47,7 +47,8 @@ def app_url(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             pytest.fail("chromium is not installed: .ci/run installs it (apt-get install chromium)")
         pytest.skip("chromium is not installed on this machine")
     data_dir = tmp_path_factory.mktemp("browser") / "data"
-    copy_data_dir(tiny_dir, data_dir)
+    # as built: other tests (AppTest on tiny) ask li.na's questions in tiny's app database
+    copy_data_dir(tiny_dir, data_dir, as_built=True)
     port = _free_port()
     server = subprocess.Popen(  # the README's command, on tiny
         [
