@@ -18,7 +18,7 @@ from asker.errors import AccessDenied
 from asker.semantic.definitions import seed_texts
 from tests import callers
 from tests.helpers import copy_data_dir
-from tests.ui.conftest import APP, TIMEOUT
+from tests.ui.conftest import APP, TIMEOUT, started_app
 from tests.ui.test_app import ask, login
 from tests.ui.test_app import text_of as _text_of
 
@@ -43,10 +43,8 @@ def data_dir(tiny_dir: Path, tmp_path: Path) -> Iterator[Path]:
 
 @pytest.fixture
 def app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("ASKER_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    return at
+    """On a copy of tiny: governance writes to the app database."""
+    return started_app(data_dir, monkeypatch)
 
 
 def text_of(at: AppTest) -> str:
