@@ -88,6 +88,11 @@ CLASSES: dict[str, tuple[str, ...]] = {
         "在", "按", "按照", "从", "到", "对", "对于", "关于", "给", "把", "被", "让", "将", "以",
         "为", "由", "of", "for", "in", "on", "at", "by", "to", "with", "from", "into", "per",
     ),
+    # English auxiliaries and the empty verbs of small talk ("how are we doing").
+    "auxiliary": (
+        "am", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "doing",
+        "done", "have", "has", "had", "having", "going", "gonna",
+    ),
     # Verbs of asking and showing: the request itself, not what is asked for.
     "request_verb": (
         "看", "看看", "查", "了解", "了解一下", "问", "问下", "问一下", "知道", "想知道", "告诉",
