@@ -23,7 +23,7 @@ UNDER_US = re.compile(
 # nor a list of customers.
 OWN = re.compile(
     r"(?:我们|咱们|咱|俺们|我|本)的?(?:分行|支行|网点)(?!的?(?:下面|下边|底下|下属|下辖|旗下|辖内|管辖))"
-    r"|(?:我名下|我管的|我管户的|我负责的|我的)的?(?:客户|客群)"
+    r"|(?:我名下|我管的|我管户的|我负责的|我的)的?(?:客户|客群)(?!数|总数|量)"
     r"|\b(?:our|my)\s+(?:branch|sub-?branch|office|customers|clients|book)\b",
     re.I,
 )
@@ -40,6 +40,12 @@ def own_spans(question: str) -> tuple[tuple[int, int], ...]:
     ((), ())
     """
     return tuple(m.span() for m in OWN.finditer(question))
+
+
+def under_us_spans(question: str) -> tuple[tuple[int, int], ...]:
+    """Where the question names the units under the asker's ("咱们分行下面"): read by the
+    pipeline, never as a breakdown by the level named in it."""
+    return tuple(m.span() for m in UNDER_US.finditer(question))
 
 
 def names_children(question: str) -> bool:

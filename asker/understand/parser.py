@@ -26,7 +26,7 @@ from asker.understand.matcher import find_terms
 from asker.understand.meaning_words import CHANGE, ask_base, change_words, honours_change
 from asker.understand.order_words import IDENTITY_SET, find_order
 from asker.understand.org_mentions import org_mentions
-from asker.understand.org_words import own_spans
+from asker.understand.org_words import own_spans, under_us_spans
 from asker.understand.overlaps import split_metric_names, yield_time_to_metrics
 from asker.understand.ranking import Ranking
 from asker.understand.subjects import flow_choices, flow_of, subject_of
@@ -109,11 +109,12 @@ def _parse(question: str, ctx: Context, previous: MetricQuery | None) -> Underst
     )
     own = own_spans(question)
     unit = {i for a, b in own if not OWN_BOOK.search(question[a:b]) for i in range(a, b)}
+    unit |= {i for a, b in under_us_spans(question) for i in range(a, b)}
     book = {i for a, b in own if OWN_BOOK.search(question[a:b]) for i in range(a, b)}
     scanned = entity_query.scan(question, _blocked(time.spans, ()) | unit)
     if entity_query.ranking_inside(scanned, ranking.spans):
         ranking = Ranking(None, None, ())  # 'at least 1m' is a threshold, not a ranking
-    read = _read(question, ctx, time, ranking, scanned, previous=previous, own=unit)
+    read = _read(question, ctx, time, ranking, scanned, previous=previous, own=unit | book)
     if _entity_unused(read.applied.query, scanned) or _own_book(read.applied.query, scanned, book):
         read = _read(
             question,
@@ -122,7 +123,7 @@ def _parse(question: str, ctx: Context, previous: MetricQuery | None) -> Underst
             ranking,
             scanned.without_entity(),
             previous=previous,
-            own=unit | book if _own_book(read.applied.query, scanned, book) else unit,
+            own=unit | book,
         )
     parts, applied, followup = read.parts, read.applied, read.followup
     inherited_period = followup and read.period_inherited
@@ -132,6 +133,7 @@ def _parse(question: str, ctx: Context, previous: MetricQuery | None) -> Underst
     used += [m.span() for m in BANK_WIDE.finditer(question)]  # 总部, 本行: a scope, not noise
     used += list(applied.used) + list(read.excluded)
     used += [(a, b) for a, b in own if query.entity is None or not OWN_BOOK.search(question[a:b])]
+    used += list(under_us_spans(question))
     ignore = MEASURE_WORDS if query.metrics else frozenset()
     base = Understanding(
         question=question,
