@@ -74,12 +74,47 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
         and not (CHANGE.search(c.typed) and not CHANGE.search(c.term))  # 增幅 is no typo of 增量
     )
     if not fixes:
-        return found
+        return _offer_close_terms(question, found, ctx, previous, blocked=(understood, timed))
     retry = _parse(typos.apply(question, fixes), ctx, previous)
     if _rank(retry) <= _rank(found):
         return found
     notes = tuple(f"「{c.typed}」按「{c.term}」理解" for c in fixes)
     return replace(retry, question=question, assumptions=(*notes, *retry.assumptions))
+
+
+def _offer_close_terms(
+    question: str,
+    found: Understanding,
+    ctx: Context,
+    previous: MetricQuery | None,
+    *,
+    blocked: tuple[set[int], set[int]],
+) -> Understanding:
+    """A typo two terms are equally close to (代款余额: 贷款余额 or 存款余额) is not guessed: each
+    reading the parser answers is offered as a runnable choice."""
+    close = [
+        c
+        for c in typos.close_terms(question, ctx.lexicon, *blocked)
+        if _overlaps_unexplained(question, c, found.unexplained)
+    ]
+    zh = found.language == "zh"
+    choices = []
+    for c in close[:4]:
+        reading = _parse(typos.apply(question, (c,)), ctx, previous)
+        if reading.status == "ok" and not reading.unexplained and reading.query is not None:
+            label = f"「{c.typed}」是指「{c.term}」" if zh else f"'{c.typed}' as {c.term}"
+            choices.append(Labelled(label, reading.query))
+    if not choices:
+        return found
+    return replace(
+        found,
+        status="clarify",
+        code="CLARIFY_TERMS",
+        query=None,
+        confidence=0.3,
+        unexplained=tuple(dict.fromkeys(c.typed for c in close)),
+        choices=tuple(choices),
+    )
 
 
 def _overlaps_unexplained(question: str, fix: typos.Correction, words: tuple[str, ...]) -> bool:

@@ -125,6 +125,38 @@ def _lengths(lexicon: Lexicon) -> set[int]:
     }
 
 
+def close_terms(
+    text: str, lexicon: Lexicon, used: set[int], blocked: set[int]
+) -> tuple[Correction, ...]:
+    """Windows one character away from two or more terms (代款余额: 贷款余额, 存款余额): one
+    Correction per term, to be offered as choices rather than guessed.
+
+    >>> from asker.understand.lexicon import Lexicon, Term
+    >>> lex = Lexicon()
+    >>> lex.add(Term("贷款余额", "metric", "loan_balance"))
+    >>> lex.add(Term("存款余额", "metric", "deposit_balance"))
+    >>> sorted(c.term for c in close_terms("代款余额多少", lex, set(), set()))
+    ['存款余额', '贷款余额']
+    """
+    index = _index(lexicon)
+    out: list[Correction] = []
+    for length in sorted({len(key) for _, key in index}, reverse=True):
+        for start in range(len(text) - length + 1):
+            window = text[start : start + length]
+            span = set(range(start, start + length))
+            if window in lexicon.terms or not _CJK_WORD.match(window) or span & blocked:
+                continue
+            for i in range(length):
+                if start + i in used:
+                    continue
+                terms = index.get((i, window[:i] + "\0" + window[i + 1 :]), set())
+                if len(terms) >= 2:
+                    out.extend(Correction(start, start + length, window, t) for t in sorted(terms))
+        if out:
+            return tuple(out)
+    return ()
+
+
 def apply(text: str, found: tuple[Correction, ...]) -> str:
     """``text`` with each typo replaced by its term; a term one character shorter is padded
     with a space at its end, so every other span of the question stays where it was."""

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from asker.semantic.validate import load_seed_dictionary
-from asker.types import Threshold
+from asker.types import MetricQuery, Threshold
 from asker.understand.lexicon import build_lexicon
 from asker.understand.parser import Context, parse
 
@@ -41,10 +41,12 @@ def test_a_one_character_typo_of_a_term_is_read_as_the_term_and_said(
     assert any(typed in note for note in found.assumptions)
 
 
-def test_two_terms_equally_close_are_not_guessed_between() -> None:
+def test_two_terms_equally_close_are_offered_not_guessed_between() -> None:
     # 代款余额: 贷款余额 and 存款余额 are each one character away
-    found = parse("代款余额是多少", CTX)
-    assert found.status != "ok" or found.query is None or not found.query.metrics
+    found = parse("上月末代款余额是多少", CTX)
+    assert (found.status, found.code) == ("clarify", "CLARIFY_TERMS")
+    offered = {c.value.metrics for c in found.choices if isinstance(c.value, MetricQuery)}
+    assert offered == {("loan_balance",), ("deposit_balance",)}
 
 
 def test_a_word_of_change_is_never_corrected_into_a_metric_of_change() -> None:
