@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from asker.errors import ConfigError
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
-Source = Literal["tuned", "held_out", "templated", "handwritten", "external"]
+Source = Literal["tuned", "held_out", "templated", "handwritten", "external", "voices"]
 
 
 class Expect(BaseModel):
@@ -63,6 +63,8 @@ class Tags(BaseModel):
     source: Source = "handwritten"
     gold_id: str | None = None  # the tests/semantic/gold case its SQL came from
     difficulty: str | None = None  # external datasets: simple / moderate / challenging
+    voice: str | None = None  # voices suite: the way the question is put (spoken_zh, english, ...)
+    split: Literal["tuned", "untouched"] | None = None  # voices suite: split_voices.py's slice
 
 
 class Case(BaseModel):

@@ -191,6 +191,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     out.print(
         f"[bold]EX ({head}) {_pct(summary['ex'][head])}[/bold] · "
         + " · ".join(f"{p} {_pct(v)}" for p, v in summary["ex"].items() if p != head)
+        + f" · ≤2 interactions 两步内 {_pct(summary.get('ex_within_two'))}"
         + f" · {summary['answerable']} answerable of {summary['scored']} scored"
     )
     be, lat = summary["by_expectation"], summary["latency_ms"]

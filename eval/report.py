@@ -19,7 +19,7 @@ from eval.outcome import Outcome
 
 TAG_ORDER = (
     "source", "category", "shape", "time", "ambiguity", "outside_dictionary", "followup",
-    "permission", "metric", "difficulty",
+    "permission", "metric", "difficulty", "split", "voice",
 )  # fmt: skip
 
 
@@ -54,6 +54,7 @@ def summarize(
         "skipped": len(outcomes) - len(scored),
         "ex": {p: _share(sum(o.correct[p] for o in answerable), len(answerable)) for p in presets},
         "answerable": len(answerable),
+        "ex_within_two": _share(sum(_within_two(o, head) for o in answerable), len(answerable)),
         "accuracy": _share(sum(o.correct[head] for o in scored), len(scored)),
         "by_expectation": _by_expectation(scored, head),
         "two_interactions": summarize_two_step(
@@ -81,6 +82,12 @@ def summarize(
         ],
         "outcomes": {o.id: o.correct[head] for o in scored},
     }
+
+
+def _within_two(outcome: Outcome, head: str) -> bool:
+    """Answered in at most two interactions: right at once, or a clarification one of whose
+    choices gives the gold answer."""
+    return bool(outcome.correct[head]) or outcome.extra.get("two_step") == "reached"
 
 
 def _by_expectation(scored: Sequence[Outcome], head: str) -> dict[str, Any]:
@@ -172,6 +179,10 @@ def markdown(summary: dict[str, Any]) -> str:
         "| preset | EX |",
         "|---|---|",
         *[f"| {p} | {_pct(v)} |" for p, v in summary["ex"].items()],
+        "",
+        f"answered in ≤ 2 interactions ({run['presets'][0]}): "
+        f"{_pct(summary.get('ex_within_two'))} of the answerable cases (right at once, or a "
+        "clarification whose choice gives the gold)",
         "",
         "| expected | n | correct | share |",
         "|---|---|---|---|",

@@ -61,12 +61,16 @@ CLASSES: dict[str, tuple[str, ...]] = {
         "大概", "大约", "大致", "约", "左右", "差不多", "估计", "粗略", "基本", "基本上", "到底",
         "究竟", "就是", "其实", "一般", "简单", "大体", "一下", "一点", "一些", "roughly",
         "approximately", "around", "about", "maybe", "perhaps", "basically", "kind", "sort",
-        "just", "actually", "quickly", "briefly",
+        "just", "actually", "quickly", "briefly", "quick", "overall", "总体", "整体", "总体上",
+        "整体上", "总的来说", "总的", "大体上",
     ),
     "politeness": (
         "请", "请问", "麻烦", "麻烦您", "麻烦你", "谢谢", "多谢", "感谢", "辛苦", "辛苦了", "您好",
         "你好", "劳驾", "拜托", "有劳", "谢啦", "please", "thanks", "thank", "hi", "hello",
-        "hey", "kindly", "cheers",
+        "hey", "kindly", "cheers", "pls", "plz", "plse", "thx", "thnx", "thks", "tks", "ty",
+        "thankyou", "thanx",
+        # forms of address used as a vocative ("老师帮忙看下")
+        "老师", "领导", "同事", "亲",
     ),
     "quantity_question": (
         "多少", "几", "几个", "多大", "多高", "多少钱", "多少笔", "多少户", "多少个", "how", "much",
@@ -78,17 +82,23 @@ CLASSES: dict[str, tuple[str, ...]] = {
     ),
     "conjunction": (
         "和", "与", "及", "以及", "跟", "同", "或", "或者", "还是", "并且", "而且", "然后", "另外",
-        "and", "or", "also", "plus", "then",
+        "带上", "加上", "附上", "连同", "附带", "外加", "and", "or", "also", "plus", "then",
     ),
     "preposition": (
         "在", "按", "按照", "从", "到", "对", "对于", "关于", "给", "把", "被", "让", "将", "以",
         "为", "由", "of", "for", "in", "on", "at", "by", "to", "with", "from", "into", "per",
     ),
+    # English auxiliaries and the empty verbs of small talk ("how are we doing").
+    "auxiliary": (
+        "am", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "doing",
+        "done", "have", "has", "had", "having", "going", "gonna",
+    ),
     # Verbs of asking and showing: the request itself, not what is asked for.
     "request_verb": (
         "看", "看看", "查", "了解", "了解一下", "问", "问下", "问一下", "知道", "想知道", "告诉",
         "说", "说说", "显示", "展示", "列", "列出", "拉", "拉一下", "给出", "出", "排", "排一下",
-        "排个", "排列", "排在", "show", "tell", "give", "list", "see", "know", "get", "find",
+        "排个", "排列", "排在", "汇报", "汇报一下", "报告", "报一下", "说下", "讲讲", "讲一下",
+        "show", "tell", "give", "list", "see", "know", "get", "find", "report", "brief",
         "display", "pull", "check", "look", "sorted", "sort", "ordered", "order", "arranged",
     ),
 }  # fmt: skip

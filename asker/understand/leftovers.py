@@ -75,7 +75,10 @@ def unexplained(
 
 
 def _all_fillers(word: str, ignore: frozenset[str] = frozenset()) -> bool:
-    """'是多少呢' is fillers glued together: strip them longest first and see what is left."""
+    """'是多少呢' is fillers glued together: strip them longest first and see what is left.
+    Only Chinese glues words: an English word is one word ('weather' is not 'the' + 'wea')."""
+    if not _CJK.search(word):
+        return False
     rest = word
     for filler in sorted(_FILLERS | ignore, key=len, reverse=True):
         rest = rest.replace(filler, "")

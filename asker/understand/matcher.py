@@ -56,9 +56,37 @@ def find_terms(text: str, lexicon: Lexicon, blocked: set[int] | None = None) -> 
             if piece in lexicon.terms and _bounded(norm, i, i + length):
                 found = Match(piece, i, i + length, tuple(lexicon.terms[piece]))
                 break
+        found = found or _inflected(norm, i, lexicon, blocked)
         if found:
             matches.append(found)
             i = found.end
         else:
             i += 1
     return matches
+
+
+def _inflected(text: str, i: int, lexicon: Lexicon, blocked: set[int]) -> Match | None:
+    """An English word known only in its other number ('deposit' for 'deposits', 'branches'
+    for 'branch'): the same term.
+
+    >>> from asker.understand.lexicon import Lexicon, Term
+    >>> lex = Lexicon()
+    >>> lex.add(Term("deposits", "metric", "deposit_balance"))
+    >>> [(m.text, m.start) for m in find_terms("deposit growth", lex)]
+    [('deposit', 0)]
+    """
+    if i > 0 and WORD_CHAR.match(text[i - 1]):
+        return None
+    word = re.match(r"[a-z]{3,}(?![a-z0-9_])", text[i:])
+    if word is None or any(p in blocked for p in range(i, word.end() + i)):
+        return None
+    w = word.group(0)
+    for other in (
+        w + "s",
+        w + "es",
+        w[:-1] if w.endswith("s") else "",
+        w[:-2] if w.endswith("es") else "",
+    ):
+        if len(other) >= 3 and other in lexicon.terms:
+            return Match(w, i, i + len(w), tuple(lexicon.terms[other]))
+    return None

@@ -14,17 +14,19 @@ from asker.semantic.model import Dictionary
 from asker.semantic.periods import month_end
 from asker.semantic.query_checks import is_balance
 from asker.types import Filter, Labelled, MetricQuery, Order, Period, Understanding
-from asker.understand import entity_query, leftovers
+from asker.understand import entity_query, leftovers, typos
 from asker.understand.collect import Parts, collect, metric_from_products
 from asker.understand.domain import in_domain
 from asker.understand.exclusion import apply_exclusions, find_exclusions
 from asker.understand.followup import is_followup, merge
+from asker.understand.function_words import function_class
 from asker.understand.language import detect_language
 from asker.understand.lexicon import Lexicon
 from asker.understand.matcher import find_terms
-from asker.understand.meaning_words import ask_base, change_words, honours_change
+from asker.understand.meaning_words import CHANGE, ask_base, change_words, honours_change
 from asker.understand.order_words import IDENTITY_SET, find_order
 from asker.understand.org_mentions import org_mentions
+from asker.understand.org_words import own_spans, under_us_spans
 from asker.understand.overlaps import split_metric_names, yield_time_to_metrics
 from asker.understand.ranking import Ranking
 from asker.understand.subjects import flow_choices, flow_of, subject_of
@@ -34,6 +36,7 @@ from asker.words import Segmenter
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 ORG_DIMENSIONS = ("branch", "subbranch")
+CHIT_CHAT = ("politeness", "particle", "pronoun", "demonstrative")
 POPULAR = ("deposit_balance", "loan_balance", "npl_ratio", "customer_count", "txn_amount")
 
 
@@ -57,7 +60,78 @@ def _blocked(
 
 def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> Understanding:
     """The MetricQuery a question asks for, or a clarifying question, or a refusal.
-    With ``previous`` (the conversation's last query) a follow-up is resolved against it."""
+    With ``previous`` (the conversation's last query) a follow-up is resolved against it.
+    Words left unexplained are tried as typos of a known term (``typos``) before asking."""
+    found = _parse(question, ctx, previous)
+    if not found.unexplained or found.code not in ("CLARIFY_TERMS", "NOT_ANSWERABLE"):
+        return found  # a word of change or a threshold asked about is no typo
+    understood = {i for m in find_terms(question, ctx.lexicon) for i in range(m.start, m.end)}
+    timed = {i for s in parse_time(question, ctx.data_date).spans for i in range(s.start, s.end)}
+    fixes = tuple(
+        c
+        for c in typos.corrections(question, ctx.lexicon, understood, ctx.domain, timed)
+        if _overlaps_unexplained(question, c, found.unexplained)
+        and not (CHANGE.search(c.typed) and not CHANGE.search(c.term))  # 增幅 is no typo of 增量
+    )
+    if not fixes:
+        return _offer_close_terms(question, found, ctx, previous, blocked=(understood, timed))
+    retry = _parse(typos.apply(question, fixes), ctx, previous)
+    if _rank(retry) <= _rank(found):
+        return found
+    notes = tuple(f"「{c.typed}」按「{c.term}」理解" for c in fixes)
+    return replace(retry, question=question, assumptions=(*notes, *retry.assumptions))
+
+
+def _offer_close_terms(
+    question: str,
+    found: Understanding,
+    ctx: Context,
+    previous: MetricQuery | None,
+    *,
+    blocked: tuple[set[int], set[int]],
+) -> Understanding:
+    """A typo two terms are equally close to (代款余额: 贷款余额 or 存款余额) is not guessed: each
+    reading the parser answers is offered as a runnable choice."""
+    close = [
+        c
+        for c in typos.close_terms(question, ctx.lexicon, *blocked)
+        if _overlaps_unexplained(question, c, found.unexplained)
+    ]
+    zh = found.language == "zh"
+    choices = []
+    for c in close[:4]:
+        reading = _parse(typos.apply(question, (c,)), ctx, previous)
+        if reading.status == "ok" and not reading.unexplained and reading.query is not None:
+            label = f"「{c.typed}」是指「{c.term}」" if zh else f"'{c.typed}' as {c.term}"
+            choices.append(Labelled(label, reading.query))
+    if not choices:
+        return found
+    return replace(
+        found,
+        status="clarify",
+        code="CLARIFY_TERMS",
+        query=None,
+        confidence=0.3,
+        unexplained=tuple(dict.fromkeys(c.typed for c in close)),
+        choices=tuple(choices),
+    )
+
+
+def _overlaps_unexplained(question: str, fix: typos.Correction, words: tuple[str, ...]) -> bool:
+    """A typo is read only where the parser found a word it did not understand."""
+    for word in words:
+        for m in re.finditer(re.escape(word), question, re.I):
+            if m.start() < fix.end and fix.start < m.end():
+                return True
+    return False
+
+
+def _rank(found: Understanding) -> tuple[int, int]:
+    """Answered beats asked beats refused; fewer unexplained words beat more."""
+    return {"ok": 2, "clarify": 1}.get(found.status, 0), -len(found.unexplained)
+
+
+def _parse(question: str, ctx: Context, previous: MetricQuery | None) -> Understanding:
     language = detect_language(question)
     ranking = find_order(question)
     rank_blocked = _blocked((), ranking.spans)
@@ -68,12 +142,24 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
         rank_blocked,
         lambda text: parse_time(text, ctx.data_date),
     )
-    scanned = entity_query.scan(question, _blocked(time.spans, ()))
+    own = own_spans(question)
+    unit = {i for a, b in own if not OWN_BOOK.search(question[a:b]) for i in range(a, b)}
+    unit |= {i for a, b in under_us_spans(question) for i in range(a, b)}
+    book = {i for a, b in own if OWN_BOOK.search(question[a:b]) for i in range(a, b)}
+    scanned = entity_query.scan(question, _blocked(time.spans, ()) | unit)
     if entity_query.ranking_inside(scanned, ranking.spans):
         ranking = Ranking(None, None, ())  # 'at least 1m' is a threshold, not a ranking
-    read = _read(question, ctx, time, ranking, scanned, previous=previous)
-    if _entity_unused(read.applied.query, scanned):
-        read = _read(question, ctx, time, ranking, scanned.without_entity(), previous=previous)
+    read = _read(question, ctx, time, ranking, scanned, previous=previous, own=unit | book)
+    if _entity_unused(read.applied.query, scanned) or _own_book(read.applied.query, scanned, book):
+        read = _read(
+            question,
+            ctx,
+            time,
+            ranking,
+            scanned.without_entity(),
+            previous=previous,
+            own=unit | book,
+        )
     parts, applied, followup = read.parts, read.applied, read.followup
     inherited_period = followup and read.period_inherited
     query = applied.query
@@ -81,6 +167,8 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     used = parts.spans + [(s.start, s.end) for s in time.spans] + list(ranking.spans)
     used += [m.span() for m in BANK_WIDE.finditer(question)]  # 总部, 本行: a scope, not noise
     used += list(applied.used) + list(read.excluded)
+    used += [(a, b) for a, b in own if query.entity is None or not OWN_BOOK.search(question[a:b])]
+    used += list(under_us_spans(question))
     ignore = MEASURE_WORDS if query.metrics else frozenset()
     base = Understanding(
         question=question,
@@ -113,6 +201,27 @@ def parse(question: str, ctx: Context, previous: MetricQuery | None = None) -> U
     if (changes := change_words(question, used)) and not honours_change(query, ctx.dictionary):
         return ask_base(base, query, tuple(parts.assumptions), changes)
     return _decide(base, query, parts, ctx)
+
+
+OWN_BOOK = re.compile(r"客户|客群|customers|clients|book", re.I)
+# Words that ask for the entities one by one, whoever owns them.
+LISTING = re.compile(
+    r"各|每个|每位|每户|逐个|分别|名单|清单|明细|列出|列一下|列个|哪些|哪几|有谁|谁"
+    r"|\beach\b|\bper\b|\blist\b|\bwhich\b|\bwho\b",
+    re.I,
+)
+
+
+def _own_book(query: MetricQuery, scanned: entity_query.Scan, book: set[int]) -> bool:
+    """'我名下客户的贷款余额' is the total of the asker's book (the scope), not a list of
+    customers: the entity word is inside the own-book words and nothing asks for a list."""
+    spans = scanned.words.entity_spans
+    if query.entity is None or not book or not spans:
+        return False
+    if not all(set(range(*span)) <= book for span in spans):
+        return False
+    asks_list = query.order or query.limit or query.thresholds or query.attributes
+    return not asks_list and not LISTING.search(scanned.text)
 
 
 def _entity_unused(query: MetricQuery, scanned: entity_query.Scan) -> bool:
@@ -152,10 +261,12 @@ def _read(
     scanned: entity_query.Scan,
     *,
     previous: MetricQuery | None,
+    own: frozenset[int] | set[int] = frozenset(),
 ) -> _Read:
-    """Terms, parts and the query, with the entity words of ``scanned`` taken out first."""
+    """Terms, parts and the query, with the entity words of ``scanned`` and the words of the
+    asker's own unit (``own``: a scope, never a breakdown) taken out first."""
     language = detect_language(question)
-    blocked = _blocked(time.spans, ranking.spans) | scanned.blocked
+    blocked = _blocked(time.spans, ranking.spans) | scanned.blocked | set(own)
     matches = find_terms(question, ctx.lexicon, blocked)
     matches = sorted(
         matches + split_metric_names(question, matches, ctx.lexicon, blocked), key=lambda m: m.start
@@ -299,7 +410,9 @@ def _without_metric(
     vague = [w for w in base.unexplained if w.lower() in VAGUE_WORDS]
     unknown = [w for w in base.unexplained if w.lower() not in VAGUE_WORDS]
     about_data = bool(parts.dimensions or parts.filters or time.spans or vague or _vague_in(base))
-    if unknown or not about_data:
+    # No content word at all ('最近咋样', 'how are we doing', '那个数是多少'): a question about
+    # the asker's own figures that names none of them, so the metrics are offered.
+    if unknown or (not about_data and _has_content(base, ctx.words)):
         names_bank_things = bool(parts.dimensions or parts.filters)  # 分行, 手机银行: in domain
         outside = not names_bank_things and _outside_domain(base, unknown, ctx)
         return replace(
@@ -335,6 +448,15 @@ def _outside_domain(base: Understanding, unknown: list[str], ctx: Context) -> bo
         return False
     text = base.question.lower()  # jieba may cut a domain word apart (那入|职): read the text too
     return not any(len(w) >= 2 and w in text for w in ctx.domain if _CJK.search(w))
+
+
+def _has_content(base: Understanding, words: Segmenter) -> bool:
+    """Whether some word of the question is neither grammar nor a filler (a name, a number), or
+    the question is only a greeting or thanks (你好, thanks): chit-chat, not a question."""
+    if base.unexplained or re.search(r"\d", base.question):
+        return True
+    said = [w for w in words.cut(base.question.lower()) if re.search(r"\w", w)]
+    return all(function_class(w) in CHIT_CHAT for w in said)
 
 
 def _vague_in(base: Understanding) -> bool:

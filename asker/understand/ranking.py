@@ -6,6 +6,8 @@
 3
 >>> find_ranking("哪个分行不良率最高").limit
 1
+>>> find_ranking("存款垫底的3个分行").order, find_ranking("存款垫底的3个分行").limit
+('asc', 3)
 """
 
 from __future__ import annotations
@@ -23,9 +25,13 @@ TOP_N = re.compile(
 )
 BOTTOM_N = re.compile(rf"(?:倒数|排名后|后|bottom\s*|lowest\s*|smallest\s*|worst\s*){NUMBER}", re.I)
 HIGHEST_N = re.compile(rf"(?:最高|最多|最大|最好|排名最高)的?{NUMBER}[个家名位]?")
-LOWEST_N = re.compile(rf"(?:最低|最少|最小|最差|排名最低)的?{NUMBER}[个家名位]?")
+LOWEST_N = re.compile(
+    rf"(?:最低|最少|最小|最差|排名最低|垫底|末位|排名靠后|靠后)的?{NUMBER}[个家名位]?"
+)
 TOP_ONE = re.compile(r"最高|最多|最大|最好|最强|\b(?:highest|largest|biggest|most|best)\b", re.I)
-BOTTOM_ONE = re.compile(r"最低|最少|最小|最差|最弱|\b(?:lowest|smallest|least|worst)\b", re.I)
+BOTTOM_ONE = re.compile(
+    r"最低|最少|最小|最差|最弱|垫底|末位|\b(?:lowest|smallest|least|worst)\b", re.I
+)
 RANK_ONLY = re.compile(r"排名|排行|排序|ranking|rank(?:ed)?\b", re.I)
 
 

@@ -17,6 +17,10 @@ numerals; % makes a fraction.
 [('<', 0.02, 'percent')]
 >>> [(t.op, t.value) for t in find_thresholds("存款一百万以上的客户")]
 [('>=', 1000000.0)]
+>>> [(t.op, t.value) for t in find_thresholds("贷款规模以上3000万的分行")]
+[('>=', 30000000.0)]
+>>> [(t.op, t.value) for t in find_thresholds("存款100万以上200万以下")]
+[('>=', 1000000.0), ('<=', 2000000.0)]
 >>> cn_number("两千五百万"), cn_number("五十"), cn_number("一点五亿")
 (25000000.0, 50.0, 150000000.0)
 """
@@ -51,6 +55,10 @@ PREFIX_OPS: tuple[tuple[str, ThresholdOp], ...] = (
     (r"不到|不足|低于|少于|小于|未达到|未满|\bless than\b|\blower than\b|\bsmaller than\b"
      r"|\bfewer than\b|\bbelow\b|\bunder\b", "<"),
     (r"≥|>=", ">="), (r"≤|<=", "<="), (r">", ">"), (r"<", "<"),
+    # spoken order, the suffix word before the amount ("贷款规模以上3000万"): never right after
+    # an amount, where it closes that amount ("100万以上200万以下")
+    (r"(?<![\d万亿元千百%％])(?:及以上|以上)", ">="),
+    (r"(?<![\d万亿元千百%％])(?:及以下|以下)", "<="),
 )  # fmt: skip
 SUFFIX_OPS: tuple[tuple[str, ThresholdOp], ...] = (
     (r"及以上|或以上|以上|起|\s?or more\b|\s?and above\b|\s?plus\b", ">="),

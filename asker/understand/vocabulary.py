@@ -88,8 +88,12 @@ VAGUE_WORDS = frozenset(
 )
 
 # Asker only reads: these verbs ask it to change data.
+# Verbs that change data: deleting, writing, and setting a value ("把存款余额改成1亿": 把 + what
+# + a verb of setting + an amount; "把存款改成日均" switches the metric, a follow-up).
 DESTRUCTIVE = re.compile(
-    r"删除|删掉|清空|修改|更新|插入|写入|篡改|drop\b|delete\b|truncate\b|update\b|insert\b|alter\b",
+    r"删除|删掉|清空|修改|更新|插入|写入|篡改|drop\b|delete\b|truncate\b|update\b|insert\b|alter\b"
+    r"|把.{1,30}?(?:改成|改为|改到|设为|设成|设置为|设置成|调成|调为|调整为|调整成|调到|更正为|写成)\s*[-+]?[\d零〇一二两三四五六七八九十百千万亿]"
+    r"|\bset\s+(?:the\s+)?\w+(?:\s+\w+)?\s+to\s+\d",
     re.I,
 )
 

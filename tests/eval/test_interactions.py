@@ -60,4 +60,24 @@ def test_the_share_is_reported_beside_ex() -> None:
     run = {"suite": "bank", "mode": "deterministic", "presets": ["asker"], "out": "o"}
     summary = summarize([outcome], ["asker"], run)
     assert summary["two_interactions"]["share"] == 1.0
+    assert summary["ex"]["asker"] == 0.0 and summary["ex_within_two"] == 1.0
     assert "≤ 2 interactions: 1/1" in markdown(summary)
+
+
+def test_answered_within_two_counts_right_answers_and_reached_choices_only() -> None:
+    def outcome(cid: str, got: str, right: bool, two_step: str | None) -> Outcome:
+        extra = {"two_step": two_step} if two_step else {}
+        return Outcome(
+            id=cid, expected="ok", got=got, correct={"asker": right}, tags={}, extra=extra
+        )
+
+    outcomes = [
+        outcome("right", "ok", True, None),
+        outcome("wrong", "ok", False, None),
+        outcome("reached", "clarify", False, "reached"),
+        outcome("missed", "clarify", False, "missed"),
+    ]
+    run = {"suite": "bank", "mode": "deterministic", "presets": ["asker"], "out": "o"}
+    summary = summarize(outcomes, ["asker"], run)
+    assert (summary["ex"]["asker"], summary["ex_within_two"]) == (0.25, 0.5)
+    assert "answered in ≤ 2 interactions (asker): 50.0%" in markdown(summary)
