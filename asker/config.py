@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     row_cap: int = Field(
         default=5000, gt=0, description="Most rows any query returns (role caps may be lower)."
     )
+    min_cell_size: int = Field(
+        default=5,
+        gt=1,
+        description="Fewest distinct entities (customers, accounts, loans, ...) behind any "
+        "result cell an aggregates-only role sees; smaller cells come back suppressed.",
+    )
     max_input_chars: int = Field(
         default=4000, gt=0, description="Longest question or SQL statement accepted."
     )
@@ -109,6 +115,111 @@ class Settings(BaseSettings):
     )
     session_hours: float = Field(
         default=8.0, gt=0, description="Hours a chat app login lasts before it must log in again."
+    )
+    api_max_body_bytes: int = Field(
+        default=65536,
+        gt=0,
+        description="`asker api`: the largest request body accepted; a larger one gets 413.",
+    )
+    api_request_timeout_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="`asker api`: seconds one request may take before it is answered 503 "
+        "REQUEST_TIMEOUT.",
+    )
+    api_cors_origins: tuple[str, ...] = Field(
+        default=(),
+        description="`asker api`: browser origins (the portal's) allowed to call it "
+        "cross-origin, as a JSON list; none by default.",
+    )
+    api_shutdown_grace_s: int = Field(
+        default=30,
+        gt=0,
+        description="`asker api`: seconds a stopping server waits for in-flight answers.",
+    )
+    api_token_days: int = Field(
+        default=90,
+        gt=0,
+        description="Days an API token from `asker tokens create` is valid unless "
+        "--expires-days says otherwise.",
+    )
+    ldap_url: str | None = Field(
+        default=None,
+        description="LDAP / Active Directory server for password sign-in (ldap://host:389 or "
+        "ldaps://host:636); unset: passwords are checked against asker's own accounts only.",
+    )
+    ldap_user_dn: str = Field(
+        default="uid={user},ou=people,dc=bank,dc=local",
+        description="How a user name becomes the name to bind as: {user} is replaced, e.g. "
+        "uid={user},ou=people,dc=bank,dc=local, or {user}@bank.local for Active Directory.",
+    )
+    ldap_base_dn: str = Field(
+        default="dc=bank,dc=local",
+        description="Where the user's entry and groups are searched after the bind.",
+    )
+    ldap_user_filter: str = Field(
+        default="(uid={user})",
+        description="Filter finding the signed-in user's entry ({user} is escaped and replaced); "
+        "(sAMAccountName={user}) on Active Directory.",
+    )
+    ldap_group_filter: str = Field(
+        default="(&(objectClass=groupOfNames)(member={dn}))",
+        description="Filter finding the groups the user is a member of ({dn}: the user's DN); "
+        "the user entry's memberOf attribute is read as well.",
+    )
+    ldap_timeout_s: float = Field(
+        default=5.0, gt=0, description="Seconds to connect to and wait for the LDAP server."
+    )
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="The bank's OIDC identity provider (issuer URL; its "
+        "/.well-known/openid-configuration is read); unset: no single sign-on.",
+    )
+    oidc_client_id: str | None = Field(
+        default=None, description="asker's client id at the OIDC identity provider."
+    )
+    oidc_client_secret: str | None = Field(
+        default=None, description="asker's client secret at the OIDC identity provider."
+    )
+    oidc_audience: str | None = Field(
+        default=None,
+        description="Audience an API bearer access token must carry; default: oidc_client_id.",
+    )
+    oidc_redirect_uri: str | None = Field(
+        default=None,
+        description="Where the identity provider sends the browser back after sign-in: the "
+        "chat app's address + /oauth2callback, e.g. https://asker.bank.local/oauth2callback.",
+    )
+    oidc_cookie_secret: str | None = Field(
+        default=None,
+        description="Secret that signs the chat app's single sign-on cookie; default: a random "
+        "one per data dir, kept in it.",
+    )
+    oidc_timeout_s: float = Field(
+        default=5.0, gt=0, description="Seconds one request to the identity provider may take."
+    )
+    oidc_jwks_min_refresh_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="Least seconds between two fetches of the provider's signing keys (an "
+        "unknown key id triggers one; a forged key id cannot make asker hammer the provider).",
+    )
+    trusted_header_proxies: tuple[str, ...] = Field(
+        default=(),
+        description="Addresses or networks of the bank's reverse proxies allowed to forward a "
+        'signed user identity, as a JSON list such as ["10.1.2.3", "10.8.0.0/16"]; empty: '
+        "the trusted header is off.",
+    )
+    trusted_header_secret: str | None = Field(
+        default=None,
+        description="Shared secret of the HMAC-SHA256 signature the proxy puts on the identity "
+        "headers (X-Asker-Signature); required when trusted_header_proxies is set.",
+    )
+    trusted_header_max_age_s: int = Field(
+        default=60,
+        gt=0,
+        description="Most seconds between the proxy's signing time (X-Asker-Timestamp) and now; "
+        "an older or future-dated header is refused (replay).",
     )
     rate_limit_per_minute: int = Field(
         default=30, gt=0, description="Questions one user may ask per clock minute."

@@ -87,3 +87,26 @@ class ProviderError(AskerError):
 
 class InternalError(AskerError):
     """A bug: never shows internals, only the error class."""
+
+
+ErrorKind = Literal[
+    "access", "limit", "invalid", "not_answerable", "clarify", "config", "provider", "internal"
+]
+_KINDS: tuple[tuple[type[AskerError], ErrorKind], ...] = (
+    (AccessDenied, "access"),
+    (QueryLimit, "limit"),
+    (NotAnswerable, "not_answerable"),
+    (Clarification, "clarify"),
+    (UserFacingError, "invalid"),
+    (ConfigError, "config"),
+    (ProviderError, "provider"),
+)
+
+
+def kind_of(error: AskerError) -> ErrorKind:
+    """Which branch of the tree ``error`` is on (what an HTTP status is chosen by).
+
+    >>> kind_of(AccessDenied("ACCESS_DENIED", role="r", target="t"))
+    'access'
+    """
+    return next((kind for cls, kind in _KINDS if isinstance(error, cls)), "internal")

@@ -8,6 +8,60 @@ from __future__ import annotations
 
 # code -> (Chinese template, English template). Templates name the problem and suggest the fix.
 MESSAGES: dict[str, tuple[str, str]] = {
+    # asker api: credentials, tokens and requests
+    "CREDENTIALS_REQUIRED": (
+        "此接口需要身份凭证：请在请求头中携带 Authorization: Bearer 令牌"
+        "（用 asker tokens create --user 用户 签发）。",
+        "This endpoint needs credentials: send the header Authorization: Bearer TOKEN "
+        "(issue one with asker tokens create --user USER).",
+    ),
+    "TOKEN_INVALID": (
+        "令牌无效：{reason}。API 令牌请让管理员用 asker tokens create 签发新令牌；"
+        "单点登录的访问令牌请重新登录获取。",
+        "The token is not valid: {reason}. For an API token, ask the administrator for a new "
+        "one (asker tokens create); for a single sign-on access token, sign in again.",
+    ),
+    "TOKEN_NOT_FOUND": (
+        "没有编号为 {token_id} 的令牌。用 asker tokens list 查看已签发的令牌。",
+        "There is no token with id {token_id}. See the issued tokens with asker tokens list.",
+    ),
+    "TOKEN_DAYS_INVALID": (
+        "令牌有效天数必须至少为 1，收到 {days}。请用 --expires-days 指定正整数。",
+        "A token must be valid for at least 1 day; got {days}. "
+        "Give a positive whole number with --expires-days.",
+    ),
+    "SERVICE_ACCOUNT_INVALID": (
+        "无法创建服务账号 {user}：角色 {role} 或机构 {org} 不存在（可用角色：{roles}）。"
+        "请用策略中的角色和数仓中的机构编号重试。",
+        "The service account {user} cannot be created: the role {role} or the org unit {org} "
+        "does not exist (roles: {roles}). Use a role of the policy and an org id of the warehouse.",
+    ),
+    "ACCOUNT_EXISTS": (
+        "用户 {user} 已存在，其角色与机构不会被 --service-role 修改。请去掉 --service-role，"
+        "或为服务账号另起一个用户名。",
+        "The user {user} already exists; --service-role does not change its role or org unit. "
+        "Leave --service-role out, or give the service account a name of its own.",
+    ),
+    "NOT_FOUND": (
+        "没有找到 {what}。请检查地址中的编号，或先用列表接口查看可用的条目。",
+        "{what} was not found. Check the id in the address, or list what is available first.",
+    ),
+    "REQUEST_INVALID": (
+        "请求内容有误：字段 {field} {detail}。请按 /openapi.json 中的格式修改后重试。",
+        "The request is not valid: field {field} {detail}. "
+        "Fix it to match /openapi.json and send it again.",
+    ),
+    "REQUEST_TOO_LARGE": (
+        "请求内容过大：最多 {limit} 字节（ASKER_API_MAX_BODY_BYTES）。请缩短后重试。",
+        "The request body is too large: at most {limit} bytes (ASKER_API_MAX_BODY_BYTES). "
+        "Send a shorter one.",
+    ),
+    "REQUEST_TIMEOUT": (
+        "请求超过 {seconds} 秒未完成，已停止（ASKER_API_REQUEST_TIMEOUT_S）。"
+        "请缩小问题范围后重试。",
+        "The request did not finish within {seconds} s and was stopped "
+        "(ASKER_API_REQUEST_TIMEOUT_S). Narrow the question and try again.",
+    ),
     # refusals a user can act on
     "INVALID_SQL": (
         "无法解析该SQL：{detail}。请检查语法，只提交一条 SELECT 语句。",
@@ -100,6 +154,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "You have used today's quota of {limit} questions. Try again after {retry_at}, "
         "or ask the administrator to raise the quota.",
     ),
+    "DIRECTORY_NO_ROLE": (
+        "用户 {user} 已通过目录认证，但不在权限策略映射的任何目录组中（其所在组：{groups}），"
+        "因此没有数据角色。请联系管理员在权限策略的 directory.groups 中映射其目录组。",
+        "User {user} was authenticated by the directory but is in none of the directory groups "
+        "the policy maps to a role (their groups: {groups}), so they have no data role. Ask the "
+        "administrator to map one of their groups in the policy's directory.groups.",
+    ),
+    "DIRECTORY_NO_ORG": (
+        "目录中用户 {user} 没有机构属性 {attribute}，无法确定其数据范围，登录被拒绝。"
+        "请联系目录管理员为其填写该属性。",
+        "The directory holds no org unit attribute {attribute} for user {user}, so their data "
+        "scope is unknown and the sign-in is refused. Ask the directory administrator to set it.",
+    ),
+    "DIRECTORY_UNAVAILABLE": (
+        "无法连接身份目录 {server}（{detail}）。请稍后重试；若持续失败，请运维检查该地址与网络。",
+        "The identity directory {server} cannot be reached ({detail}). Try again later; if it "
+        "persists, ask operations to check that address and the network.",
+    ),
+    "DIRECTORY_NOT_MAPPED": (
+        "已配置目录登录（{kind}），但权限策略 {source} 没有 directory 部分，"
+        "无法把目录组映射为角色。请在权限策略中加入 directory.groups。",
+        "Directory sign-in ({kind}) is configured but the policy {source} has no directory "
+        "section mapping directory groups to roles. Add directory.groups to the policy.",
+    ),
+    "HEADER_REFUSED": (
+        "拒绝来自 {peer} 的身份请求头：{reason}。只有已配置的反向代理可以签名转发用户身份。",
+        "The identity header from {peer} is refused: {reason}. Only the configured reverse "
+        "proxies may forward a signed user identity.",
+    ),
     "UNKNOWN_USER": (
         "用户 {user} 不存在。请检查用户名，演示用户见 README。",
         "User {user} does not exist. Check the user name; the demo users are in the README.",
@@ -178,6 +261,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Your role ({role}) may see aggregates only, not detail rows: {construct}. "
         "Aggregate by org unit, product or date instead; "
         "to request detail access, contact the data administrator.",
+    ),
+    "AGGREGATE_NOT_ALLOWED": (
+        "您的角色（{role}）只能查看至少覆盖若干客户的汇总数据，不允许：{construct}。可以改用：{allowed}。",
+        "Your role ({role}) sees only aggregates that stand for enough customers; not allowed: "
+        "{construct}. Use instead: {allowed}.",
     ),
     # set-up and configuration problems
     "DATA_DIR_MISSING": (
@@ -281,6 +369,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请先由指标审批人解锁（解锁会记入审计日志）。",
         "The metric {metric} is a locked regulatory metric and cannot be edited, rolled back or "
         "deprecated. Ask a metric approver to unlock it first (the unlock is audited).",
+    ),
+    "METRIC_SUBQUERY_NOT_ALLOWED": (
+        "指标草稿的 {field} 含有子查询（SELECT …）：指标只能聚合本表的列，子查询可读取任意列，"
+        "不允许。请去掉子查询，改用本表的列、维度筛选或比率/派生指标。",
+        "The draft's {field} contains a subquery (SELECT …): a metric aggregates the columns of "
+        "its own table, and a subquery could read any column. Remove the subquery; use that "
+        "table's columns, a dimension filter, or a ratio or derived metric.",
+    ),
+    "METRIC_PII_NOT_ALLOWED": (
+        "指标草稿的 {field} 使用了个人信息列 {column}：指标不能以任何方式读取个人信息"
+        "（包括计数、函数和筛选）。请改用非个人信息的列，例如用 cust_id 计数客户。",
+        "The draft's {field} uses the PII column {column}: a metric may not read personal data "
+        "in any way (counts, functions and filters included). Use a column that is not PII, "
+        "such as cust_id to count customers.",
+    ),
+    "METRIC_FUNCTION_NOT_ALLOWED": (
+        "指标草稿的 {field} 使用了权限检查不允许的函数 {name}。请改用允许的聚合、标量或日期函数"
+        "（SUM、COUNT、AVG、MIN、MAX、CASE、COALESCE、ROUND、DATE_TRUNC 等）。",
+        "The draft's {field} uses the function {name}, which the permission gate does not allow. "
+        "Use an allowed aggregate, scalar or date function (SUM, COUNT, AVG, MIN, MAX, CASE, "
+        "COALESCE, ROUND, DATE_TRUNC, ...).",
+    ),
+    "METRIC_EXPRESSION_REFUSED": (
+        "指标草稿的 {field}（表 {table}）未通过权限检查（{reason}）。请只使用本表的列和常见的"
+        "聚合、比较运算，不要使用子查询或特殊语法。",
+        "The draft's {field} (table {table}) does not pass the permission gate ({reason}). Use "
+        "only that table's columns with ordinary aggregates and comparisons, no subquery or "
+        "special syntax.",
     ),
     "METRIC_NOT_LOCKED": (
         "指标 {metric} 当前未锁定，无需解锁。",

@@ -15,6 +15,20 @@ Language = Literal["zh", "en"]
 Status = Literal["ok", "clarify", "refused", "error"]
 
 
+SUPPRESSED_PREFIX = "__asker_suppressed_lt_"
+"""A gate-written last column (suffix: the minimum cell size) naming the cells it suppressed."""
+
+
+@dataclass(frozen=True)
+class SuppressedCell:
+    """A result cell withheld because fewer than k entities stand behind it (``rows`` has
+    ``None`` there); ``label`` is what is shown instead, such as ``<5``."""
+
+    row: int
+    column: str
+    label: str
+
+
 @dataclass(frozen=True)
 class QueryResult:
     """Rows a warehouse query returned, capped at the row cap (``truncated`` says it was cut)."""
@@ -24,6 +38,7 @@ class QueryResult:
     column_types: tuple[str, ...] = ()
     truncated: bool = False
     elapsed_ms: float = 0.0
+    suppressed: tuple[SuppressedCell, ...] = ()
 
     @property
     def row_count(self) -> int:
@@ -131,6 +146,9 @@ class Answer:
     paths_agree: bool | None = None
     verified_example: int | None = None
     tables: tuple[str, ...] = ()
+    error_kind: str | None = None  # errors.kind_of() of a refusal or error (HTTP status)
+    retry_after_s: int | None = None  # a rate limit's wait (HTTP Retry-After)
+    suppressed: tuple[SuppressedCell, ...] = ()
 
     @property
     def row_count(self) -> int:
@@ -153,6 +171,7 @@ class Answer:
             "rows": [[json_value(v) for v in row] for row in self.rows],
             "row_count": self.row_count,
             "truncated": self.truncated,
+            "suppressed": [json_value(c) for c in self.suppressed],
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "metrics": [json_value(m) for m in self.metrics],
             "filters": [_labelled(f) for f in self.filters],

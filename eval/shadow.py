@@ -101,6 +101,9 @@ def mask_in_place(
         if role.column_access(table, column.name) == "masked":
             expr = MASK_SQL[column.pii or ""].format(c=f'"{column.name}"')
             con.execute(f'UPDATE "{table}" SET "{column.name}" = {expr}')
+    # §6: a role that sees the ID number masked sees birth_date generalised to its year
+    if role.column_access("dim_customer", "id_no") == "masked":
+        con.execute("UPDATE dim_customer SET birth_date = make_date(year(birth_date), 1, 1)")
 
 
 def build_shadow(warehouse: Path, target: Path, who: Principal) -> Path:

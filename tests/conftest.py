@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-pytest_plugins = ["tests.postgres"]  # a real PostgreSQL server per worker, for app-db tests
+# A real PostgreSQL server per worker, for app-db tests; real LDAP and OIDC servers once per run.
+pytest_plugins = ["tests.postgres", "tests.shared_servers", "tests.slapd", "tests.oidc_servers"]
 
 # Hundreds of tests ask as the same demo users within a minute: the session runs with generous
 # limits (subprocesses inherit them); tests of the limits themselves pass their own settings.

@@ -1,10 +1,14 @@
-"""Small helpers shared by tests: run SQL on the tiny executor, compare result sets."""
+"""Small helpers shared by tests: run SQL on the tiny executor, compare result sets, copy a data
+dir, run the asker command line."""
 
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Sequence
 from contextlib import closing
 from datetime import date, datetime
@@ -14,6 +18,7 @@ from typing import Any
 
 import sqlglot
 
+from asker.types import QueryResult
 from asker.warehouse.engine import DuckDBExecutor
 
 
@@ -56,6 +61,59 @@ def result_diff(got: Sequence[Sequence[Any]], want: Sequence[Sequence[Any]]) -> 
     return None
 
 
+def capped_diff(
+    got: Sequence[Sequence[Any]], want: Sequence[Sequence[Any]], cap: int
+) -> str | None:
+    """None when ``want`` is longer than the row cap and ``got`` is ``cap + 1`` of its rows (the
+    gate asks for one row past the cap so the executor can say the result was cut): no row made
+    up, none twice more often than ``want`` holds it."""
+    if len(got) != cap + 1:
+        return f"{len(got)} rows, expected the cap {cap} + 1 of {len(want)}"
+    unmatched = [tuple(normal(v) for v in r) for r in want]
+    counts: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for row in unmatched:
+        counts.setdefault(_sort_key(row), []).append(row)
+    for raw in got:
+        row = tuple(normal(v) for v in raw)
+        same = counts.get(_sort_key(row), [])
+        found = next(
+            (w for w in same if all(same_value(a, b) for a, b in zip(row, w, strict=True))), None
+        )
+        if found is None:
+            return f"row not in the expected result:\n got  {row}"
+        same.remove(found)
+    return None
+
+
+def suppressed_diff(result: QueryResult, want: Sequence[Sequence[Any]]) -> str | None:
+    """None when ``result`` holds the rows of ``want`` except that each cell it lists as
+    suppressed is null (any order, numbers within tolerance)."""
+    hidden = {(c.row, result.columns.index(c.column)) for c in result.suppressed}
+    if len(want) != len(result.rows):
+        return f"{len(result.rows)} rows, expected {len(want)}"
+    unmatched = [tuple(normal(v) for v in r) for r in want]
+    for number, row in enumerate(result.rows):
+        got = tuple(normal(v) for v in row)
+        if any(got[i] is not None for n, i in hidden if n == number):
+            return f"row {number}: a suppressed cell is not null: {row}"
+        found = next(
+            (
+                other
+                for other in unmatched
+                if len(other) == len(got)
+                and all(
+                    (number, i) in hidden or same_value(a, b)
+                    for i, (a, b) in enumerate(zip(got, other, strict=True))
+                )
+            ),
+            None,
+        )
+        if found is None:
+            return f"row differs:\n got  {got}\n want one of {unmatched[:5]}"
+        unmatched.remove(found)
+    return None
+
+
 APP_DB_FILES = ("app.db", "app.db-wal", "app.db-shm", "app.db-journal", "*.tmp")
 
 
@@ -70,3 +128,20 @@ def copy_data_dir(source: Path, target: Path, *ignore: str) -> Path:
     ):
         src.backup(dst)
     return target
+
+
+ASKER = [sys.executable, "-m", "asker"]  # the asker console script, as a user runs it
+
+
+def asker(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """``asker ARGS`` in a child process, its output captured (the command line as users run it)."""
+    return subprocess.run(
+        [*ASKER, *args],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )

@@ -4,6 +4,7 @@ only on demo data, and every step (done or refused) audited."""
 from __future__ import annotations
 
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import yaml
 from asker import api
 from asker.access.accounts import principal
 from asker.config import Settings
-from asker.errors import AskerError, ConfigError
+from asker.errors import AccessDenied, AskerError, ConfigError
 from asker.semantic.definitions import seed_texts
 from asker.warehouse.datadir import read_manifest, write_manifest
 from tests import callers
@@ -23,11 +24,26 @@ def seed_metrics() -> list[dict[str, object]]:
     return [m for text in seed_texts().values() for m in yaml.safe_load(text).get("metrics") or []]
 
 
+def data_approver_policy(folder: Path) -> Path:
+    """The demo policy with metric_approver (qian.hao) given data rights: every org, detail,
+    PII masked, as a bank whose approvers also analyse data might set it."""
+    text = resources.files("asker.access").joinpath("policy.yaml").read_text("utf-8")
+    doc = yaml.safe_load(text)
+    approver = doc["roles"]["metric_approver"]
+    analyst = doc["roles"]["hq_analyst"]
+    approver.update(
+        data_access=True, tables="*", row_scope="all", detail=True, row_cap=5000, pii=analyst["pii"]
+    )
+    path = folder / "policy.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def settings(tiny_dir: Path, tmp_path: Path) -> Settings:
     copy = tmp_path / "data"
     copy_data_dir(tiny_dir, copy)
-    return Settings(data_dir=copy)
+    return Settings(data_dir=copy, policy_file=data_approver_policy(tmp_path))
 
 
 def test_search_by_words_category_and_owner(tiny_dir: Path) -> None:
@@ -68,18 +84,23 @@ def test_an_uploaded_yaml_becomes_a_draft_not_a_publication(settings: Settings) 
     assert bad.value.code == "DICTIONARY_INVALID" and len(bad.value.params["problems"]) > 2
 
 
-def test_impact_values_are_withheld_outside_demo_data(settings: Settings) -> None:
-    draft = api.metric_draft_start(
-        callers.runtime(settings), callers.who(settings, "zhao.min"), "wealth_balance"
-    )
-    shown = api.metric_impact(callers.runtime(settings), draft.id)
-    assert shown and all(i.before is not None and not i.hidden for i in shown)
-    manifest = read_manifest(settings.data_dir)
-    write_manifest(settings.data_dir, replace(manifest, demo=False))  # a bank's own data
-    hidden = api.metric_impact(callers.runtime(settings), draft.id)
-    assert [i.case.id for i in hidden] == [i.case.id for i in shown]
-    assert all(i.before is None and i.after is None and i.hidden for i in hidden)
-    assert [i.before_rows for i in hidden] == [i.before_rows for i in shown]
+def test_roles_without_data_learn_no_value_count_or_change(settings: Settings) -> None:
+    """zhao.min reads no data, on demo data or a bank's own, so the impact says only whether
+    each case compiles and passes the gate (issue #17 item 3)."""
+    rt = callers.runtime(settings)
+    draft = api.metric_draft_start(rt, callers.who(settings, "zhao.min"), "wealth_balance")
+    for demo in (True, False):
+        manifest = read_manifest(settings.data_dir)
+        write_manifest(settings.data_dir, replace(manifest, demo=demo))
+        for user in ("zhao.min",):
+            found = api.metric_impact(rt, callers.who(settings, user), draft.id)
+            assert found and all(i.hidden for i in found)
+            assert {(i.before, i.after, i.changed, i.before_rows, i.after_rows) for i in found} == {
+                (None, None, None, None, None)
+            }
+            assert all(i.error_before is None and i.error_after is None for i in found)
+    with pytest.raises(AccessDenied):  # no metric right at all
+        api.metric_impact(rt, callers.who(settings, "sun.li"), draft.id)
 
 
 def test_refused_steps_are_audited_with_their_code(settings: Settings) -> None:
@@ -130,7 +151,9 @@ def test_saved_questions_that_use_the_metric_are_in_its_impact(settings: Setting
     )
     found = [
         i
-        for i in api.metric_impact(callers.runtime(settings), draft.id)
+        for i in api.metric_impact(
+            callers.runtime(settings), callers.who(settings, "qian.hao"), draft.id
+        )
         if i.case.origin == "saved"
     ]
     assert [(i.case.id, i.case.label) for i in found] == [(f"saved-{using.id}", "月日均")]

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Top to bottom; names in one tuple are peers and may not import each other.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("__main__",),
-    ("ui", "eval", "cli"),
+    ("ui", "eval", "cli", "http"),
     ("bench",),
     ("api",),
     ("pipeline",),

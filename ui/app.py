@@ -33,6 +33,8 @@ def sidebar() -> None:
             st.rerun()
         if st.button(t("logout"), key="logout"):
             state.end_session()
+            if getattr(st.user, "is_logged_in", False):  # signed in by the bank's SSO: end that too
+                st.logout()
             st.rerun()
 
 

@@ -22,11 +22,11 @@ assert who is not None and "approve_metrics" in state.rights()
 rt = state.runtime()
 
 
-def _result(result: Any, error: str | None, rows: int) -> str:
+def _result(result: Any, error: str | None, hidden: bool) -> str:
     if error is not None:
         return f"`{error}`"
-    if result is None:
-        return t("impact_hidden").format(rows=rows)
+    if hidden or result is None:
+        return t("impact_hidden")
     if not result.rows:
         return "—"
     first = ", ".join(str(v) for v in result.rows[0])
@@ -38,7 +38,7 @@ def impact(draft: Any) -> None:
     st.subheader(t("impact"))
     key = f"impact-{draft.id}-{draft.row_version}"
     if key not in st.session_state:
-        st.session_state[key] = api.metric_impact(rt, draft.id)
+        st.session_state[key] = api.metric_impact(rt, who, draft.id)
     found = st.session_state[key]
     if not found:
         st.caption(t("impact_none"))
@@ -46,8 +46,8 @@ def impact(draft: Any) -> None:
     rows = [
         [
             item.case.id,
-            _result(item.before, item.error_before, item.before_rows),
-            _result(item.after, item.error_after, item.after_rows),
+            _result(item.before, item.error_before, item.hidden),
+            _result(item.after, item.error_after, item.hidden),
             "⚠️" if item.changed else "",
         ]
         for item in found

@@ -14,6 +14,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "login": ("登录", "Log in"),
     "logout": ("退出登录", "Log out"),
+    "sso_login": ("使用单位统一身份登录", "Sign in with the bank's SSO"),
     "user": ("用户名", "User name"),
     "password": ("密码", "Password"),
     "demo_hint": (
@@ -118,8 +119,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Impact (each case run with the published and the proposed version)",
     ),
     "impact_hidden": (
-        "{rows} 行（非演示数据，不显示数值）",
-        "{rows} rows (not demo data: values not shown)",
+        "已编译并通过权限检查（未执行：您的角色不读取数据）",
+        "Compiles and passes the gate (not run: your role reads no data)",
     ),
     "impact_none": (
         "没有评测用例或已保存问题使用该指标。",

@@ -31,6 +31,9 @@ from asker.errors import AccessDenied
 from asker.types import Principal
 
 _HASHER = PasswordHasher()
+# The password hash of an account whose password the bank's directory checks (LDAP/AD, OIDC, the
+# trusted header): no password typed here can ever match it.
+DIRECTORY_HASH = "!directory"
 
 users = Table(
     "users",
@@ -100,7 +103,7 @@ def verify_password(
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     with engine.connect() as con:
         row = con.execute(select(users).where(users.c.user_id == user_id)).first()
-    if row is None:
+    if row is None or row.password_hash == DIRECTORY_HASH:
         _check_against_nobody(password)
         raise AccessDenied("LOGIN_FAILED")
     _refuse_if_locked(user_id, row.locked_until, moment)
@@ -175,6 +178,70 @@ def _reset_failures(engine: Engine, user_id: str, now: dt.datetime) -> None:
             ).scalar()
             _refuse_if_locked(user_id, locked_until, now)
             raise AccessDenied("LOGIN_FAILED")  # the user was deleted meanwhile
+
+
+def has_own_password(engine: Engine, user_id: str) -> bool:
+    """Whether the user is one of asker's own accounts with a password of its own (demo and
+    break-glass accounts), rather than a directory user or nobody."""
+    with engine.connect() as con:
+        stored = con.execute(select(users.c.password_hash).where(users.c.user_id == user_id))
+        password_hash = stored.scalar()
+    return password_hash is not None and password_hash != DIRECTORY_HASH
+
+
+def refuse_if_locked(engine: Engine, user_id: str, now: dt.datetime) -> None:
+    """ACCOUNT_LOCKED while the user's account is locked (directory users too)."""
+    with engine.connect() as con:
+        until = con.execute(select(users.c.locked_until).where(users.c.user_id == user_id)).scalar()
+    _refuse_if_locked(user_id, until, now.astimezone(dt.UTC))
+
+
+def count_directory_failure(
+    engine: Engine, user_id: str, *, max_failures: int, lockout_minutes: int, now: dt.datetime
+) -> None:
+    """A failed directory sign-in counts toward the same lockout as a wrong password here: the
+    user's row is kept (created without a role if the directory never signed them in)."""
+    moment = now.astimezone(dt.UTC)
+    with engine.begin() as con:
+        known = con.execute(select(users.c.user_id).where(users.c.user_id == user_id)).first()
+        if known is None:
+            con.execute(
+                users.insert().values(
+                    user_id=user_id,
+                    display_name=user_id,
+                    role="",
+                    org_id="",
+                    password_hash=DIRECTORY_HASH,
+                    failed_logins=0,
+                    created_at=moment,
+                )
+            )
+    lock_until = moment + dt.timedelta(minutes=lockout_minutes)
+    _count_failure(engine, user_id, moment, max_failures, lock_until)
+
+
+def keep_directory_account(engine: Engine, who: Principal, now: dt.datetime) -> None:
+    """Record a directory user's principal as of this sign-in (so ``asker ask --user`` and API
+    tokens can act as them) and clear their failure count; asker's own accounts are left alone."""
+    moment = now.astimezone(dt.UTC)
+    with engine.begin() as con:
+        row = con.execute(select(users).where(users.c.user_id == who.user_id)).first()
+        if row is not None and row.password_hash != DIRECTORY_HASH:
+            return
+        if row is None:
+            replace_account(con, who, DIRECTORY_HASH, moment)
+            return
+        con.execute(
+            users.update()
+            .where(users.c.user_id == who.user_id)
+            .values(
+                display_name=who.display_name,
+                role=who.role,
+                org_id=who.org_id,
+                emp_id=who.emp_id,
+            )
+        )
+    _reset_failures(engine, who.user_id, moment)
 
 
 def unlock_account(engine: Engine, user_id: str) -> None:

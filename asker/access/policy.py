@@ -10,6 +10,10 @@ edge, frozen dataclasses inside); every problem is reported at once.
 'masked'
 >>> policy.role("hq_executive").column_access("dim_customer", "mobile")
 'denied'
+>>> policy.role("hq_analyst").generalisation("dim_customer", "birth_date")
+'year'
+>>> policy.role("hq_executive").generalisation("dim_customer", "birth_date") is None
+True
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from asker.access.directory import DirectoryMapping
 from asker.errors import AccessDenied, ConfigError
 from asker.warehouse.catalog import Catalog, load_catalog
 
@@ -66,6 +71,20 @@ class RolePolicy:
     rights: frozenset[Right] = frozenset()
     home_panel: tuple[str, ...] = ()  # the questions the role's home panel asks
     starters: tuple[tuple[str, str], ...] = ()  # example questions (zh, en) on an empty chat
+    # ("table.column", how) for every column generalised because it holds the hidden part of a
+    # PII value this role sees masked (derived from the catalog's ``encodes``, never from YAML)
+    generalised: tuple[tuple[str, str], ...] = ()
+    # aggregates-only roles (detail: false): the "table.column"s of entity tables that may group
+    # or filter (columns of tables without entity ids always may), and the only literals a
+    # measure column may be compared with in a filter ("table.column", (values...))
+    dimensions: frozenset[str] = frozenset()
+    thresholds: tuple[tuple[str, tuple[float, ...]], ...] = ()
+
+    def is_dimension(self, table: str, column: str) -> bool:
+        return f"{table}.{column}" in self.dimensions
+
+    def threshold_values(self, table: str, column: str) -> tuple[float, ...]:
+        return dict(self.thresholds).get(f"{table}.{column}", ())
 
     @property
     def export(self) -> bool:
@@ -84,11 +103,16 @@ class RolePolicy:
             return "denied"
         return dict(self.pii).get(key, "visible")
 
+    def generalisation(self, table: str, column: str) -> str | None:
+        """How this role sees ``table.column`` coarsened ('year'), or None when it is not."""
+        return dict(self.generalised).get(f"{table}.{column}")
+
 
 @dataclass(frozen=True)
 class Policy:
     roles: tuple[RolePolicy, ...]
     customer_scope: CustomerScope
+    directory: DirectoryMapping | None = None  # directory groups -> roles, for directory sign-in
 
     def role(self, name: str) -> RolePolicy:
         """The role's policy; an unknown role has no access at all (fail closed)."""
@@ -135,6 +159,8 @@ class _RoleFile(BaseModel):
     rights: list[Right] = []
     home_panel: list[str] = []
     starters: list[tuple[str, str]] = []
+    dimensions: dict[str, list[str]] = {}
+    thresholds: dict[str, dict[str, list[float]]] = {}
 
 
 class _CustomerScopeFile(BaseModel):
@@ -144,9 +170,19 @@ class _CustomerScopeFile(BaseModel):
     manager_column: str
 
 
+class _DirectoryFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    groups: dict[str, str] = Field(min_length=1)  # directory group -> role, first match wins
+    org_attribute: str = Field(default="departmentNumber", min_length=1)
+    emp_attribute: str = Field(default="employeeNumber", min_length=1)
+    name_attribute: str = Field(default="displayName", min_length=1)
+    groups_claim: str = Field(default="groups", min_length=1)
+
+
 class _PolicyFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     customer_scope: _CustomerScopeFile
+    directory: _DirectoryFile | None = None
     pii_sets: dict[str, dict[str, Access]] = {}  # YAML anchors only; not read
     roles: dict[str, _RoleFile] = Field(min_length=1)
 
@@ -165,6 +201,7 @@ def _role_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str
                 yield f"roles.{name}.tables: 未知表 unknown table {table!r}"
     for table, columns in role.denied_columns.items():
         yield from _column_problems(f"roles.{name}.denied_columns", table, columns, catalog)
+    yield from _cell_problems(name, role, catalog)
     expected = {f"{t}.{c.name}" for t, c in catalog.pii_columns()}
     for key in sorted(expected - set(role.pii)):
         yield f"roles.{name}.pii: 缺少 PII 列 missing PII column {key}"
@@ -181,6 +218,20 @@ def _role_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str
         yield f"roles.{name}: home_panel/starters 需要 ask 权限 (need the ask right)"
 
 
+def _cell_problems(name: str, role: _RoleFile, catalog: Catalog) -> Iterator[str]:
+    if role.data_access and not role.detail and not role.dimensions:
+        yield (
+            f"roles.{name}: 只看汇总（detail: false）的角色必须声明 dimensions（可用于分组和筛选的"
+            f"低基数字段） an aggregates-only role (detail: false) must declare its dimensions, "
+            f"the low-cardinality columns it may group and filter by; missing key: "
+            f"roles.{name}.dimensions"
+        )
+    for table, columns in role.dimensions.items():
+        yield from _column_problems(f"roles.{name}.dimensions", table, columns, catalog)
+    for table, limits in role.thresholds.items():
+        yield from _column_problems(f"roles.{name}.thresholds", table, list(limits), catalog)
+
+
 def _scope_problems(scope: _CustomerScopeFile, catalog: Catalog) -> list[str]:
     columns = [scope.key, scope.manager_column]
     return _column_problems("customer_scope", scope.table, columns, catalog)
@@ -190,10 +241,37 @@ def _check(doc: _PolicyFile, catalog: Catalog) -> list[str]:
     problems = _scope_problems(doc.customer_scope, catalog)
     for name, role in doc.roles.items():
         problems += list(_role_problems(name, role, catalog))
+    if doc.directory is not None:
+        for group, role_name in doc.directory.groups.items():
+            if role_name not in doc.roles:
+                problems.append(f"directory.groups.{group}: 未知角色 unknown role {role_name!r}")
     return problems
 
 
-def _build_role(name: str, role: _RoleFile) -> RolePolicy:
+def _build_directory(doc: _DirectoryFile | None) -> DirectoryMapping | None:
+    if doc is None:
+        return None
+    return DirectoryMapping(
+        groups=tuple(doc.groups.items()),
+        org_attribute=doc.org_attribute,
+        emp_attribute=doc.emp_attribute,
+        name_attribute=doc.name_attribute,
+        groups_claim=doc.groups_claim,
+    )
+
+
+def _generalised(role: _RoleFile, catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    """Columns holding a hidden part of a PII value the role sees masked: masks must not be
+    undoable from what else the role can read (ARCHITECTURE §6)."""
+    found = {
+        f"{table}.{column}": how
+        for table, pii, column, how in catalog.generalisations()
+        if role.pii.get(f"{table}.{pii}") == "masked"
+    }
+    return tuple(sorted(found.items()))
+
+
+def _build_role(name: str, role: _RoleFile, catalog: Catalog) -> RolePolicy:
     return RolePolicy(
         role=name,
         label=role.label,
@@ -209,6 +287,15 @@ def _build_role(name: str, role: _RoleFile) -> RolePolicy:
         rights=frozenset(role.rights),
         home_panel=tuple(role.home_panel),
         starters=tuple((zh, en) for zh, en in role.starters),
+        generalised=_generalised(role, catalog),
+        dimensions=frozenset(f"{t}.{c}" for t, cols in role.dimensions.items() for c in cols),
+        thresholds=tuple(
+            sorted(
+                (f"{t}.{c}", tuple(values))
+                for t, limits in role.thresholds.items()
+                for c, values in limits.items()
+            )
+        ),
     )
 
 
@@ -237,8 +324,9 @@ def parse_policy(text: str, catalog: Catalog, source: str = "policy.yaml") -> Po
         raise ConfigError("POLICY_INVALID", source=source, problems=tuple(problems))
     scope = doc.customer_scope
     return Policy(
-        roles=tuple(_build_role(name, role) for name, role in doc.roles.items()),
+        roles=tuple(_build_role(name, role, catalog) for name, role in doc.roles.items()),
         customer_scope=CustomerScope(scope.table, scope.key, scope.manager_column),
+        directory=_build_directory(doc.directory),
     )
 
 

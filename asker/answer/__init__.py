@@ -8,7 +8,7 @@ import datetime as dt
 from asker.answer.columns import metric_columns, statement_columns
 from asker.answer.parts import MetricAnswerParts, metric_refs
 from asker.answer.presentation import metric_presentation, statement_presentation
-from asker.errors import AskerError
+from asker.errors import AskerError, kind_of
 from asker.semantic.entities import load_entities
 from asker.types import Answer, Language, Period, QueryResult
 
@@ -35,7 +35,14 @@ def from_error(
         code=error.code,
         message=error.message(language),
         sql=sql,
+        error_kind=kind_of(error),
+        retry_after_s=_retry_after(error),
     )
+
+
+def _retry_after(error: AskerError) -> int | None:
+    seconds = error.params.get("retry_after")
+    return seconds if isinstance(seconds, int) else None
 
 
 def from_result(
@@ -43,7 +50,7 @@ def from_result(
 ) -> Answer:
     """An ok Answer with an SQL statement's rows, shown as a table; says so when the row cap
     cut the result."""
-    message = _row_message(result, language)
+    message = _row_message(result, language) + suppressed_note(result, language)
     return Answer(
         status="ok",
         question=question,
@@ -53,6 +60,7 @@ def from_result(
         columns=result.columns,
         rows=result.rows,
         truncated=result.truncated,
+        suppressed=result.suppressed,
         as_of=as_of,
         elapsed_ms=result.elapsed_ms,
         result_columns=statement_columns(result),
@@ -67,6 +75,16 @@ def _row_message(result: QueryResult, language: Language) -> str:
         return f"共 {n} 行{cut}"
     cut = f" (row cap reached: showing the first {n})" if result.truncated else ""
     return f"{n} row{'s' if n != 1 else ''}{cut}"
+
+
+def suppressed_note(result: QueryResult, language: Language) -> str:
+    """Says how many cells were withheld because too few customers stand behind them."""
+    if not result.suppressed:
+        return ""
+    n, label = len(result.suppressed), result.suppressed[0].label
+    if language == "zh":
+        return f"；{n} 个单元格涉及的客户数过少（{label}），已隐藏"
+    return f"; {n} cell(s) withheld: too few customers behind them ({label})"
 
 
 # --- metric answers -------------------------------------------------------------------------
@@ -125,11 +143,12 @@ def from_metric_result(parts: MetricAnswerParts, result: QueryResult) -> Answer:
         status="ok",
         question=parts.question,
         language=parts.language,
-        message=summary(parts, result),
+        message=summary(parts, result) + suppressed_note(result, parts.language),
         sql=parts.sql,
         columns=result.columns,
         rows=result.rows,
         truncated=result.truncated,
+        suppressed=result.suppressed,
         as_of=parts.as_of,
         metrics=metric_refs(parts),
         filters=parts.filters,

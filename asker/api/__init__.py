@@ -52,11 +52,23 @@ from asker.api.governance import (
     metric_version_diff,
     saved_impact_cases,
 )
-from asker.api.identity import local_user, login, session_expired, sign_in, start_session
+from asker.api.health import readiness
+from asker.api.identity import (
+    bearer_sign_in,
+    chat_sso_secrets,
+    local_user,
+    login,
+    session_expired,
+    sign_in,
+    sign_in_with_headers,
+    sign_in_with_token,
+    start_session,
+)
 from asker.api.operations import ExportFile, can_export, export
 from asker.api.questions import (
     ask,
     ask_query,
+    conversation,
     explain,
     feedback,
     feedback_with_correction,
@@ -80,7 +92,9 @@ from asker.api.review import (
     verified_examples,
 )
 from asker.api.runtime import Runtime, grants, limits, open_runtime
+from asker.api.tokens import add_service_account, create_token, list_tokens, revoke_token
 from asker.appstate.feedback_queue import FeedbackItem
+from asker.audit.request import request_scope
 from asker.audit.search import AuditFilter
 from asker.audit.usage import UsageReport
 
@@ -94,12 +108,17 @@ __all__ = [
     "Runtime",
     "Session",
     "UsageReport",
+    "add_service_account",
     "ask",
     "ask_query",
     "audit_csv",
     "audit_row",
+    "bearer_sign_in",
     "can_export",
+    "chat_sso_secrets",
     "check_correction",
+    "conversation",
+    "create_token",
     "explain",
     "export",
     "export_metrics",
@@ -112,6 +131,7 @@ __all__ = [
     "init",
     "limits",
     "list_metrics",
+    "list_tokens",
     "llm_usage",
     "local_user",
     "login",
@@ -138,12 +158,15 @@ __all__ = [
     "metric_version_diff",
     "open_runtime",
     "promote_feedback",
+    "readiness",
     "rebuild_index",
     "refusal",
     "reject_feedback",
     "remove_saved_question",
+    "request_scope",
     "rerun_saved_question",
     "reviewed_examples",
+    "revoke_token",
     "rights",
     "roles",
     "run_sql",
@@ -156,6 +179,8 @@ __all__ = [
     "session_expired",
     "share_saved_question",
     "sign_in",
+    "sign_in_with_headers",
+    "sign_in_with_token",
     "start_session",
     "starters",
     "usage",

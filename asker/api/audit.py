@@ -11,6 +11,7 @@ from asker.access.scope import OrgDirectory
 from asker.api.runtime import Runtime
 from asker.audit import search as audit_search
 from asker.audit.log import AuditEntry, AuditRecord, AuditReport, hash_result
+from asker.audit.request import current_request_id
 from asker.audit.search import AuditFilter
 from asker.audit.usage import QUESTION_ACTIONS, UsageReport, usage_report
 from asker.errors import AskerError
@@ -27,6 +28,7 @@ def record(
         role=actor.role if actor else "",
         org_id=actor.org_id if actor else "",
         action=action,  # type: ignore[arg-type]
+        request_id=fields.pop("request_id", None) or current_request_id(),
         **fields,
     )
 

@@ -5,16 +5,17 @@ a publish reaches the pipeline and the retrieval index at once."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from asker.api.admin import rebuild_index
 from asker.api.audit import record
+from asker.api.impact_review import expression_messages, gated_impact, refuse_bad_expressions
 from asker.api.runtime import Runtime
 from asker.appstate import saved_questions as saved
 from asker.errors import AskerError, ConfigError, UserFacingError
 from asker.semantic import definitions, impact, version_diff, workflow
-from asker.semantic.compiler import Compiler
-from asker.semantic.conflicts import DraftCheck, candidate
+from asker.semantic.conflicts import DraftCheck
 from asker.semantic.drafts import Draft, DraftStore
 from asker.semantic.impact import CaseImpact, ImpactCase
 from asker.semantic.store import MetricVersion
@@ -109,8 +110,12 @@ def metric_draft(rt: Runtime, draft_id: int) -> Draft:
 
 
 def metric_draft_check(rt: Runtime, draft_id: int) -> DraftCheck:
-    """Every validation problem and conflict of a draft (the YAML loader's validation)."""
-    return workflow.check(_governance(rt), metric_draft(rt, draft_id))
+    """Every validation problem and conflict of a draft (the YAML loader's validation), and
+    every expression of it the gate would refuse."""
+    draft = metric_draft(rt, draft_id)
+    found = workflow.check(_governance(rt), draft)
+    gated = expression_messages(rt, draft.definition)
+    return replace(found, problems=(*found.problems, *gated)) if gated else found
 
 
 def metric_draft_start(
@@ -141,9 +146,13 @@ def metric_draft_save(
 
 
 def metric_draft_submit(rt: Runtime, who: Principal, draft_id: int, row_version: int) -> Draft:
-    return _draft_step(
-        rt, who, "submit", draft_id, lambda gov: workflow.submit(gov, who, draft_id, row_version)
-    )
+    """Submit for review: a draft whose expressions the gate refuses cannot be submitted."""
+
+    def submit(gov: workflow.Governance) -> Draft:
+        refuse_bad_expressions(rt, gov.drafts.get(draft_id).definition)
+        return workflow.submit(gov, who, draft_id, row_version)
+
+    return _draft_step(rt, who, "submit", draft_id, submit)
 
 
 def metric_draft_withdraw(rt: Runtime, who: Principal, draft_id: int, row_version: int) -> Draft:
@@ -167,14 +176,14 @@ def metric_draft_rebase(rt: Runtime, who: Principal, draft_id: int, row_version:
 def metric_draft_approve(
     rt: Runtime, who: Principal, draft_id: int, row_version: int, comment: str = ""
 ) -> MetricVersion:
-    """Approve a draft in review and publish it as the metric's next version (four eyes)."""
-    version = _draft_step(
-        rt,
-        who,
-        "approve",
-        draft_id,
-        lambda gov: workflow.approve(gov, who, draft_id, row_version, comment),
-    )
+    """Approve a draft in review and publish it as the metric's next version (four eyes); a
+    draft whose expressions the gate refuses is never published."""
+
+    def approve(gov: workflow.Governance) -> MetricVersion:
+        refuse_bad_expressions(rt, gov.drafts.get(draft_id).definition)
+        return workflow.approve(gov, who, draft_id, row_version, comment)
+
+    version = _draft_step(rt, who, "approve", draft_id, approve)
     _after_publish(rt)
     return version
 
@@ -239,30 +248,22 @@ def metric_draft_diff(rt: Runtime, draft_id: int) -> VersionDiff:
 
 
 def metric_impact(
-    rt: Runtime, draft_id: int, saved_cases: tuple[ImpactCase, ...] | None = None
+    rt: Runtime,
+    reviewer: Principal,
+    draft_id: int,
+    saved_cases: tuple[ImpactCase, ...] | None = None,
 ) -> tuple[CaseImpact, ...]:
-    """Evaluation cases and saved questions using the draft's metric, each run with the
-    published and with the proposed definition on this data dir's warehouse. ``saved_cases``
-    defaults to every saved question the deterministic parser understands."""
+    """Evaluation cases and saved questions using the draft's metric, each with the published
+    and with the proposed definition, through the gate (``asker.api.impact_review``): values
+    only for a reviewer whose role reads data, and only what that role may see; for the others
+    whether each case compiles and passes the gate. ``saved_cases`` defaults to every saved
+    question the deterministic parser understands. Refused for a role without a metric right
+    (ACCESS_DENIED) and for a draft whose expressions the gate refuses (METRIC_*)."""
+    draft = metric_draft(rt, draft_id)
     if saved_cases is None:
         saved_cases = saved_impact_cases(rt)
-    draft = metric_draft(rt, draft_id)
-    store = rt.metric_store
-    published = store.published()
-    cases = impact.cases_using(draft.code, published, saved_cases)
-    before = rt.compiler()
-    try:
-        metric_file = definitions.MetricFile.model_validate(draft.definition)
-        proposed, _ = candidate(store, draft.code, draft.source, metric_file)
-    except ValueError:  # an invalid draft: every case fails on the proposed side
-        proposed = published
-    after = Compiler(proposed, rt.catalog, rt.data_date)
-    timeout = rt.settings.query_timeout_s
-    found = impact.measure(cases, before, after, rt.executor, timeout_s=timeout)
-    if rt.demo:
-        return found
-    # metric roles read no bank data: on a bank's own warehouse only what changed is shown
-    return tuple(item.without_values() for item in found)
+    cases = impact.cases_using(draft.code, rt.metric_store.published(), saved_cases)
+    return gated_impact(rt, reviewer, draft, cases)
 
 
 def saved_impact_cases(rt: Runtime) -> tuple[ImpactCase, ...]:

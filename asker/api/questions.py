@@ -7,6 +7,7 @@ with a code and a message in the question's language; anything else becomes INTE
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import replace
 
@@ -16,9 +17,9 @@ from asker.api.audit import audited
 from asker.api.runtime import Runtime
 from asker.appstate import feedback_queue
 from asker.appstate import saved_questions as saved
-from asker.appstate.conversations import record_feedback
+from asker.appstate.conversations import Conversations, record_feedback
 from asker.appstate.saved_questions import SavedQuestion
-from asker.errors import AccessDenied, AskerError, InvalidSql
+from asker.errors import AccessDenied, AskerError, InvalidSql, UserFacingError
 from asker.types import Answer, Language, MetricQuery, Principal
 from asker.understand.language import detect_language
 
@@ -110,6 +111,17 @@ def answer(
 def refusal(question: str, error: AskerError, language: Language | None = None) -> Answer:
     """An error before any step ran (no data dir, an unknown user) as the question's answer."""
     return from_error(question, language or detect_language(question), error)
+
+
+def conversation(
+    rt: Runtime, who: Principal, conversation_id: str
+) -> tuple[tuple[str, dt.datetime], ...]:
+    """The questions of ``who``'s conversation, oldest first; NOT_FOUND when it has none (or
+    is another user's)."""
+    found = Conversations(rt.app_db).turns(conversation_id, who.user_id)
+    if not found:
+        raise UserFacingError("NOT_FOUND", what=f"conversation {conversation_id}")
+    return tuple(found)
 
 
 def feedback(

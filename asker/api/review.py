@@ -38,6 +38,7 @@ def _gate_for_author(rt: Runtime, author: str, statement: str) -> GatedQuery:
         catalog=svc.compiler.catalog,
         orgs=svc.orgs,
         dialect=svc.executor.dialect,
+        min_cell_size=svc.settings.min_cell_size,
     )
 
 

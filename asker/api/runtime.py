@@ -16,9 +16,16 @@ from typing import Any
 from sqlalchemy import Engine
 
 from asker import pipeline
-from asker.access.identity import AppDatabaseAuthenticator, Authenticator
+from asker.access.identity import (
+    Authenticator,
+    BearerValidator,
+    bearer_validators_for,
+    sign_in_for,
+)
 from asker.access.policy import Policy, load_policy
 from asker.access.scope import load_org_directory
+from asker.access.tokens import ApiTokenValidator
+from asker.api.warehouse_pii import register_warehouse_pii
 from asker.appstate.conversations import Conversations
 from asker.appstate.database import engine_for
 from asker.audit.log import AuditLog, anchor_path, load_or_create_key
@@ -94,6 +101,10 @@ class Runtime:
     authenticator: Authenticator
     clock: Clock
     data_date: dt.date
+    # The chain ``Authorization: Bearer`` is resolved through, first match wins: asker's own
+    # API tokens, then whatever single sign-on adds (an OIDC access-token validator against the
+    # IdP's JWKS appends itself here in ``open_runtime``).
+    bearer_validators: tuple[BearerValidator, ...] = ()
     _executor: DuckDBExecutor | PooledExecutor | None = field(default=None, repr=False)
     _slots: UserSlots | None = field(default=None, repr=False)
     _services: pipeline.Services | None = field(default=None, repr=False)
@@ -169,6 +180,7 @@ class Runtime:
         dictionary = self.metric_store.published()
         executor = self.executor
         values = load_values(dictionary, self.catalog, executor)
+        register_warehouse_pii(self.catalog, executor)
         context = Context(
             dictionary,
             build_lexicon(dictionary, values),
@@ -218,17 +230,18 @@ def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         raise ConfigError("DATA_DIR_MISSING", path=str(settings.data_dir))
     app_db = engine_for(settings.resolved_app_db_url)
     catalog = load_catalog()
+    policy = load_policy(catalog, settings.policy_file)
+    authenticator = sign_in_for(settings, app_db, policy.directory)
     return Runtime(
         settings=settings,
         app_db=app_db,
         catalog=catalog,
-        policy=load_policy(catalog, settings.policy_file),
+        policy=policy,
         audit=AuditLog(
             app_db, load_or_create_key(settings.data_dir), anchor_path(settings.data_dir)
         ),
-        authenticator=AppDatabaseAuthenticator(
-            app_db, settings.login_max_failures, settings.login_lockout_minutes
-        ),
+        authenticator=authenticator,
         clock=clock or SystemClock(),
         data_date=data_date_of(settings),
+        bearer_validators=bearer_validators_for(authenticator, ApiTokenValidator(app_db)),
     )

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Column, DateTime, Engine, Integer, String, Table, Text, select
 
 from asker.appstate.database import metadata
+from asker.pii import redact_pii
 from asker.types import Filter, MetricQuery, Period, Threshold
 
 KEEP = 5  # turns a follow-up may refer back to
@@ -91,15 +92,30 @@ class Conversations:
         with self.engine.connect() as con:
             return [row.question for row in reversed(con.execute(query).all())]
 
+    def turns(self, conversation_id: str, user_id: str) -> list[tuple[str, dt.datetime]]:
+        """Every question of the user's conversation and when it was asked, oldest first
+        (another user's conversation reads as empty)."""
+        query = (
+            select(conversation_turns.c.question, conversation_turns.c.created_at)
+            .where(
+                conversation_turns.c.conversation_id == conversation_id,
+                conversation_turns.c.user_id == user_id,
+            )
+            .order_by(conversation_turns.c.id)
+        )
+        with self.engine.connect() as con:
+            return [(row.question, row.created_at) for row in con.execute(query).all()]
+
     def record(
         self, conversation_id: str, user_id: str, question: str, query: MetricQuery | None
     ) -> None:
+        """Keep a turn; the question is stored PII-redacted by the one redactor."""
         with self.engine.begin() as con:
             con.execute(
                 conversation_turns.insert().values(
                     conversation_id=conversation_id,
                     user_id=user_id,
-                    question=question,
+                    question=redact_pii(question),  # nothing raw at rest
                     query=query_to_json(query) if query else None,
                     created_at=dt.datetime.now(dt.UTC),
                 )

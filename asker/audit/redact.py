@@ -17,10 +17,12 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any, Literal, get_args
 
-from asker.pii import redact_pii
+from asker.pii import redact_pii, redact_sql
 from asker.types import QueryResult, json_value
 
-Action = Literal["ask", "explain", "sql", "export", "login", "metric_workflow"]
+Action = Literal[
+    "ask", "explain", "sql", "export", "login", "metric_workflow", "token_use", "token_admin"
+]
 Decision = Literal["ok", "clarify", "refused", "error"]
 PII_REDACTED = "pii_redacted"  # the flag a record gets when its text had PII taken out
 
@@ -31,9 +33,12 @@ _FREE_TEXT = ("question", "plan", "generated_sql", "gated_sql", "filters", "mask
 _TUPLES = ("tables", "columns", "filters", "masks", "codes", "flags")
 
 
-def _redacted(value: Any) -> Any:
+_SQL_TEXT = ("generated_sql", "gated_sql")
+
+
+def _redacted(value: Any, sql: bool = False) -> Any:
     if isinstance(value, str):
-        return redact_pii(value)
+        return redact_sql(value) if sql else redact_pii(value)
     if isinstance(value, list | tuple):
         return tuple(_redacted(v) for v in value)
     if isinstance(value, dict):
@@ -66,6 +71,7 @@ class AuditRecord:
     model: str | None = None
     prompt_version: str | None = None
     flags: tuple[str, ...] = ()
+    request_id: str | None = None  # the HTTP request's X-Request-ID, also in the JSON log
 
     def __post_init__(self) -> None:
         if self.action not in get_args(Action) or self.decision not in get_args(Decision):
@@ -79,7 +85,7 @@ class AuditRecord:
         object.__setattr__(self, "plan", json_value(self.plan))
         redacted = False
         for name in _FREE_TEXT:
-            value = _redacted(getattr(self, name))
+            value = _redacted(getattr(self, name), sql=name in _SQL_TEXT)
             redacted = redacted or json_value(value) != json_value(getattr(self, name))
             object.__setattr__(self, name, value)
         if redacted and PII_REDACTED not in self.flags:

@@ -3,10 +3,10 @@
 (ARCHITECTURE §7). Commands by concern: ``questions`` (ask, explain, sql), ``metrics``,
 ``operations`` (init, serve, bench, index, audit verify)."""
 
-from asker.cli import metrics, operations, questions
+from asker.cli import metrics, operations, questions, tokens
 from asker.cli.app import app
 
-__all__ = ["app", "main", "metrics", "operations", "questions"]
+__all__ = ["app", "main", "metrics", "operations", "questions", "tokens"]
 
 
 def main() -> None:

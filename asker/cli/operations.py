@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -66,10 +67,9 @@ def serve(
     address: Annotated[str, typer.Option(help="监听地址 Address to listen on.")] = "127.0.0.1",
 ) -> None:
     """启动问数网页（Streamlit）。Start the chat app (Streamlit)."""
-    import os
-    import subprocess
     from importlib import resources
 
+    from asker import api
     from asker.warehouse.datadir import read_manifest
 
     settings = settings_for(data_dir)
@@ -97,9 +97,50 @@ def serve(
         "--client.disableDataExport",  # grids offer no CSV or copy: the audited export only
         "true",
     ]
+    sso = api.chat_sso_secrets(settings)  # the SSO button's provider settings, for st.login
+    if sso is not None:
+        command += ["--secrets.files", str(sso.absolute())]
     env = {**os.environ, "ASKER_DATA_DIR": str(settings.data_dir.absolute())}
     out.print(f"问数助手 asker: http://{address}:{port}  (Ctrl+C 退出 to stop)")
-    raise typer.Exit(subprocess.call(command, env=env))
+    become(command, env)
+
+
+def become(command: list[str], env: dict[str, str]) -> NoReturn:
+    """Replace this process with the server's, so a signal to ``asker serve`` or ``asker api``
+    (SIGTERM from systemd, Kubernetes, a shell) reaches the server itself and nothing is left
+    running after it."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(command[0], command, env)
+
+
+@app.command("api")
+def api_server(
+    data_dir: DataDir = None,
+    host: Annotated[str, typer.Option(help="监听地址 Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口 Port.")] = 8000,
+) -> None:
+    """启动 HTTP 接口（OpenAPI 见 /openapi.json）。Start the HTTP API (OpenAPI at /openapi.json)."""
+    settings = settings_for(data_dir)
+    runtime_for(data_dir).close()  # a missing or broken data dir ends here, not in the server
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "asker.http.app:app_from_env",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-access-log",  # asker.http writes one JSON line per request, with its id
+        "--no-proxy-headers",  # the peer is the connection's own: the trusted header checks it
+        "--timeout-graceful-shutdown",
+        str(settings.api_shutdown_grace_s),
+    ]
+    env = {**os.environ, "ASKER_DATA_DIR": str(settings.data_dir.absolute())}
+    out.print(f"问数助手 asker api: http://{host}:{port}/openapi.json  (Ctrl+C 退出 to stop)")
+    become(command, env)
 
 
 @app.command()

@@ -25,7 +25,9 @@ from asker.errors import AskerError
 from asker.gate.aggregates_only import aggregates_only
 from asker.gate.allowed_functions import allowed_functions
 from asker.gate.allowed_nodes import allowed_nodes
+from asker.gate.cell_rules import cell_rules
 from asker.gate.data_access import data_access
+from asker.gate.generalised_columns import generalised_columns
 from asker.gate.issues import issue, refusal
 from asker.gate.known_names import known_names
 from asker.gate.masked_columns import masked_columns
@@ -34,6 +36,7 @@ from asker.gate.readable_columns import readable_columns
 from asker.gate.regenerated_sql import regenerated_sql
 from asker.gate.row_cap import row_cap
 from asker.gate.row_scope import row_scope
+from asker.gate.small_cells import small_cells
 from asker.gate.state import GateState, StatementBounds, Step
 from asker.gate.statement_bounds import statement_bounds
 from asker.gate.string_growth import string_growth
@@ -73,9 +76,12 @@ STEPS: tuple[Step, ...] = (
     known_names,  # d. tables and columns known (qualified copy); unreadable tables denied
     readable_columns,  # e. every column read (after * expansion) is readable
     string_growth,  # e. no string function builds a value past the bound
-    row_scope,  # f. every physical table replaced by the gate's filtered subquery
-    masked_columns,  # g. masked PII only as plain output; masks applied in the subqueries
-    aggregates_only,  # h. roles without detail: aggregates only
+    aggregates_only,  # f. roles without detail: aggregates only
+    cell_rules,  # f. ... and only shapes whose every cell can be k-checked
+    small_cells,  # f. ... every result cell carries its entity count; cells under k nulled
+    row_scope,  # g. every physical table replaced by the gate's filtered subquery
+    masked_columns,  # h. masked PII only as plain output; masks applied in the subqueries
+    generalised_columns,  # h. columns that would undo a mask (birth_date) generalised
     row_cap,  # i. LIMIT row_cap + 1
     regenerated_sql,  # j. the SQL that runs is generated from the checked tree
 )
@@ -91,6 +97,7 @@ def gate(
     dialect: str = "duckdb",
     bounds: StatementBounds | None = None,
     deadline: Deadline | None = None,
+    min_cell_size: int = 5,
 ) -> GatedQuery:
     """Check and rewrite ``sql`` for ``principal``; refuse anything not proven allowed. With a
     ``deadline`` (the request's, shared with its execution) the gate stops when it passes."""
@@ -104,6 +111,7 @@ def gate(
         dialect=dialect,
         text=text,
         bounds=bounds or StatementBounds(),
+        min_cell_size=min_cell_size,
     )
     for step in STEPS:
         if deadline is not None:

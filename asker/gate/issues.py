@@ -19,7 +19,9 @@ from asker.errors import AccessDenied, InvalidSql, Language, UserFacingError
 from asker.messages import MESSAGES
 
 # Codes that mean "you may not", raised as AccessDenied; every other gate code is InvalidSql.
-ACCESS_CODES = ("ACCESS_DENIED", "MASKED_COLUMN_MISUSE", "DETAIL_NOT_ALLOWED")
+ACCESS_CODES = (
+    "ACCESS_DENIED", "MASKED_COLUMN_MISUSE", "DETAIL_NOT_ALLOWED", "AGGREGATE_NOT_ALLOWED",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

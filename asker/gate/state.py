@@ -47,6 +47,7 @@ class GateState:
     orgs: OrgDirectory
     dialect: str
     text: str
+    min_cell_size: int = 5  # aggregates-only roles: fewest entities behind a result cell
     tree: exp.Expr | None = None
     qualified: exp.Expr | None = None
     replaced: tuple[ReplacedTable, ...] = ()

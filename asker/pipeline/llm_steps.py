@@ -142,6 +142,15 @@ def check_words_in_scope(question: str, principal: Principal | None, services: S
     check_named_orgs(principal, (), bank_wide, services.policy, services.orgs, mentions=mentions)
 
 
+def _in_scope(text: str, turn: Turn, services: Services) -> bool:
+    """Whether the model's ``text`` names only orgs inside the principal's scope."""
+    try:
+        check_words_in_scope(text, turn.principal, services)
+    except AccessDenied:
+        return False
+    return True
+
+
 RETRIEVAL_UNAVAILABLE = "retrieval_unavailable"  # the audit flag
 
 
@@ -178,8 +187,14 @@ def plan_with_llm(turn: Turn, services: Services) -> Turn:
     llm, chain = turn.llm, llm_chain(turn, services)
     outcome = chain.plan(llm.question, llm.context)
     if outcome.action == "clarify":
+
+        def shows(text: str) -> bool:
+            return not llm.visible.names_hidden(text) and _in_scope(text, turn, services)
+
         answered = replace(turn, llm=with_calls(llm, chain))
-        return replace(answered, answer=answers.clarify(turn.question, turn.language, outcome))
+        return replace(
+            answered, answer=answers.clarify(turn.question, turn.language, outcome, shows)
+        )
     if outcome.action == "not_answerable":
         raise NotAnswerable("NOT_ANSWERABLE")
     candidate, shadow = outcome.candidate, None

@@ -36,7 +36,8 @@ def gate_for(
     sql: str | exp.Expr, who: Principal, services: Services, deadline: Deadline | None = None
 ) -> GatedQuery:
     """The one gate call of every path (compiled, typed and model-written SQL): the services'
-    policy, catalog and orgs, the configured statement bounds and, when given, the deadline."""
+    policy, catalog and orgs, the configured statement bounds and minimum cell size and, when
+    given, the deadline."""
     return gate(
         sql,
         who,
@@ -46,6 +47,7 @@ def gate_for(
         dialect=services.executor.dialect,
         bounds=statement_bounds(services.settings),
         deadline=deadline,
+        min_cell_size=services.settings.min_cell_size,
     )
 
 

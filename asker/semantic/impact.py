@@ -2,6 +2,9 @@
 use the metric (directly or through a ratio or derived metric), and how their results change
 between the published and the proposed definition, both compiled and run on the same warehouse.
 
+This module never touches the warehouse itself: the caller hands in how a compiled tree is run
+(``measure``) or only checked (``check``), so every statement meets the gate first (issue #17).
+
 Cases come from ``CASE_SOURCES``: today the hand-written gold cases of the compiler
 (``tests/semantic/gold/*.yaml`` in a source checkout); more sources (the evaluation harness's
 cases) are one function each. Saved questions are passed in by the caller.
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,6 @@ from asker.semantic.compiler import Compiler
 from asker.semantic.model import Dictionary
 from asker.semantic.validate import referenced_metrics
 from asker.types import Filter, MetricQuery, Period, QueryResult
-from asker.warehouse.engine import Executor
 
 GOLD = Path(__file__).resolve().parents[2] / "tests" / "semantic" / "gold"
 
@@ -37,21 +39,23 @@ class ImpactCase:
 
 @dataclass(frozen=True)
 class CaseImpact:
-    """One case run both ways. ``before``/``after`` are None when the run failed (its error code
-    is kept) or when the values were withheld (``hidden``): ``changed`` and the row counts stay."""
+    """One case both ways. ``before``/``after`` are None when the run failed (its error code is
+    kept). ``hidden``: the case was only compiled and gated, never run (a reviewer who reads no
+    data): no values, no row counts and no ``changed`` (None), only each side's error code."""
 
     case: ImpactCase
-    changed: bool
-    before_rows: int
-    after_rows: int
+    changed: bool | None
+    before_rows: int | None
+    after_rows: int | None
     before: QueryResult | None = None
     after: QueryResult | None = None
     error_before: str | None = None
     error_after: str | None = None
     hidden: bool = False
 
-    def without_values(self) -> CaseImpact:
-        return replace(self, before=None, after=None, hidden=True)
+
+# A compiled tree -> its result (gated and run) or None (only gated); raises AskerError.
+Run = Callable[[Any], QueryResult | None]
 
 
 def _changed(
@@ -123,30 +127,22 @@ def cases_using(
     return tuple(c for c in every if using & set(c.query.metrics))
 
 
-def _run(
-    compiler: Compiler, query: MetricQuery, executor: Executor, row_cap: int, timeout_s: float
-) -> tuple[QueryResult | None, str | None]:
+def _run(compiler: Compiler, query: MetricQuery, run: Run) -> tuple[QueryResult | None, str | None]:
     try:
-        tree = compiler.compile(query).tree
-        return executor.execute(tree, row_cap=row_cap, timeout_s=timeout_s), None
+        return run(compiler.compile(query).tree), None
     except AskerError as error:
         return None, error.code
 
 
 def measure(
-    cases: Iterable[ImpactCase],
-    before: Compiler,
-    after: Compiler,
-    executor: Executor,
-    *,
-    row_cap: int = 1000,
-    timeout_s: float = 30.0,
+    cases: Iterable[ImpactCase], before: Compiler, after: Compiler, run: Run
 ) -> tuple[CaseImpact, ...]:
-    """Run every case with the published and with the proposed dictionary."""
+    """Run every case with the published and with the proposed dictionary (``run`` gates and
+    executes each compiled tree)."""
     out = []
     for case in cases:
-        old, old_error = _run(before, case.query, executor, row_cap, timeout_s)
-        new, new_error = _run(after, case.query, executor, row_cap, timeout_s)
+        old, old_error = _run(before, case.query, run)
+        new, new_error = _run(after, case.query, run)
         out.append(
             CaseImpact(
                 case,
@@ -160,3 +156,20 @@ def measure(
             )
         )
     return tuple(out)
+
+
+def check(
+    cases: Iterable[ImpactCase], before: Compiler, after: Compiler, gate_only: Run
+) -> tuple[CaseImpact, ...]:
+    """Compile and gate every case both ways without running it: whether each side passes."""
+    out = []
+    for case in cases:
+        _, old_error = _run(before, case.query, lambda tree: _checked(gate_only, tree))
+        _, new_error = _run(after, case.query, lambda tree: _checked(gate_only, tree))
+        out.append(CaseImpact(case, None, None, None, None, None, old_error, new_error, True))
+    return tuple(out)
+
+
+def _checked(gate_only: Run, tree: Any) -> None:
+    """Gate ``tree``; whatever the check returned, nothing of it is kept."""
+    gate_only(tree)

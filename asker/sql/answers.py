@@ -3,6 +3,8 @@ follow-up was rewritten to), and the clarifying question the model asked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from asker.pii import redact_pii
 from asker.sql.chain import Outcome
 from asker.sql.turn import LlmTurn
@@ -33,17 +35,23 @@ def notes(language: Language, llm: LlmTurn | None, free_sql: bool = False) -> tu
     return tuple(out)
 
 
-def clarify(question: str, language: Language, outcome: Outcome) -> Answer:
-    """The model's clarifying question; each choice carries the question to ask when picked."""
+def clarify(
+    question: str, language: Language, outcome: Outcome, may_show: Callable[[str], bool]
+) -> Answer:
+    """The model's clarifying question; each choice carries the question to ask when picked.
+    The model's words are screened (``may_show``) like a prompt's: a question or choice naming
+    anything the role may not see (a unit or manager outside its scope, a hidden table or
+    column) is never shown; a generic request to be more specific stands in for the question."""
     zh = language == "zh"
-    message = redact_pii(outcome.question) or (
-        "请说得更具体一些。" if zh else "Please be more specific."
-    )
+    generic = "请说得更具体一些。" if zh else "Please be more specific."
+    asked = outcome.question.strip()
+    message = redact_pii(asked) if asked and may_show(asked) else generic
+    shown = [redact_pii(c) for c in outcome.choices if c.strip() and may_show(c)]
     return Answer(
         status="clarify",
         question=question,
         language=language,
         code="CLARIFY_LLM",
         message=message,
-        choices=tuple(Labelled(redact_pii(c), redact_pii(c)) for c in outcome.choices if c.strip()),
+        choices=tuple(Labelled(c, c) for c in shown),
     )

@@ -77,7 +77,11 @@ class Visible:
             return hit.key in self.table_names
         if hit.kind in ("column", "value") and not self._shows_column(hit.key.split("=")[0]):
             return False
-        return not any(_names(hit.text, name) for name in self.hidden)
+        return not self.names_hidden(hit.text)
+
+    def names_hidden(self, text: str) -> bool:
+        """Whether ``text`` names anything the role may not see (a model's words are screened)."""
+        return any(_names(text, name) for name in self.hidden)
 
     def _shows_column(self, key: str) -> bool:
         """``table.column`` is visible (a key without a column names only its table)."""
@@ -167,7 +171,7 @@ def scoped_values(
             continue
         units = (owners or {}).get((dimension, key))
         if orgs is not None and units is not None and not units & orgs:
-            hidden.add(label)
+            hidden |= {label, key}  # a manager outside scope: neither name nor employee id
             continue
         values.append((dimension, key, label))
     return values, hidden

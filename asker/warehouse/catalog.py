@@ -22,8 +22,22 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from asker.errors import ConfigError
 
 PiiType = Literal["name", "id_number", "mobile", "bank_card", "address"]
+Part = Literal["hidden", "kept"]  # which part of a masked value carries the encoded fact
+Generalisation = Literal["year"]  # how a column that rebuilds a hidden part is coarsened
 Entity = Literal["customer", "account", "loan", "transaction", "application", "lead"]
 ALLOWED_TYPES = ("VARCHAR", "DATE", "TIMESTAMP", "INTEGER", "BIGINT", "BOOLEAN", "DOUBLE")
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One fact a PII value encodes: ``what`` (e.g. birth_date, gender, region), the column of
+    the same table that holds it (None: no column does), which part of the masked value carries
+    it, and how that column is generalised for a role that sees the PII value masked."""
+
+    what: str
+    part: Part
+    column: str | None = None
+    generalise: Generalisation | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,8 @@ class Column:
     comment: str
     pii: PiiType | None = None
     entity: Entity | None = None
+    encodes: tuple[Encoded, ...] = ()
+    independent_of: tuple[str, ...] = ()  # columns the value must not be built from
 
 
 @dataclass(frozen=True)
@@ -85,12 +101,30 @@ class Catalog:
     def pii_columns(self) -> tuple[tuple[str, Column], ...]:
         return tuple((t.name, c) for t in self.tables for c in t.columns if c.pii)
 
+    def generalisations(self) -> tuple[tuple[str, str, str, Generalisation], ...]:
+        """(table, pii column, column, generalisation) for every column that holds the hidden
+        part of a PII value: masking the value is undone unless that column is coarsened too."""
+        return tuple(
+            (t, c.name, e.column, e.generalise)
+            for t, c in self.pii_columns()
+            for e in c.encodes
+            if e.part == "hidden" and e.column is not None and e.generalise is not None
+        )
+
     def join_edges(self) -> tuple[tuple[str, ForeignKey], ...]:
         """Every foreign key as (from_table, key): the join paths the compiler may walk."""
         return tuple((t.name, fk) for t in self.tables for fk in t.foreign_keys)
 
 
 # --- the file format (pydantic at the edge) ---------------------------------------------------
+
+
+class _EncodedFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    what: str = Field(min_length=1)
+    part: Part
+    column: str | None = None
+    generalise: Generalisation | None = None
 
 
 class _ColumnFile(BaseModel):
@@ -100,6 +134,8 @@ class _ColumnFile(BaseModel):
     comment: str = Field(min_length=1)
     pii: PiiType | None = None
     entity: Entity | None = None
+    encodes: list[_EncodedFile] = []
+    independent_of: list[str] = []
 
 
 class _ForeignKeyFile(BaseModel):
@@ -146,6 +182,7 @@ def _table_problems(t: _TableFile, names: set[str], tables: dict[str, _TableFile
     problems += [
         f"{t.name}.primary_key: 未知列 unknown column {k!r}" for k in t.primary_key if k not in cols
     ]
+    problems += _encoding_problems(t, cols)
     for field, col in (("scope.org", t.scope.org), ("scope.customer", t.scope.customer)):
         if col is not None and col not in cols:
             problems.append(f"{t.name}.{field}: 未知列 unknown column {col!r}")
@@ -168,6 +205,26 @@ def _table_problems(t: _TableFile, names: set[str], tables: dict[str, _TableFile
     return problems
 
 
+def _encoding_problems(t: _TableFile, cols: list[str]) -> list[str]:
+    """What a PII column encodes names columns of its table; a column holding a hidden part
+    must say how it is generalised, or the mask can be undone from it."""
+    problems: list[str] = []
+    for c in t.columns:
+        if (c.encodes or c.independent_of) and c.pii is None:
+            problems.append(f"{t.name}.{c.name}: encodes/independent_of 仅用于 PII 列 (PII only)")
+        named = [e.column for e in c.encodes if e.column is not None] + c.independent_of
+        problems += [
+            f"{t.name}.{c.name}: 未知列 unknown column {n!r}" for n in named if n not in cols
+        ]
+        problems += [
+            f"{t.name}.{c.name}: {e.column} 含被遮盖部分，须声明 generalise "
+            f"(holds the hidden part: declare how it is generalised)"
+            for e in c.encodes
+            if e.part == "hidden" and e.column is not None and e.generalise is None
+        ]
+    return problems
+
+
 def _check(doc: _CatalogFile) -> list[str]:
     names = [t.name for t in doc.tables]
     tables = {t.name: t for t in doc.tables}
@@ -185,7 +242,7 @@ def _build(doc: _CatalogFile) -> Catalog:
                 comment=t.comment,
                 grain=t.grain,
                 primary_key=tuple(t.primary_key),
-                columns=tuple(Column(**c.model_dump()) for c in t.columns),
+                columns=tuple(_column(c) for c in t.columns),
                 foreign_keys=tuple(
                     ForeignKey(tuple(fk.columns), fk.references, tuple(fk.ref_columns))
                     for fk in t.foreign_keys
@@ -195,6 +252,18 @@ def _build(doc: _CatalogFile) -> Catalog:
             )
             for t in doc.tables
         )
+    )
+
+
+def _column(c: _ColumnFile) -> Column:
+    return Column(
+        name=c.name,
+        type=c.type,
+        comment=c.comment,
+        pii=c.pii,
+        entity=c.entity,
+        encodes=tuple(Encoded(e.what, e.part, e.column, e.generalise) for e in c.encodes),
+        independent_of=tuple(c.independent_of),
     )
 
 

@@ -24,6 +24,7 @@ from sqlglot import exp
 
 from asker.errors import ConfigError, InvalidSql, QueryLimit
 from asker.types import QueryResult
+from asker.warehouse.cells import split_suppressed
 
 
 class Executor(Protocol):
@@ -102,12 +103,14 @@ class DuckDBExecutor:
         finally:
             timer.cancel()
             cursor.close()
-        return QueryResult(
-            columns=tuple(d[0] for d in description),
-            rows=tuple(tuple(r) for r in rows[:row_cap]),
-            column_types=tuple(str(d[1]) for d in description),
-            truncated=len(rows) > row_cap,
-            elapsed_ms=(time.perf_counter() - started) * 1000,
+        return split_suppressed(
+            QueryResult(
+                columns=tuple(d[0] for d in description),
+                rows=tuple(tuple(r) for r in rows[:row_cap]),
+                column_types=tuple(str(d[1]) for d in description),
+                truncated=len(rows) > row_cap,
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+            )
         )
 
     def close(self) -> None:

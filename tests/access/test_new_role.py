@@ -29,6 +29,8 @@ RISK_OFFICER = """
     tables: "*"
     row_scope: org
     detail: false
+    dimensions:
+      fact_loan_balance_monthly: [month_end, org_id, product_id, five_class]
     pii: *all_denied
     row_cap: 1000
     rights: [ask, read_usage]
@@ -73,19 +75,37 @@ def test_the_new_role_signs_in_and_asks_within_its_branch(
     assert officer.role == "risk_officer"
     answer = api.ask(rt, officer, "上个月末各支行不良贷款率")
     assert answer.status == "ok", answer
+    # by hand from the 口径 and the k-cell rule (ARCHITECTURE §6): the ratio of a 支行 stands for
+    # the fewer of its customers with 不良 loans and its customers with loans; a cell under k is
+    # null, and then the smallest cells of the column go with it until the suppressed stand for
+    # at least k (a 支行 without 不良 loans stands for no one: its 0 is shown)
     want = handmade(
         tiny_executor,
         """SELECT o.org_name,
                   SUM(CASE WHEN f.five_class IN ('次级','可疑','损失') THEN f.balance END)
-                  / SUM(f.balance)
+                  / SUM(f.balance),
+                  COUNT(DISTINCT CASE WHEN f.five_class IN ('次级','可疑','损失')
+                                      THEN f.cust_id END),
+                  COUNT(DISTINCT f.cust_id)
            FROM fact_loan_balance_monthly f JOIN dim_org o ON o.org_id = f.org_id
            WHERE f.month_end = DATE '2026-08-31' AND o.branch_id = 'B05'
            GROUP BY o.org_name""",
     )
+    k = rt.settings.min_cell_size
+    people = {name: min(npl, every) for name, _, npl, every in want if npl}
+    hidden: set[str] = set()
+    if any(n < k for n in people.values()):
+        for name in sorted(people, key=people.__getitem__):
+            if sum(people[h] for h in hidden) >= k and people[name] >= k:
+                break
+            hidden.add(name)
+    expected = {name: None if name in hidden else float(ratio or 0) for name, ratio, _, _ in want}
     assert answer.columns == ("subbranch", "npl_ratio")
-    got = {name: float(ratio) for name, ratio in answer.rows}
-    assert got == pytest.approx({name: float(ratio) for name, ratio in want})
+    got = {name: None if ratio is None else float(ratio) for name, ratio in answer.rows}
+    assert got == pytest.approx(expected)
     assert len(got) >= 2  # every 支行 of 成都分行, and only those
+    shown = [i for i, (name, _) in enumerate(answer.rows) if name in hidden]
+    assert sorted(c.row for c in answer.suppressed) == shown
     assert any("成都分行" in f.label for f in answer.filters), answer.filters
 
 

@@ -123,3 +123,45 @@ def test_the_directory_loads_through_the_executor(bank: Bank) -> None:
     assert len(children) >= 2 and all(orgs.get(c).org_level == "支行" for c in children)
     assert orgs.descendants(branch) == tuple(sorted((branch, *children)))
     assert orgs.get(branch).org_name == "成都分行"
+
+
+AGGREGATES_ONLY = """
+customer_scope: {table: dim_customer, key: cust_id, manager_column: manager_emp_id}
+roles:
+  risk_officer:
+    label: 风险经理
+    data_access: true
+    tables: "*"
+    row_scope: all
+    detail: false
+    pii: {PII}
+    row_cap: 100
+"""
+
+
+def _role_text(detail: bool) -> str:
+    pii = ", ".join(f"{t}.{c.name}: denied" for t, c in CATALOG.pii_columns())
+    text = AGGREGATES_ONLY.replace("{PII}", "{" + pii + "}")
+    return text if not detail else text.replace("detail: false", "detail: true")
+
+
+def test_an_aggregates_only_role_must_declare_its_dimensions() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_policy(_role_text(detail=False), CATALOG, source="risk.yaml")
+    assert caught.value.code == "POLICY_INVALID"
+    for language in ("zh", "en"):
+        message = caught.value.message(language)
+        assert "risk.yaml" in message and "roles.risk_officer.dimensions" in message
+    assert "must declare its dimensions" in caught.value.message("en")
+    assert "必须声明 dimensions" in caught.value.message("zh")
+
+
+def test_a_role_with_detail_rows_needs_no_dimensions() -> None:
+    role = parse_policy(_role_text(detail=True), CATALOG).role("risk_officer")
+    assert role.detail and role.dimensions == frozenset()
+
+
+def test_a_role_without_data_access_needs_no_dimensions() -> None:
+    text = _role_text(detail=False).replace("data_access: true", "data_access: false")
+    text = text.replace("row_scope: all", "row_scope: none")
+    assert not parse_policy(text, CATALOG).role("risk_officer").data_access

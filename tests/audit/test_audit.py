@@ -482,6 +482,11 @@ REDACTION_GOLDEN = [
     ("card 6222 0212 3456 7890", "card [卡号]"),
     ("卡 6222-0212-3456-7890-12", "卡 [卡号]"),
     ("16-digit 6222021234567890 and 17 62220212345678901", "16-digit [卡号] and 17 [卡号]"),
+    # the old 15-digit ID: 6-digit region, YYMMDD birth date, 3-digit sequence
+    ("旧证 110101900307123 的客户", "旧证 [证件号] 的客户"),
+    ("旧证 110101 900307 123", "旧证 [证件号]"),
+    # a count next to a number is not part of it: groups longer than 8 digits are whole numbers
+    ("共 20 13812345678", "共 20 [手机号]"),
     # not PII: numbers of other lengths, amounts, dates, ids, masked values
     (
         "存款大于 500000 元，2026-09-30，客户 C000123",

@@ -5,24 +5,14 @@ documented rules and the fixture's data, worked out by hand."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from eval.external import copy_to_duckdb, load_items
 from eval.fixtures.bird_mini.make_fixture import build
-
-ASKER = [sys.executable, "-m", "asker"]
-
-
-def asker(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*ASKER, *args], capture_output=True, check=False, text=True, timeout=300, env=os.environ
-    )
+from tests.helpers import asker
 
 
 @pytest.fixture(scope="module")

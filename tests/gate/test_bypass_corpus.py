@@ -20,11 +20,12 @@ from asker.gate import gate
 from asker.types import GatedQuery, QueryResult
 from tests.gate.bank import Bank, bank_for
 from tests.gate.scope_check import out_of_scope, raw_pii
+from tests.helpers import suppressed_diff
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "bypass_corpus.yaml").read_text("utf-8"))
 ATTEMPTS: list[dict[str, Any]] = CORPUS["attempts"]
 LEGITIMATE: list[dict[str, Any]] = CORPUS["legitimate"]
-RUNS = {"ok_scoped", "ok_capped", "QUERY_TIMEOUT"}
+RUNS = {"ok_scoped", "ok_capped", "ok_suppressed", "QUERY_TIMEOUT"}
 BOMB_TIMEOUT_S = 0.5
 
 
@@ -76,6 +77,12 @@ def test_bypass_attempt(attempt: dict[str, Any], bank: Bank) -> None:
     result = run(bank, query)
     assert result.row_count <= query.row_cap
     assert_in_scope(bank, role, result)
+    if expect == "ok_suppressed":
+        shown = {(c.row, c.column) for c in result.suppressed}
+        for number, row in enumerate(result.rows):
+            for name in attempt["hidden"]:
+                assert row[result.columns.index(name)] is None, f"row {number}: {name} shown"
+                assert (number, name) in shown, f"row {number}: {name} not marked suppressed"
 
 
 @pytest.mark.parametrize(
@@ -86,4 +93,5 @@ def test_legitimate_query(query: dict[str, Any], bank: Bank) -> None:
     assert_in_scope(bank, query["role"], result)
     if query.get("same_as_raw"):
         raw = bank.rows(query["sql"])
-        assert sorted(map(repr, result.rows)) == sorted(map(repr, raw)), "the rewrite changed"
+        diff = suppressed_diff(result, raw)
+        assert diff is None, f"the rewrite changed: {diff}"

@@ -34,8 +34,9 @@ def refused(sql: str, role: str = "hq_analyst", policy: Policy = POLICY) -> User
 def test_the_steps_run_in_the_contract_order() -> None:
     assert [s.__name__ for s in STEPS] == [
         "data_access", "parsed_query", "statement_bounds", "allowed_nodes",
-        "allowed_functions", "known_names", "readable_columns", "string_growth", "row_scope",
-        "masked_columns", "aggregates_only", "row_cap", "regenerated_sql",
+        "allowed_functions", "known_names", "readable_columns", "string_growth",
+        "aggregates_only", "cell_rules", "small_cells", "row_scope", "masked_columns",
+        "generalised_columns", "row_cap", "regenerated_sql",
     ]  # fmt: skip
 
 

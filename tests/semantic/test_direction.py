@@ -12,7 +12,7 @@ import yaml
 from asker.errors import ConfigError
 from asker.semantic.definitions import seed_texts
 from asker.semantic.validate import load_dictionary, load_seed_dictionary
-from tests.test_cli import asker
+from tests.helpers import asker
 
 # Read from the YAML itself (not the loaded model, whose field has a default), so a metric that
 # left the key out is caught here as well as by the validation.

@@ -4,6 +4,7 @@ of regulatory metrics, and the impact of a change on the gold cases run on tiny.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from asker.semantic.conflicts import candidate
 from asker.semantic.definitions import MetricFile, seed_texts
 from asker.semantic.drafts import DraftStore
 from asker.semantic.store import MetricStore
-from asker.types import Principal
+from asker.types import Principal, QueryResult
 from asker.warehouse.catalog import load_catalog
 from asker.warehouse.engine import DuckDBExecutor
 
@@ -233,6 +234,11 @@ def gold_ids_using(codes: set[str]) -> set[str]:
     return ids
 
 
+def run_on(executor: DuckDBExecutor) -> Callable[[Any], QueryResult]:
+    """Runs a compiled tree as it is (this test is about the comparison, not the gate)."""
+    return lambda tree: executor.execute(tree, row_cap=1000, timeout_s=30)
+
+
 def test_impact_lists_the_gold_cases_and_how_their_results_change(
     gov: workflow.Governance, tiny_executor: DuckDBExecutor
 ) -> None:
@@ -257,14 +263,14 @@ def test_impact_lists_the_gold_cases_and_how_their_results_change(
     assert {c.id for c in own} == {c["id"] for c in doc["cases"]}
     before = Compiler(published, load_catalog(), DATA_DATE)
     after = Compiler(proposed, load_catalog(), DATA_DATE)
-    for result in impact.measure(own, before, after, tiny_executor):
+    for result in impact.measure(own, before, after, run_on(tiny_executor)):
         assert result.changed and result.before and result.after, result.case.id
         column = result.before.columns.index("deposit_avg_daily")
         old = [float(r[column]) for r in result.before.rows if r[column] is not None]
         new = [float(r[column]) for r in result.after.rows if r[column] is not None]
         assert old and new == pytest.approx([v / 2 for v in old]), result.case.id
     # a change of words only leaves every result as it was
-    same = impact.measure(own[:2], before, before, tiny_executor)
+    same = impact.measure(own[:2], before, before, run_on(tiny_executor))
     assert [r.changed for r in same] == [False, False]
 
 

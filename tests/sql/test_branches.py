@@ -213,3 +213,43 @@ def test_an_unknown_metric_is_repaired_from_the_compiler_issue(
     repair = model.prompts[1][1]
     assert "loan_balanse" in repair and "loan_balance" in repair.split("检查发现的问题")[1]
     assert model.requests[1].get("response_format") == {"type": "json_object"}
+
+
+def test_a_clarifying_question_never_names_what_the_role_may_not_see(
+    settings: Settings, llm: Install, tiny_executor: DuckDBExecutor
+) -> None:
+    """Issue #17 item 4: the model's clarifying text is screened like a prompt. For 成都分行's
+    president, another branch (by name or by city), a manager outside her scope (name or
+    employee id) and a column her role cannot read are not shown; words inside scope are."""
+    (other_manager, other_id), *_ = rows(
+        tiny_executor,
+        """SELECT e.emp_name, e.emp_id FROM dim_employee e JOIN dim_org o ON o.org_id = e.org_id
+        JOIN dim_org b ON b.org_id = o.branch_id WHERE e.position = '客户经理'
+        AND b.city = '重庆' AND e.emp_name NOT IN (SELECT e2.emp_name FROM dim_employee e2
+        JOIN dim_org o2 ON o2.org_id = e2.org_id JOIN dim_org b2 ON b2.org_id = o2.branch_id
+        WHERE b2.city = '成都') ORDER BY e.emp_id LIMIT 1""",
+    )
+    leaks = ["重庆分行的贷款余额", f"{other_manager}管户的贷款余额", f"{other_id} 的贷款余额"]
+    for leak in leaks:
+        llm(
+            {
+                "action": "clarify",
+                "question": f"您是想问{leak}吗？",
+                "choices": [leak, "各支行贷款余额"],
+            }
+        )
+        answer = callers.ask(settings, "li.na", "放出去的钱怎么样")
+        assert answer.status == "clarify", answer.message
+        shown = answer.message + "".join(c.label + c.value for c in answer.choices)
+        assert leak not in shown and other_manager not in shown and other_id not in shown
+        assert [c.value for c in answer.choices] == ["各支行贷款余额"]
+        assert answer.message == "请说得更具体一些。"
+    llm(
+        {
+            "action": "clarify",
+            "question": "您要看哪个支行的贷款余额？",
+            "choices": ["各支行贷款余额"],
+        }
+    )
+    answer = callers.ask(settings, "li.na", "放出去的钱怎么样")
+    assert answer.message == "您要看哪个支行的贷款余额？"  # words inside scope are shown as asked

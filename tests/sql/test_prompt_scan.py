@@ -99,17 +99,19 @@ def hidden_org_names(executor: DuckDBExecutor, org_id: str, scope: str) -> set[s
     return {r[0] for r in found}
 
 
-def hidden_manager_names(executor: DuckDBExecutor, org_id: str, scope: str) -> set[str]:
-    """Client managers of units outside the role's scope (issue #17: names of staff outside
-    scope never reach the prompt), less names a manager inside scope shares."""
+def hidden_manager_names(
+    executor: DuckDBExecutor, org_id: str, scope: str, column: str = "emp_name"
+) -> set[str]:
+    """Client managers of units outside the role's scope (issue #17: names and employee ids of
+    staff outside scope never reach the prompt), less names a manager inside scope shares."""
     if scope == "all":
         return set()
     inside = f"""SELECT org_id FROM dim_org WHERE org_id = '{org_id}'
         OR (branch_id = '{org_id}' AND '{scope}' = 'org')"""
     found = rows(
         executor,
-        f"""SELECT emp_name FROM dim_employee WHERE position = '客户经理'
-        AND org_id NOT IN ({inside}) EXCEPT SELECT emp_name FROM dim_employee
+        f"""SELECT {column} FROM dim_employee WHERE position = '客户经理'
+        AND org_id NOT IN ({inside}) EXCEPT SELECT {column} FROM dim_employee
         WHERE position = '客户经理' AND org_id IN ({inside})""",
     )
     return {r[0] for r in found}
@@ -180,6 +182,8 @@ def test_prompts_hold_nothing_the_role_may_not_see(
         assert org not in text, f"{user}: prompt names {org}, outside the role's scope"
     for name in hidden_manager_names(tiny_executor, who.org_id, role["row_scope"]):
         assert name not in text, f"{user}: prompt names {name}, a manager outside the scope"
+    for emp_id in hidden_manager_names(tiny_executor, who.org_id, role["row_scope"], "emp_id"):
+        assert not re.search(rf"(?<![0-9A-Za-z]){emp_id}(?![0-9])", text), f"{user}: {emp_id}"
     if role["row_scope"] != "all":
         assert "上海分行" not in text  # the careless retriever's value for another branch
     leaked = {v for v in pii_values(tiny_executor) if v in text}

@@ -29,4 +29,5 @@ TABLE_MODULES: tuple[str, ...] = (
     "asker.appstate.feedback_queue",
     "asker.appstate.saved_questions",
     "asker.sql.usage",
+    "asker.access.tokens",
 )

@@ -71,8 +71,10 @@ SELECT acct_no, fmt_id('A', acct_no, 8) AS account_id, cust_no, cust_id, i, slot
        close_date,
        CASE WHEN close_date IS NOT NULL THEN '销户'
             WHEN unif('acct_frozen', acct_no) < 0.015 THEN '冻结' ELSE '正常' END AS status,
+       -- a card number never encodes the account (ARCHITECTURE §6): BIN + 12 random digits + Luhn
        CASE WHEN NOT is_corp
-            THEN '621785' || lpad(acct_no::VARCHAR, 9, '0') || rand_digits('card', acct_no, 4)
+            THEN '621785' || rand_digits('card', acct_no, 12)
+                 || luhn_check('621785' || rand_digits('card', acct_no, 12))
        END AS card_no,
        CASE WHEN product_type <> '活期存款' THEN 0 WHEN is_corp THEN 2 ELSE 1 END AS cls,
        CASE WHEN product_type = '活期存款' AND NOT is_corp

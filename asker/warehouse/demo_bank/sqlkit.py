@@ -139,6 +139,11 @@ NAME_MACROS = (
     "|| (2 * floor(x * 5)::INTEGER + CASE WHEN male THEN 1 ELSE 0 END)::VARCHAR",
     "CREATE TEMP MACRO id_check(s) AS ('10X98765432')[(1 + list_sum(list_transform(range(1, 18), "
     "lambda i: (s[i])::INTEGER * ([7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2])[i])) % 11)::BIGINT]",
+    # Luhn check digit of a digit string: every second digit from the right doubled
+    "CREATE TEMP MACRO luhn_check(s) AS ((10 - list_sum(list_transform(range(1, length(s) + 1), "
+    "lambda i: CASE WHEN (length(s) - i) % 2 = 0 "
+    "THEN 2 * s[i]::INTEGER - CASE WHEN s[i]::INTEGER >= 5 THEN 9 ELSE 0 END "
+    "ELSE s[i]::INTEGER END)) % 10) % 10)::VARCHAR",
 )
 
 
