@@ -1,0 +1,152 @@
+"""The steps of a "why did it change" question: choose the dimension when none is named, and
+answer with the split. Every query (each candidate dimension, the grouped split, the whole)
+goes through the gate like any other, so a role's scope and the k-cell rule hold for members.
+
+The dimension chosen is the one, among those the metric allows and the role may read, where
+the top 3 members carry the largest share of the absolute change (Σ top |Δᵢ| / Σ |Δᵢ|);
+dimensions with more than 3 members in scope are preferred (with 3 or fewer the share is 100%
+whatever happened), and one with a single member in scope explains nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from asker import answer
+from asker.answer.attribution import AttributionParts, attribution_answer
+from asker.answer.attribution_split import split, top_members_share
+from asker.errors import UserFacingError
+from asker.pipeline.query_limits import gate_for, run_query, started
+from asker.pipeline.turn import Services, Turn
+from asker.semantic import attribution_plan as plan
+from asker.semantic.compiler import CompiledQuery
+from asker.semantic.model import Metric
+from asker.types import MetricQuery, QueryResult
+
+TOP = 3
+CHOSEN = ("未指定维度", "No dimension named")  # how the choice note starts
+
+
+@dataclass(frozen=True)
+class _Trial:
+    dimension: str
+    members: int
+    share: Fraction
+
+
+def is_attribution(turn: Turn) -> bool:
+    return turn.query is not None and turn.query.attribution is not None
+
+
+def compile_attribution(turn: Turn, services: Services) -> CompiledQuery:
+    """The grouped split's query (a dimension left open compiles with the first candidate)."""
+    assert turn.query is not None
+    query = turn.query
+    metric = services.dictionary.metric(query.metrics[0])
+    if not query.dimensions:
+        candidates = plan.candidate_dimensions(metric, services.dictionary)
+        if not candidates:
+            plan.check_attributable(metric, metric.dimensions[0], services.dictionary)
+        query = replace(query, dimensions=candidates[:1])
+    else:
+        plan.check_attributable(metric, query.dimensions[0], services.dictionary)
+    return services.compiler.compile(plan.grouped_query(query, services.dictionary))
+
+
+def choose_dimension(turn: Turn, services: Services) -> Turn:
+    """A split with no dimension named: try each candidate through the gate, keep the best."""
+    asked = turn.query
+    if asked is None or asked.attribution is None or asked.dimensions:
+        return turn
+    turn = started(turn, services)
+    metric = services.dictionary.metric(asked.metrics[0])
+    trials = []
+    for dimension in plan.candidate_dimensions(metric, services.dictionary):
+        trial = _try(turn, services, replace(asked, dimensions=(dimension,)))
+        if trial is not None and trial.members > 1:
+            trials.append(trial)
+    if not trials:
+        return turn  # compile_attribution falls back to the first candidate
+    wide = [t for t in trials if t.members > TOP] or trials
+    best = max(wide, key=lambda t: t.share)  # max keeps the first of equals: the usual order
+    note = _choice_note(best, wide, turn, services)
+    query = replace(asked, dimensions=(best.dimension,))
+    found = turn.understanding
+    if found is not None:
+        found = replace(found, assumptions=(*found.assumptions, note))
+    return replace(turn, query=query, understanding=found)
+
+
+def _try(turn: Turn, services: Services, query: MetricQuery) -> _Trial | None:
+    assert turn.principal is not None
+    try:
+        compiled = services.compiler.compile(plan.grouped_query(query, services.dictionary))
+        gated = gate_for(compiled.tree, turn.principal, services, turn.deadline)
+        result = run_query(turn, services, gated.tree, services.settings.row_cap)
+    except UserFacingError:
+        return None  # a dimension the role may not read is not a candidate
+    kind = "ratio" if plan.is_ratio(services.dictionary.metric(query.metrics[0])) else "additive"
+    found = split(kind, compiled.query.metrics, result, None, query.dimensions[0])
+    share = top_members_share(found.members, TOP)
+    return _Trial(query.dimensions[0], result.row_count, share)
+
+
+def _choice_note(best: _Trial, trials: list[_Trial], turn: Turn, services: Services) -> str:
+    zh = turn.language == "zh"
+    names = {d.code: (d.name, d.name_en) for d in services.dictionary.dimensions}
+    tried = ("、" if zh else ", ").join(names[t.dimension][0 if zh else 1] for t in trials)
+    name = names[best.dimension][0 if zh else 1]
+    share = f"{float(best.share):.0%}"
+    if zh:
+        return f"未指定维度，按{name}拆分：前 {TOP} 个成员占变动绝对值的 {share}（在{tried}中最高）"
+    return (
+        f"No dimension named: split by {name}, where the top {TOP} members carry {share} of the "
+        f"absolute change (the highest of {tried})"
+    )
+
+
+def build_attribution_answer(
+    turn: Turn, services: Services, base: answer.MetricAnswerParts
+) -> Turn:
+    """The split as the answer: the grouped result against the whole (gated and run too);
+    ``base`` is what every metric answer cites (filters, scope, SQL, definitions)."""
+    assert turn.compiled is not None and turn.result is not None and turn.principal is not None
+    assert turn.query is not None and turn.query.attribution is not None
+    compiled = turn.compiled
+    total = _whole(turn, services)
+    metric = services.dictionary.metric(turn.query.metrics[0])
+    kind = "ratio" if plan.is_ratio(metric) else "additive"
+    dimension = compiled.query.dimensions[0]
+    top = turn.query.attribution.top
+    found = split(kind, compiled.query.metrics, turn.result, total, dimension, top=top)
+    base = replace(base, metrics=(metric,))
+    parts = _parts(turn, services, metric, dimension)
+    elapsed = turn.result.elapsed_ms + (total.elapsed_ms if total else 0.0)
+    return replace(turn, answer=attribution_answer(base, found, parts, elapsed))
+
+
+def _whole(turn: Turn, services: Services) -> QueryResult | None:
+    assert turn.compiled is not None and turn.principal is not None
+    compiled = services.compiler.compile(replace(turn.compiled.query, dimensions=()))
+    gated = gate_for(compiled.tree, turn.principal, services, turn.deadline)
+    return run_query(turn, services, gated.tree, services.settings.row_cap)
+
+
+def _parts(turn: Turn, services: Services, metric: Metric, dimension: str) -> AttributionParts:
+    assert turn.compiled is not None and turn.understanding is not None
+    compiled = turn.compiled
+    assert compiled.query.period is not None
+    dim = services.dictionary.dimension(dimension)
+    zh = turn.language == "zh"
+    chosen = next((a for a in turn.understanding.assumptions if a.startswith(CHOSEN)), None)
+    scope = "；".join(f.label for f in (turn.gated.filters if turn.gated else ()))
+    return AttributionParts(
+        metric=metric,
+        dimension=dimension,
+        dimension_name=dim.name if zh else dim.name_en,
+        period=compiled.query.period,
+        compare_period=compiled.compare_buckets[0],
+        chosen=chosen,
+        scope=scope,
+    )
