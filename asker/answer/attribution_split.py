@@ -47,36 +47,57 @@ class Split:
         return tuple(m for m in self.members if not m.merged)
 
 
+Members = dict[str | None, tuple[Values, ...]]  # per member, each part's (before, after)
+
+
 def read_members(
     result: QueryResult, codes: tuple[str, ...], dimension: str | None
-) -> tuple[dict[str | None, tuple[Values, ...]], int]:
-    """Per member (its display name): each part's (before, after); and how many members had
-    a cell withheld (left out here)."""
+) -> tuple[dict[str | None, tuple[Any, ...]], set[str | None]]:
+    """Per member (its display name): each part's value; and the members with a cell the
+    k-cell rule withheld."""
     index = {c: i for i, c in enumerate(result.columns)}
     hidden = {s.row for s in result.suppressed}
-    members: dict[str | None, tuple[Values, ...]] = {}
+    members: dict[str | None, tuple[Any, ...]] = {}
+    withheld: set[str | None] = set()
     for n, row in enumerate(result.rows):
-        if n in hidden:
-            continue
         name = row[index[dimension]] if dimension else None
-        members[name] = tuple((row[index[f"{c}_compare"]], row[index[c]]) for c in codes)
-    return members, len(hidden)
+        if n in hidden:
+            withheld.add(name)
+        members[name] = tuple(row[index[c]] for c in codes)
+    return members, withheld
+
+
+@dataclass(frozen=True)
+class Results:
+    """The queries a split reads: per member and for the whole, at each period (the whole is
+    None when choosing a dimension: the members' sum stands for it)."""
+
+    before: QueryResult
+    after: QueryResult
+    whole_before: QueryResult | None = None
+    whole_after: QueryResult | None = None
 
 
 def split(
     kind: str,
     codes: tuple[str, ...],
-    grouped: QueryResult,
-    total: QueryResult | None,
+    results: Results,
     dimension: str,
     *,
     top: int | None = None,
 ) -> Split:
-    """The split of ``grouped`` (per member) against ``total`` (the whole; None: the members'
-    sum, used when choosing a dimension)."""
-    members, withheld = read_members(grouped, codes, dimension)
-    whole = _whole(members, total, codes)
-    if withheld:
+    """The split of the per-member results against the whole."""
+    before, hidden_before = read_members(results.before, codes, dimension)
+    after, hidden_after = read_members(results.after, codes, dimension)
+    hidden = hidden_before | hidden_after
+    empty = tuple(None for _ in codes)
+    members: Members = {
+        name: tuple(zip(before.get(name, empty), after.get(name, empty), strict=True))
+        for name in dict.fromkeys([*before, *after])
+        if name not in hidden
+    }
+    whole = _whole(results, codes, before, after)
+    if hidden:
         members[_MERGED] = tuple(
             (
                 _minus(w[0], [m[i][0] for m in members.values()]),
@@ -85,28 +106,34 @@ def split(
             for i, w in enumerate(whole)
         )
     rows = _additive(members) if kind == "additive" else _ratio(members)
-    rows = _ranked(rows, withheld)
+    rows = _ranked(rows, len(hidden))
     if top is not None and len([r for r in rows if not r.merged]) > top:
         rows = _top(rows, top, kind, members)
-    return _summary(kind, rows, whole, withheld)
+    return _summary(kind, rows, whole, len(hidden))
 
 
 _MERGED = "\x00merged"  # the key of the members the k-cell rule withheld
 
 
 def _whole(
-    members: dict[str | None, tuple[Values, ...]], total: QueryResult | None, codes: tuple[str, ...]
+    results: Results,
+    codes: tuple[str, ...],
+    before: dict[str | None, tuple[Any, ...]],
+    after: dict[str | None, tuple[Any, ...]],
 ) -> tuple[Values, ...]:
-    if total is not None and total.rows and not total.suppressed:
-        only, _ = read_members(total, codes, None)
-        return only[None]
-    return tuple(
-        (
-            sum((arithmetic.exact(m[i][0]) for m in members.values()), Fraction(0)),
-            sum((arithmetic.exact(m[i][1]) for m in members.values()), Fraction(0)),
-        )
-        for i in range(len(codes))
-    )
+    """Each part's (before, after) for the whole: the ungrouped queries, else the sums."""
+    ends = []
+    for result, members in ((results.whole_before, before), (results.whole_after, after)):
+        if result is not None and result.rows and not result.suppressed:
+            ends.append(read_members(result, codes, None)[0][None])
+        else:
+            ends.append(
+                tuple(
+                    sum((arithmetic.exact(m[i]) for m in members.values()), Fraction(0))
+                    for i in range(len(codes))
+                )
+            )
+    return tuple(zip(ends[0], ends[1], strict=True))
 
 
 def _minus(whole: Any, shown: list[Any]) -> Fraction:

@@ -15,14 +15,14 @@ from fractions import Fraction
 
 from asker import answer
 from asker.answer.attribution import AttributionParts, attribution_answer
-from asker.answer.attribution_split import split, top_members_share
+from asker.answer.attribution_split import Results, split, top_members_share
 from asker.errors import UserFacingError
 from asker.pipeline.query_limits import gate_for, run_query, started
 from asker.pipeline.turn import Services, Turn
 from asker.semantic import attribution_plan as plan
 from asker.semantic.compiler import CompiledQuery
 from asker.semantic.model import Metric
-from asker.types import MetricQuery, QueryResult
+from asker.types import MetricQuery, Period, QueryResult
 
 TOP = 3
 CHOSEN = ("未指定维度", "No dimension named")  # how the choice note starts
@@ -51,7 +51,8 @@ def compile_attribution(turn: Turn, services: Services) -> CompiledQuery:
         query = replace(query, dimensions=candidates[:1])
     else:
         plan.check_attributable(metric, query.dimensions[0], services.dictionary)
-    return services.compiler.compile(plan.grouped_query(query, services.dictionary))
+    _, period = plan.periods_of(query, services.compiler)
+    return services.compiler.compile(plan.grouped_query(query, services.dictionary, period))
 
 
 def choose_dimension(turn: Turn, services: Services) -> Turn:
@@ -79,17 +80,29 @@ def choose_dimension(turn: Turn, services: Services) -> Turn:
 
 
 def _try(turn: Turn, services: Services, query: MetricQuery) -> _Trial | None:
-    assert turn.principal is not None
     try:
-        compiled = services.compiler.compile(plan.grouped_query(query, services.dictionary))
-        gated = gate_for(compiled.tree, turn.principal, services, turn.deadline)
-        result = run_query(turn, services, gated.tree, services.settings.row_cap)
+        before, after = plan.periods_of(query, services.compiler)
+        results = Results(
+            _run(turn, services, plan.grouped_query(query, services.dictionary, before)),
+            _run(turn, services, plan.grouped_query(query, services.dictionary, after)),
+        )
     except UserFacingError:
         return None  # a dimension the role may not read is not a candidate
-    kind = "ratio" if plan.is_ratio(services.dictionary.metric(query.metrics[0])) else "additive"
-    found = split(kind, compiled.query.metrics, result, None, query.dimensions[0])
-    share = top_members_share(found.members, TOP)
-    return _Trial(query.dimensions[0], result.row_count, share)
+    metric = services.dictionary.metric(query.metrics[0])
+    codes = plan.parts(metric)
+    found = split(
+        "ratio" if plan.is_ratio(metric) else "additive", codes, results, query.dimensions[0]
+    )
+    members = len(found.shown) + found.withheld
+    return _Trial(query.dimensions[0], members, top_members_share(found.members, TOP))
+
+
+def _run(turn: Turn, services: Services, query: MetricQuery) -> QueryResult:
+    """One query of a split: compiled, gated for the asker, run under the turn's deadline."""
+    assert turn.principal is not None
+    compiled = services.compiler.compile(query)
+    gated = gate_for(compiled.tree, turn.principal, services, turn.deadline)
+    return run_query(turn, services, gated.tree, services.settings.row_cap)
 
 
 def _choice_note(best: _Trial, trials: list[_Trial], turn: Turn, services: Services) -> str:
@@ -114,26 +127,32 @@ def build_attribution_answer(
     assert turn.compiled is not None and turn.result is not None and turn.principal is not None
     assert turn.query is not None and turn.query.attribution is not None
     compiled = turn.compiled
-    total = _whole(turn, services)
+    asked = replace(turn.query, dimensions=compiled.query.dimensions)
+    before, after = plan.periods_of(asked, services.compiler)
+    results = Results(
+        _run(turn, services, plan.grouped_query(asked, services.dictionary, before)),
+        turn.result,
+        _run(turn, services, plan.total_query(asked, services.dictionary, before)),
+        _run(turn, services, plan.total_query(asked, services.dictionary, after)),
+    )
     metric = services.dictionary.metric(turn.query.metrics[0])
     kind = "ratio" if plan.is_ratio(metric) else "additive"
     dimension = compiled.query.dimensions[0]
     top = turn.query.attribution.top
-    found = split(kind, compiled.query.metrics, turn.result, total, dimension, top=top)
+    found = split(kind, compiled.query.metrics, results, dimension, top=top)
     base = replace(base, metrics=(metric,))
-    parts = _parts(turn, services, metric, dimension)
-    elapsed = turn.result.elapsed_ms + (total.elapsed_ms if total else 0.0)
+    parts = _parts(turn, services, metric, dimension, before)
+    elapsed = sum(
+        r.elapsed_ms
+        for r in (results.before, results.after, results.whole_before, results.whole_after)
+        if r is not None
+    )
     return replace(turn, answer=attribution_answer(base, found, parts, elapsed))
 
 
-def _whole(turn: Turn, services: Services) -> QueryResult | None:
-    assert turn.compiled is not None and turn.principal is not None
-    compiled = services.compiler.compile(replace(turn.compiled.query, dimensions=()))
-    gated = gate_for(compiled.tree, turn.principal, services, turn.deadline)
-    return run_query(turn, services, gated.tree, services.settings.row_cap)
-
-
-def _parts(turn: Turn, services: Services, metric: Metric, dimension: str) -> AttributionParts:
+def _parts(
+    turn: Turn, services: Services, metric: Metric, dimension: str, before: Period
+) -> AttributionParts:
     assert turn.compiled is not None and turn.understanding is not None
     compiled = turn.compiled
     assert compiled.query.period is not None
@@ -146,7 +165,7 @@ def _parts(turn: Turn, services: Services, metric: Metric, dimension: str) -> At
         dimension=dimension,
         dimension_name=dim.name if zh else dim.name_en,
         period=compiled.query.period,
-        compare_period=compiled.compare_buckets[0],
+        compare_period=before,
         chosen=chosen,
         scope=scope,
     )

@@ -1,6 +1,6 @@
 """What a "why did it change" query computes: the metric's parts per member of one dimension at
-both periods, and the same parts for the whole (so members the k-cell rule withheld can be
-merged), each an ordinary MetricQuery compiled and gated like any other.
+each of the two periods, and the same parts for the whole (so members the k-cell rule withheld
+can be merged), each an ordinary MetricQuery compiled and gated like any other.
 
 A ratio metric is read through its numerator and denominator (the rate/mix split needs both);
 any other metric through its own value. The comparison is the query's ``compare`` shift of its
@@ -14,8 +14,10 @@ import re
 from dataclasses import replace
 
 from asker.errors import NotAnswerable
+from asker.semantic.compiler import Compiler
 from asker.semantic.model import Dictionary, Metric
-from asker.types import Attribution, MetricQuery
+from asker.semantic.query_checks import is_balance
+from asker.types import MetricQuery, Period
 
 # The order dimensions are tried in when the question names none (what a bank's meeting asks
 # first); the client manager and city dimensions are only split when named.
@@ -49,22 +51,34 @@ def parts(metric: Metric) -> tuple[str, ...]:
     return (metric.code,)
 
 
-def grouped_query(query: MetricQuery, dictionary: Dictionary) -> MetricQuery:
-    """Per member: each part at the period and at the comparison period."""
+def periods_of(query: MetricQuery, compiler: Compiler) -> tuple[Period, Period]:
+    """(comparison period, period): the period resolved against the data date, compared with
+    the attribution's explicit period or the query's shift of it (``mom`` by default)."""
+    period = compiler.resolve_period(replace(query, compare=None, attribution=None))
+    given = query.attribution.compare_period if query.attribution else None
+    compare = query.compare or "mom"
+    metric = compiler.dictionary.metric(query.metrics[0])
+    if compare == "ytd" and not is_balance(metric, compiler.dictionary):
+        raise NotAnswerable("COMPARE_NOT_ALLOWED", metric=metric.name)
+    base = given or compiler.shift(compare, period, query)
+    return compiler.resolve_period(replace(query, period=base, attribution=None)), period
+
+
+def grouped_query(query: MetricQuery, dictionary: Dictionary, period: Period) -> MetricQuery:
+    """Per member: each part over one period (one query per period keeps each statement as
+    small as any ordinary question's)."""
     metric = dictionary.metric(query.metrics[0])
     return MetricQuery(
         metrics=parts(metric),
         dimensions=query.dimensions[:1],
         filters=query.filters,
-        period=query.period,
-        compare=query.compare or "mom",
-        attribution=query.attribution or Attribution(),
+        period=period,
     )
 
 
-def total_query(query: MetricQuery, dictionary: Dictionary) -> MetricQuery:
+def total_query(query: MetricQuery, dictionary: Dictionary, period: Period) -> MetricQuery:
     """The same parts for the whole scope (no dimension)."""
-    return replace(grouped_query(query, dictionary), dimensions=())
+    return replace(grouped_query(query, dictionary, period), dimensions=())
 
 
 def check_attributable(metric: Metric, dimension: str, dictionary: Dictionary) -> None:

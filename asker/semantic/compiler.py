@@ -156,9 +156,6 @@ class Compiler:
         self.dims = {d.code: d for d in dictionary.dimensions}
 
     def shift(self, name: str, period: Period, query: MetricQuery) -> Period:
-        given = query.attribution.compare_period if query.attribution else None
-        if given is not None and name == query.compare:
-            return given  # an attribution's explicit comparison period
         if name == "yoy":
             return periods.year_ago(period)
         if name == "mom":
@@ -214,7 +211,7 @@ class Compiler:
         query = build.query
         base = [(f"v{i}", build.frame(code, ())) for i, code in enumerate(query.metrics)]
         spine_alias, spine = base[0]
-        if len(base) > 1 or query.attribution:
+        if len(base) > 1:
             spine_alias, spine = "k", build._add(("spine",), "spine", self._spine(build, base))
         select = exp.select().from_(table(spine, spine_alias))
         if query.grain:
@@ -261,14 +258,8 @@ class Compiler:
             select.where(*conditions, copy=False)
 
     def _spine(self, build: _Build, base: list[tuple[str, str]]) -> exp.Select:
-        """Every group any metric has; an attribution's also those of the comparison period
-        (a member that left still carries its change)."""
         columns = ["bucket", *build.carried_columns()]
-        names = [name for _, name in base]
-        query = build.query
-        if query.attribution and query.compare:
-            names += [build.frame(code, (query.compare,)) for code in query.metrics]
-        parts = [exp.select(*(col(c) for c in columns)).from_(name) for name in names]
+        parts = [exp.select(*(col(c) for c in columns)).from_(name) for _, name in base]
         union: exp.Query = parts[0]
         for part in parts[1:]:
             union = exp.union(union, part, distinct=True)
