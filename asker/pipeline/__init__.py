@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from asker import answer
 from asker.errors import AskerError, InternalError, QueryLimit
-from asker.pipeline.attribution_steps import choose_dimension
+from asker.pipeline.attribution_steps import choose_dimension, plan_note
 from asker.pipeline.llm_repair import compare_paths, repair_loop
 from asker.pipeline.llm_steps import (
     llm_audit_fields,
@@ -184,7 +184,7 @@ def explained(turn: Turn, services: Services) -> Answer:
         status="ok",
         question=turn.question,
         language=turn.language,
-        message="仅生成查询计划，未执行" if zh else "Plan only: not executed",
+        message=("仅生成查询计划，未执行" if zh else "Plan only: not executed") + plan_note(turn),
         sql=turn.sql,
         columns=columns,
         as_of=services.data_date,

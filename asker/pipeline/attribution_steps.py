@@ -15,14 +15,14 @@ from fractions import Fraction
 
 from asker import answer
 from asker.answer.attribution import AttributionParts, attribution_answer
-from asker.answer.attribution_split import Results, split, top_members_share
+from asker.answer.attribution_split import Results, Split, split, top_members_share
 from asker.errors import UserFacingError
 from asker.pipeline.query_limits import gate_for, run_query, started
 from asker.pipeline.turn import Services, Turn
 from asker.semantic import attribution_plan as plan
 from asker.semantic.compiler import CompiledQuery
 from asker.semantic.model import Metric
-from asker.types import MetricQuery, Period, QueryResult
+from asker.types import Attribution, Filter, Labelled, MetricQuery, Period, QueryResult
 
 TOP = 3
 CHOSEN = ("未指定维度", "No dimension named")  # how the choice note starts
@@ -140,7 +140,9 @@ def build_attribution_answer(
     dimension = compiled.query.dimensions[0]
     top = turn.query.attribution.top
     found = split(kind, compiled.query.metrics, results, dimension, top=top)
-    base = replace(base, metrics=(metric,))
+    base = replace(
+        base, metrics=(metric,), choices=base.choices + _drilldowns(turn, services, found)
+    )
     parts = _parts(turn, services, metric, dimension, before)
     elapsed = sum(
         r.elapsed_ms
@@ -168,4 +170,79 @@ def _parts(
         compare_period=before,
         chosen=chosen,
         scope=scope,
+    )
+
+
+def _drilldowns(turn: Turn, services: Services, found: Split) -> tuple[Labelled, ...]:
+    """Follow-ups a split invites: the same change by another dimension ("再按产品拆"), and
+    the largest org member alone ("只看成都分行", split by its 支行)."""
+    assert turn.query is not None and turn.compiled is not None
+    zh = turn.language == "zh"
+    dimension = turn.compiled.query.dimensions[0]
+    metric = services.dictionary.metric(turn.query.metrics[0])
+    others = [d for d in plan.candidate_dimensions(metric, services.dictionary) if d != dimension]
+    out = []
+    for code in others[:3]:
+        dim = services.dictionary.dimension(code)
+        label = f"再按{dim.name}拆" if zh else f"Split by {dim.name_en}"
+        out.append(Labelled(label, replace(turn.query, dimensions=(code,))))
+    lead = next((m for m in found.shown if m.name is not None), None)
+    key = _org_key(services, dimension, lead.name) if lead and lead.name else None
+    if key is not None and lead is not None:
+        drill = replace(
+            turn.query,
+            dimensions=("subbranch",),
+            filters=(*turn.query.filters, Filter(dimension, (key,))),
+        )
+        out.append(Labelled(f"只看{lead.name}" if zh else f"Only {lead.name}", drill))
+    return tuple(out)
+
+
+def _org_key(services: Services, dimension: str, name: str) -> str | None:
+    if dimension != "branch":
+        return None
+    return next(
+        (k for (d, k), v in services.value_labels.items() if d == dimension and v == name), None
+    )
+
+
+def why_choice(turn: Turn, services: Services) -> Labelled | None:
+    """On a comparison answer of one metric, the button that asks why it changed."""
+    query = turn.query
+    if query is None or query.compare is None or len(query.metrics) != 1 or query.entity:
+        return None
+    if query.attribution is not None or query.grain is not None:
+        return None
+    metric = services.dictionary.metric(query.metrics[0])
+    if not plan.candidate_dimensions(metric, services.dictionary):
+        return None
+    asked = MetricQuery(
+        metrics=query.metrics,
+        dimensions=query.dimensions[:1],
+        filters=query.filters,
+        period=query.period,
+        compare=query.compare,
+        attribution=Attribution(),
+    )
+    label = (
+        "为什么变化？拆解变动来源"
+        if turn.language == "zh"
+        else "Why did it change? Split the change"
+    )
+    return Labelled(label, asked)
+
+
+def plan_note(turn: Turn) -> str:
+    """What explain() adds for a split: the SQL shown is the period's grouped query; the run
+    adds the comparison period's and the whole's (and, with no dimension named, tries each)."""
+    if not is_attribution(turn) or turn.query is None:
+        return ""
+    named = bool(turn.query.dimensions)
+    if turn.language == "zh":
+        more = "" if named else "；未指定维度，执行时在候选维度中选择变动最集中的一个"
+        return f"（变动归因：所示为本期按成员分组的查询，执行时另查对比期与合计{more}）"
+    more = "" if named else "; no dimension named: the run picks the one explaining most"
+    return (
+        f" (attribution: the SQL is the period's grouped query; the run adds the comparison "
+        f"period's and the whole's{more})"
     )

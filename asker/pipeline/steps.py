@@ -12,6 +12,7 @@ from asker.pipeline.attribution_steps import (
     build_attribution_answer,
     compile_attribution,
     is_attribution,
+    why_choice,
 )
 from asker.pipeline.entity_answers import detail_refusal, threshold_filters
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
@@ -185,6 +186,8 @@ def build_answer(turn: Turn, services: Services) -> Turn:
     parts = answer_parts(turn, services)
     if is_attribution(turn):
         return build_attribution_answer(turn, services, parts)
+    if (why := why_choice(turn, services)) is not None:
+        parts = replace(parts, choices=(*parts.choices, why))
     found = answer.from_metric_result(parts, turn.result)
     if turn.llm is not None and turn.llm.agree is not None:
         found = replace(found, paths_agree=turn.llm.agree)
