@@ -215,6 +215,7 @@ EXPORT_QUESTION_STEPS: tuple[Step, ...] = (
     within_limits,
     understand,
     check_scope,
+    choose_dimension,
     compile_query,
     gate_query,
     execute_export,

@@ -140,9 +140,9 @@ def build_attribution_answer(
     dimension = compiled.query.dimensions[0]
     top = turn.query.attribution.top
     found = split(kind, compiled.query.metrics, results, dimension, top=top)
-    base = replace(
-        base, metrics=(metric,), choices=base.choices + _drilldowns(turn, services, found)
-    )
+    drilldowns = _drilldowns(turn, services, found)
+    # the plan an export re-runs is the split itself, its dimension fixed
+    base = replace(base, metrics=(metric,), choices=base.choices + drilldowns, query=asked)
     parts = _parts(turn, services, metric, dimension, before)
     elapsed = sum(
         r.elapsed_ms

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from asker import api
 from asker.appstate.conversations import query_from_json, query_to_json
 from asker.config import Settings
 from asker.types import Attribution, Filter, MetricQuery, Period
@@ -81,3 +82,17 @@ def test_an_attribution_round_trips_through_the_conversation_store() -> None:
         attribution=Attribution(compare_period=day, top=3),
     )
     assert query_from_json(query_to_json(query)) == query
+
+
+def test_an_export_re_runs_the_split_itself(settings: Settings) -> None:
+    found = callers.ask(settings, "zhang.wei", "本月存款为什么下降了")
+    assert found.plan is not None and found.plan.attribution is not None
+    exported = api.export(
+        callers.runtime(settings),
+        callers.who(settings, "zhang.wei"),
+        query=found.plan,
+        question=found.question,
+    )
+    assert exported.answer.columns == found.columns
+    assert exported.answer.rows == found.rows
+    assert exported.answer.total_change == found.total_change
