@@ -37,6 +37,7 @@ class AttributionParts:
     compare_period: Period
     chosen: str | None = None  # why this dimension, when the question named none
     scope: str = ""  # the row scope the gate applied, in words
+    balance: bool = False  # read at each period's end (余额): labelled 9月末, end of Sep 2026
 
 
 def number(value: Fraction | None) -> Any:
@@ -80,11 +81,11 @@ def columns(split: Split, parts: AttributionParts, language: Language) -> tuple[
     value_format = "percent" if metric.format == "percent" else metric.format
     labels = {
         "value_before": (
-            f"{_period(parts.compare_period, language)}",
+            _period(parts.compare_period, language, parts.balance),
             "percent" if split.kind == "ratio" else value_format,
         ),
         "value_after": (
-            f"{_period(parts.period, language)}",
+            _period(parts.period, language, parts.balance),
             "percent" if split.kind == "ratio" else value_format,
         ),
         "contribution": (
@@ -108,10 +109,13 @@ def columns(split: Split, parts: AttributionParts, language: Language) -> tuple[
     return tuple(out)
 
 
-def _period(period: Period, language: Language) -> str:
+def _period(period: Period, language: Language, balance: bool = False) -> str:
     from asker.answer import period_label
 
-    return period_label(period, language)
+    label = period_label(period, language)
+    if not balance or period.start == period.end:
+        return label
+    return f"{label}末" if language == "zh" else f"end of {label}"
 
 
 def amount_text(value: Fraction, metric: Metric, language: Language, ratio: bool) -> str:
@@ -138,7 +142,8 @@ def _yuan(size: Fraction, zh: bool) -> str:
 def sentence(split: Split, parts: AttributionParts, language: Language) -> str:
     zh = language == "zh"
     metric, ratio = parts.metric, split.kind == "ratio"
-    now, then = _period(parts.period, language), _period(parts.compare_period, language)
+    now = _period(parts.period, language, parts.balance)
+    then = _period(parts.compare_period, language, parts.balance)
     total = split.total
     up = ("上升" if ratio else "增加") if zh else ("rose" if ratio else "increased")
     down = ("下降" if ratio else "减少") if zh else ("fell" if ratio else "decreased")

@@ -22,6 +22,7 @@ from asker.pipeline.turn import Services, Turn
 from asker.semantic import attribution_plan as plan
 from asker.semantic.compiler import CompiledQuery
 from asker.semantic.model import Metric
+from asker.semantic.query_checks import is_balance
 from asker.types import Attribution, Filter, Labelled, MetricQuery, Period, QueryResult
 
 TOP = 3
@@ -170,6 +171,7 @@ def _parts(
         compare_period=before,
         chosen=chosen,
         scope=scope,
+        balance=is_balance(metric, services.dictionary),
     )
 
 
