@@ -31,9 +31,16 @@ WHY = re.compile(
     re.I,
 )
 DRIVER = re.compile(
-    r"主要是|主要来自|主要由|贡献度|贡献|拉动|带来|导致|造成|驱动|拖累|影响最大|"
+    r"主要是|主要来自|主要由|主要靠|主要在|贡献度|贡献|拉动|拉低|拉高|拉升|带来|导致|造成|驱动|拖累|"
+    r"影响最大|归因于|源于|"
     r"\bdr(?:ove|iven|ivers?|ives)\b|\bcontribut(?:ed|es|ion|ions|ors?)\b|"
     r"\baccount(?:s|ed)?\s+for\b|\bbehind\b",
+    re.I,
+)
+
+# Words of a move that only an attribution reads as a change ("explain the drop in AUM").
+MOVES = re.compile(
+    r"\b(?:drops?|dropped|rise|rises|fall|falls|declines?|jump(?:ed|s)?|surge[ds]?)\b|少了|多了",
     re.I,
 )
 
@@ -50,7 +57,8 @@ def find_attribution(question: str) -> AttributionAsk | None:
     asks = [m for pattern in (WHY, DRIVER) for m in pattern.finditer(question)]
     if not asks:
         return None
-    found = sorted([*asks, *CHANGE.finditer(question)], key=lambda m: m.start())
+    changes = [*CHANGE.finditer(question), *MOVES.finditer(question)]
+    found = sorted([*asks, *changes], key=lambda m: m.start())
     return AttributionAsk(tuple(m.group(0) for m in found), tuple(m.span() for m in found))
 
 

@@ -53,6 +53,18 @@ CASES: list[tuple[str, dict[str, Any]]] = [
         "which channels contributed to the change in transaction amount this month",
         {"metrics": ("txn_amount",), "dimensions": ("channel",), "period": SEP},
     ),
+    ("上月贷款增长主要靠哪些分行", {"metrics": ("loan_balance",), "dimensions": ("branch",)}),
+    (
+        "本月不良率是哪个分行拉高的",
+        {"metrics": ("npl_ratio",), "dimensions": ("branch",), "period": SEP},
+    ),
+    ("存款增长主要来自哪些客群", {"dimensions": ("segment",)}),
+    (
+        "what is behind the fall in deposits this quarter",
+        {"metrics": ("deposit_balance",), "period": Q3, "dimensions": ()},
+    ),
+    ("why did the NPL ratio rise last quarter", {"metrics": ("npl_ratio",), "period": Q2}),
+    ("存款为啥少了", {"metrics": ("deposit_balance",), "dimensions": ()}),
     # comparisons: named (同比) or the default; a month end alone against the month end before
     ("存款同比增长主要是哪些分行贡献的", {"compare": "yoy", "dimensions": ("branch",)}),
     ("本月存款较上月减少主要是哪个分行", {"compare": "mom", "dimensions": ("branch",)}),
