@@ -4,13 +4,21 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 DATA_DIR ?= .asker
 SCALE ?= small
 PORT ?= 8501
 
-.PHONY: setup run test lint bench clean lock
+.PHONY: setup setup-spark run test test-engines test-spark-slice lint bench clean lock
 
 setup: $(STAMP)
+
+# The Spark Connect client (the `spark` extra) for the engine tests; `make run` stays light.
+setup-spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.lock
+	touch $(SPARK_STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "asker needs Python 3.11"'
@@ -28,8 +36,17 @@ lint: setup
 	$(BIN)/ruff format --check asker ui eval tests
 	$(BIN)/mypy
 
-test: lint
-	$(BIN)/pytest -n auto -q
+# Engine tests sharing one Spark Connect server run on one worker (xdist_group "spark").
+test: lint setup-spark
+	$(BIN)/pytest -n auto -q --dist loadgroup
+
+# The whole bank gold suite on PostgreSQL and Spark Connect (figures in bench/engines.json).
+test-engines: setup-spark
+	ASKER_ENGINES_FULL=1 $(BIN)/pytest -n 2 -q --dist loadgroup tests/eval/test_engines.py
+
+# Spark's 60-case covering slice in both modes (CI runs a 15-case representative slice).
+test-spark-slice: setup-spark
+	ASKER_SPARK_SLICE=1 $(BIN)/pytest -q tests/eval/test_engines.py -k spark
 
 bench: setup
 	$(BIN)/asker bench --data-dir $(DATA_DIR) --output bench/results.json

@@ -22,6 +22,7 @@ from asker.config import Settings
 from asker.gate import gate
 from asker.retrieval.evaluation import SETS, evaluate
 from asker.retrieval.index import INDEX_DIR
+from asker.warehouse.url import warehouse_url_of
 
 Say = Callable[[str], None]
 
@@ -263,8 +264,9 @@ def run(settings: Settings, *, scales: list[str], repeat: int, say: Say) -> dict
 
 def time_latency(rt: api.Runtime, repeat: int, say: Say) -> dict[str, Any]:
     """Raw queries, the gate, question → answer and the LLM chain on one runtime."""
-    report: dict[str, Any] = {}
-    say(f"raw query latency on {rt.settings.warehouse_file} ({repeat} runs each):")
+    engine = warehouse_url_of(rt.settings)
+    report: dict[str, Any] = {"engine": engine.engine, "warehouse": engine.shown}
+    say(f"raw query latency on {engine.shown} ({repeat} runs each):")
     report["queries"] = time_queries(rt, repeat, say)
     say("gate overhead on the same raw queries (hand-written SQL):")
     report["gate"] = time_gate(rt, repeat, say)

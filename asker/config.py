@@ -41,6 +41,21 @@ class Settings(BaseSettings):
         default=None,
         description="DuckDB warehouse file; default <data_dir>/warehouse.duckdb.",
     )
+    warehouse_url: str | None = Field(
+        default=None,
+        description="Warehouse engine URL: duckdb:///path/file.duckdb, "
+        "postgresql://user@host:port/db?options or sc://host:port (Spark Connect); "
+        "default: the engine the data dir was initialised on (its DuckDB file).",
+    )
+    warehouse_pool_size: int = Field(
+        default=4,
+        gt=0,
+        description="Most connections (PostgreSQL) or concurrent operations (Spark Connect) "
+        "held to the warehouse engine.",
+    )
+    warehouse_connect_timeout_s: float = Field(
+        default=10.0, gt=0, description="Seconds to reach the warehouse engine."
+    )
     policy_file: Path | None = Field(
         default=None,
         description="Permission policy YAML (roles, data rights, masks, application rights, "

@@ -273,6 +273,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{construct}. Use instead: {allowed}.",
     ),
     # set-up and configuration problems
+    "WAREHOUSE_UNAVAILABLE": (
+        "无法连接数据仓库（{engine}，主机 {host}）。请确认引擎已启动、地址和端口正确，稍后重试。",
+        "The warehouse ({engine} on host {host}) cannot be reached. "
+        "Check that the engine is running and the address and port are right, then try again.",
+    ),
+    "WAREHOUSE_URL_INVALID": (
+        "数据仓库地址无效：{reason}。请使用 duckdb:///文件路径、postgresql://用户@主机:端口/库 或 "
+        "sc://主机:端口。",
+        "The warehouse URL is not valid: {reason}. Use duckdb:///path/file.duckdb, "
+        "postgresql://user@host:port/db or sc://host:port.",
+    ),
+    "ENGINE_CLIENT_MISSING": (
+        "未安装 {engine} 的客户端（{package}）。"
+        "请安装 asker 的可选依赖：pip install 'asker[{extra}]'。",
+        "The {engine} client ({package}) is not installed. "
+        "Install asker's optional extra: pip install 'asker[{extra}]'.",
+    ),
     "DATA_DIR_MISSING": (
         "数据目录 {path} 不存在或未初始化。请先运行 `asker init --data-dir {path}`。",
         "The data directory {path} does not exist or is not initialised. "

@@ -167,9 +167,13 @@ def _run(
         presets = _presets(preset, "asker")
         cases = load_suite(suite, cases_dir or CASES_DIR)
         score = BankScorer(settings, mode, presets, folder)  # type: ignore[arg-type]
-    outcomes = run_cases(
-        cases, score, out_dir=folder, presets=presets, workers=workers, timeout_s=timeout
-    )
+    try:
+        outcomes = run_cases(
+            cases, score, out_dir=folder, presets=presets, workers=workers, timeout_s=timeout
+        )
+    finally:
+        if isinstance(score, ExternalScorer):
+            score.close()
     run_info = {
         "suite": None if dataset else suite,
         "dataset": str(dataset) if dataset else None,

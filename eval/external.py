@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from asker.gate import gate
 from asker.types import Principal
 from asker.understand.language import detect_language
 from asker.warehouse.catalog import Catalog, Column, Table
-from asker.warehouse.engine import DuckDBExecutor, Limits, open_warehouse
+from asker.warehouse.engine import Executor, Limits, open_warehouse
 from eval.cases import Case, Expect, Tags
 from eval.compare import PRESETS, Gold, compare
 from eval.gold import run_gold
@@ -169,11 +169,14 @@ class ExternalScorer:
     predictions: Mapping[str, str] | None = None
     timeout_s: float = 60.0
     limits: Limits = field(default_factory=lambda: Limits("1GB", 2, "1GB"))
+    # Where each copied database runs: None is the DuckDB copy itself; an engine gets the
+    # database's id, its catalog and the DuckDB copy to load, and returns an executor on it.
+    engine: Callable[[str, Catalog, Path], Executor] | None = None
 
     def __post_init__(self) -> None:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self._dbs: dict[str, tuple[Catalog, Path]] = {}
-        self._executors: dict[Path, DuckDBExecutor] = {}
+        self._executors: dict[Path, Executor] = {}
         self.policy = evaluation_policy()
         self.orgs = OrgDirectory.from_rows([("ROOT", None, "总行", None, "评测")])
 
@@ -183,21 +186,31 @@ class ExternalScorer:
             self._dbs[db_id] = (copy_to_duckdb(sqlite_file(self.dataset, db_id), target), target)
         return self._dbs[db_id]
 
-    def executor(self, duck_file: Path) -> DuckDBExecutor:
-        """The scorer's own connection to one copied database, opened once."""
+    def executor(self, db_id: str) -> Executor:
+        """The scorer's own connection to one copied database (on its engine), opened once."""
+        catalog, duck_file = self.database(db_id)
         if duck_file not in self._executors:
-            self._executors[duck_file] = open_warehouse(duck_file, self.limits)
+            if self.engine is None:
+                self._executors[duck_file] = open_warehouse(duck_file, self.limits)
+            else:
+                self._executors[duck_file] = self.engine(db_id, catalog, duck_file)
         return self._executors[duck_file]
 
     def prepare(self, cases: tuple[Case, ...]) -> None:
-        """Copy every database before workers start (one writer per file)."""
+        """Copy (and load on the engine) every database before workers start (one writer per
+        file)."""
         for case in cases:
-            self.database(case.id.split("/", 1)[0])
+            self.executor(case.id.split("/", 1)[0])
+
+    def close(self) -> None:
+        for executor in self._executors.values():
+            executor.close()
+        self._executors.clear()
 
     def __call__(self, case: Case) -> Outcome:
         db_id, qid = case.id.split("/", 1)
-        catalog, duck_file = self.database(db_id)
-        executor = self.executor(duck_file)
+        catalog, _ = self.database(db_id)
+        executor = self.executor(db_id)
         assert case.expect.sql
         reference = self.reference(db_id, case.expect.sql, executor)
         extra = self.transpile_check(case.expect.sql, reference, executor)

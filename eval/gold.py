@@ -33,6 +33,12 @@ def run_gold(sql: str, executor: Executor, *, timeout_s: float, dialect: str = "
     return Gold(columns=result.columns, rows=result.rows, ordered=order is not None, ties=ties)
 
 
+def _dealiased(key: exp.Expr, aliased: dict[str, exp.Expr]) -> exp.Expr:
+    if isinstance(key, exp.Column) and not key.table and key.name in aliased:
+        return aliased[key.name]
+    return key
+
+
 def _tied_rows(
     tree: exp.Expr, executor: Executor, kept: int, timeout_s: float
 ) -> tuple[tuple[Any, ...], ...]:
@@ -41,7 +47,10 @@ def _tied_rows(
         return ()
     keyed = tree.copy()
     keyed.set("limit", None)
-    keys = [o.this.copy() for o in keyed.args["order"].expressions]
+    aliased = {e.alias: e.this for e in keyed.expressions if isinstance(e, exp.Alias)}
+    # An ORDER BY key naming an output column is that column's expression: not every engine
+    # lets a select item refer to another one's alias (PostgreSQL does not).
+    keys = [_dealiased(o.this, aliased).copy() for o in keyed.args["order"].expressions]
     width = len(keyed.expressions)
     for i, key in enumerate(keys):
         keyed.select(exp.alias_(key, f"{KEY_PREFIX}{i}"), copy=False)

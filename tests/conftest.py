@@ -12,8 +12,16 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-# A real PostgreSQL server per worker, for app-db tests; real LDAP and OIDC servers once per run.
-pytest_plugins = ["tests.postgres", "tests.shared_servers", "tests.slapd", "tests.oidc_servers"]
+# A real PostgreSQL server per worker (app-db and engine tests); one Spark Connect server and
+# real LDAP and OIDC servers once per run; the tiny demo bank loaded into each engine.
+pytest_plugins = [
+    "tests.postgres",
+    "tests.shared_servers",
+    "tests.slapd",
+    "tests.oidc_servers",
+    "tests.spark",
+    "tests.engines",
+]
 
 # Hundreds of tests ask as the same demo users within a minute: the session runs with generous
 # limits (subprocesses inherit them); tests of the limits themselves pass their own settings.

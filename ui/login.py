@@ -8,7 +8,6 @@ from __future__ import annotations
 import streamlit as st
 
 from asker import api
-from asker.access.trusted_header import SIGNATURE
 from asker.errors import AskerError
 from ui import state
 from ui.render import render_error
@@ -33,7 +32,7 @@ def _behind_the_proxy() -> None:
     """The identity the bank's reverse proxy signed into the page's headers, tried once per
     browser session (signing out stays signed out). Streamlit reports a loopback peer as None:
     a proxy on the same host is 127.0.0.1, which must itself be a configured proxy."""
-    if st.session_state.get("proxy_tried") or SIGNATURE not in st.context.headers:
+    if st.session_state.get("proxy_tried") or not api.carries_signed_identity(st.context.headers):
         return
     st.session_state.proxy_tried = True
     peer = st.context.ip_address or "127.0.0.1"

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from asker.access.directory import DirectoryMapping
 from asker.errors import AccessDenied, ConfigError
-from asker.warehouse.catalog import Catalog, load_catalog
+from asker.warehouse.catalog import Catalog, WarehouseName, load_catalog
 
 Access = Literal["visible", "masked", "denied"]
 RowScope = Literal["all", "org", "customer", "none"]
@@ -146,15 +146,17 @@ class Policy:
 # --- the file format (pydantic at the edge) ---------------------------------------------------
 
 
+# Table and column names are folded as they are read (``WarehouseName``): a policy may spell
+# them as the warehouse does, CUST_INFO.CUST_NAME being cust_info.cust_name.
 class _RoleFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     label: str = Field(min_length=1)
     data_access: bool
-    tables: Literal["*"] | list[str]
-    denied_columns: dict[str, list[str]] = {}
+    tables: Literal["*"] | list[WarehouseName]
+    denied_columns: dict[WarehouseName, list[WarehouseName]] = {}
     row_scope: RowScope
     detail: bool
-    pii: dict[str, Access]
+    pii: dict[WarehouseName, Access]
     row_cap: int = Field(ge=0)
     rights: list[Right] = []
     home_panel: list[str] = []
@@ -165,9 +167,9 @@ class _RoleFile(BaseModel):
 
 class _CustomerScopeFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    table: str
-    key: str
-    manager_column: str
+    table: WarehouseName
+    key: WarehouseName
+    manager_column: WarehouseName
 
 
 class _DirectoryFile(BaseModel):

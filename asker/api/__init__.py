@@ -55,6 +55,7 @@ from asker.api.governance import (
 from asker.api.health import readiness
 from asker.api.identity import (
     bearer_sign_in,
+    carries_signed_identity,
     chat_sso_secrets,
     local_user,
     login,
@@ -115,6 +116,7 @@ __all__ = [
     "audit_row",
     "bearer_sign_in",
     "can_export",
+    "carries_signed_identity",
     "chat_sso_secrets",
     "check_correction",
     "conversation",

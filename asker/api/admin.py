@@ -4,6 +4,7 @@ retrieval index (built by init, rebuilt by ``asker index`` and after every publi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from asker import __version__
 from asker.access import demo_users
@@ -21,7 +22,7 @@ from asker.understand.values import load_values
 from asker.warehouse.catalog import load_catalog
 from asker.warehouse.datadir import WAREHOUSE, Manifest, staged_data_dir, write_manifest
 from asker.warehouse.demo_bank import SCALES, build_demo_bank
-from asker.warehouse.engine import open_warehouse
+from asker.warehouse.url import WarehouseUrl, open_executor, parse_warehouse_url
 
 Progress = Callable[[str], None]
 
@@ -33,9 +34,14 @@ def init(
     seed: int,
     force: bool = False,
     progress: Progress | None = None,
+    warehouse_url: str | None = None,
 ) -> Manifest:
     """Build a demo data dir (warehouse, app database, index) in a staging folder and move it
-    into place only when complete."""
+    into place only when complete. With ``warehouse_url`` (a PostgreSQL or Spark Connect
+    engine) the demo bank is bulk-loaded into that engine and the data dir points at it; the
+    DuckDB file it was generated in stays beside, as the copy the engine was loaded from."""
+    warehouse_url = warehouse_url or settings.warehouse_url
+    url = parse_warehouse_url(warehouse_url) if warehouse_url else None
     with staged_data_dir(settings.data_dir, force=force) as staging:
         counts = build_demo_bank(
             staging / WAREHOUSE,
@@ -44,7 +50,11 @@ def init(
             data_date=settings.data_date,
             progress=progress,
         )
-        staged = settings.model_copy(update={"data_dir": staging})
+        update: dict[str, object] = {"data_dir": staging, "warehouse_url": None}
+        if url is not None and url.engine != "duckdb":
+            load_demo_bank(url, staging / WAREHOUSE, settings, progress)
+            update["warehouse_url"] = url.text
+        staged = settings.model_copy(update=update)
         if progress:
             progress("metric dictionary")
         seed_app_db(staged)
@@ -62,16 +72,34 @@ def init(
             data_date=settings.data_date.isoformat(),
             asker_version=__version__,
             row_counts=counts,
+            engine=url.engine if url is not None else "duckdb",
+            warehouse_url=url.shown if url is not None and url.engine != "duckdb" else None,
         )
         write_manifest(staging, manifest)
     return manifest
+
+
+def load_demo_bank(
+    url: WarehouseUrl, duck_file: Path, settings: Settings, progress: Progress | None
+) -> None:
+    """Bulk-load the generated demo bank into the engine at ``url`` (its adapter's loader)."""
+    catalog = load_catalog()
+    timeout = settings.warehouse_connect_timeout_s
+    if url.engine == "postgresql":
+        from asker.warehouse import postgres
+
+        postgres.load_tables(url, duck_file, catalog, connect_timeout_s=timeout, progress=progress)
+    elif url.engine == "spark":
+        from asker.warehouse import spark
+
+        spark.load_tables(url, duck_file, catalog, connect_timeout_s=timeout, progress=progress)
 
 
 def seed_app_db(settings: Settings) -> None:
     """Create the app database's tables, seed the metric store from the shipped dictionary and
     the demo users bound to rows of the demo warehouse."""
     engine = engine_for(settings.resolved_app_db_url)
-    executor = open_warehouse(settings.warehouse_file, limits(settings))
+    executor = open_executor(settings, limits(settings))
     try:
         create_schema(engine)
         MetricStore(engine, load_catalog()).import_texts(definitions.seed_texts(), author="system")

@@ -19,6 +19,7 @@ from asker.access.identity import (
     Session,
     SignedHeaders,
 )
+from asker.access.trusted_header import SIGNATURE
 from asker.api.audit import record
 from asker.api.runtime import Runtime
 from asker.config import Settings
@@ -121,6 +122,11 @@ def sign_in_with_token(rt: Runtime, access_token: str) -> Principal:
     """The chat app's single sign-on: an OIDC access token of the bank's identity provider,
     audited as a ``login``. ``asker api``'s bearer tokens go through ``bearer_sign_in``."""
     return sign_in(rt, BearerToken(access_token))
+
+
+def carries_signed_identity(headers: Mapping[str, str]) -> bool:
+    """Whether a request's headers carry a proxy's signed identity (``X-Asker-Signature``)."""
+    return any(name.lower() == SIGNATURE.lower() for name in headers)
 
 
 def sign_in_with_headers(rt: Runtime, peer: str, headers: Mapping[str, str]) -> Principal:

@@ -48,8 +48,8 @@ from asker.understand.parser import Context
 from asker.understand.values import load_value_orgs, load_values
 from asker.warehouse.catalog import Catalog, load_catalog
 from asker.warehouse.datadir import read_manifest
-from asker.warehouse.engine import DuckDBExecutor, Executor, Limits, open_warehouse
-from asker.warehouse.executor_pool import PooledExecutor
+from asker.warehouse.engine import Executor, Limits
+from asker.warehouse.url import open_executor
 
 
 def limits(settings: Settings) -> Limits:
@@ -59,14 +59,6 @@ def limits(settings: Settings) -> Limits:
         temp_limit=settings.duckdb_temp_limit,
         address_space_mb=settings.executor_memory_mb,
     )
-
-
-def open_executor(settings: Settings) -> DuckDBExecutor | PooledExecutor:
-    """The runtime's executor: pre-started children (``executor_workers``), or in process."""
-    if settings.executor_workers == 0:
-        return open_warehouse(settings.warehouse_file, limits(settings))
-    path = settings.warehouse_file.resolve()
-    return PooledExecutor(path, limits(settings), workers=settings.executor_workers)
 
 
 def data_date_of(settings: Settings) -> dt.date:
@@ -105,7 +97,7 @@ class Runtime:
     # API tokens, then whatever single sign-on adds (an OIDC access-token validator against the
     # IdP's JWKS appends itself here in ``open_runtime``).
     bearer_validators: tuple[BearerValidator, ...] = ()
-    _executor: DuckDBExecutor | PooledExecutor | None = field(default=None, repr=False)
+    _executor: Executor | None = field(default=None, repr=False)
     _slots: UserSlots | None = field(default=None, repr=False)
     _services: pipeline.Services | None = field(default=None, repr=False)
     _retriever: HybridRetriever | None = field(default=None, repr=False)
@@ -123,7 +115,7 @@ class Runtime:
     def executor(self) -> Executor:
         """The runtime's sandboxed warehouse connection, opened on first use."""
         if self._executor is None:
-            self._executor = open_executor(self.settings)
+            self._executor = open_executor(self.settings, limits(self.settings))
         return self._executor
 
     def compiler(self) -> Compiler:

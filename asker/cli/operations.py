@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -26,20 +27,47 @@ from asker.cli.app import (
 from asker.errors import AskerError, ConfigError
 
 
+class EngineName(StrEnum):
+    duckdb = "duckdb"
+    postgresql = "postgresql"
+    spark = "spark"
+
+
 @app.command()
-def init(
+def init(  # noqa: PLR0917 (typer: one parameter per option)
     data_dir: DataDir = None,
     scale: Annotated[
         ScaleName, typer.Option(help="演示银行规模 tiny|small|large")
     ] = ScaleName.small,
     seed: Annotated[int, typer.Option(help="生成器种子 Generator seed.")] = 42,
     force: Annotated[bool, typer.Option("--force", help="重建已存在的数据目录 Rebuild.")] = False,
+    engine: Annotated[
+        EngineName, typer.Option(help="演示银行装入的引擎 Engine to load the demo bank into.")
+    ] = EngineName.duckdb,
+    warehouse_url: Annotated[
+        str | None,
+        typer.Option(
+            help="引擎地址 Engine URL: postgresql://user@host:port/db or sc://host:port "
+            "(default ASKER_WAREHOUSE_URL)."
+        ),
+    ] = None,
 ) -> None:
     """构建演示银行数据目录。Build the demo bank data directory."""
     from asker import api
+    from asker.warehouse.url import parse_warehouse_url
 
     settings = settings_for(data_dir)
     try:
+        url = warehouse_url or settings.warehouse_url
+        if engine is not EngineName.duckdb and not url:
+            raise ConfigError(
+                "WAREHOUSE_URL_INVALID", reason=f"--engine {engine.value} needs --warehouse-url"
+            )
+        if url and parse_warehouse_url(url).engine != engine.value:
+            raise ConfigError(
+                "WAREHOUSE_URL_INVALID",
+                reason=f"the URL is not a {engine.value} URL (--engine {engine.value})",
+            )
         with err.status("") as status:
             manifest = api.init(
                 settings,
@@ -47,14 +75,17 @@ def init(
                 seed=seed,
                 force=force,
                 progress=lambda step: status.update(f"正在生成 building: {step}"),
+                warehouse_url=url if engine is not EngineName.duckdb else None,
             )
     except KeyboardInterrupt:
         fail(ConfigError("BUILD_INTERRUPTED"))
     except AskerError as error:
         fail(error)
     rows = sum(manifest.row_counts.values())
+    where = f" · {manifest.warehouse_url}" if manifest.warehouse_url else ""
     out.print(
-        f"已初始化 initialised {settings.data_dir} · scale={manifest.scale} seed={manifest.seed}"
+        f"已初始化 initialised {settings.data_dir}{where} · scale={manifest.scale}"
+        f" seed={manifest.seed}"
         f" · 数据日期 data date {manifest.data_date}"
         f" · {len(manifest.row_counts)} tables, {rows:,} rows"
     )

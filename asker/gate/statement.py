@@ -5,6 +5,9 @@
 >>> single_query("DELETE FROM t")
 Traceback (most recent call last):
 asker.errors.InvalidSql: NOT_READ_ONLY: Only read-only SELECT queries may run; got DELETE. ...
+>>> single_query("SELECT * FROM t FOR UPDATE SKIP LOCKED")
+Traceback (most recent call last):
+asker.errors.InvalidSql: NOT_READ_ONLY: Only read-only SELECT queries may run; got SELECT ...
 """
 
 from __future__ import annotations
@@ -37,7 +40,17 @@ def single_query(sql: str, dialect: str = "duckdb") -> exp.Expr:
     tree = statements[0]
     if not isinstance(tree, QUERY_ROOTS):
         raise InvalidSql("NOT_READ_ONLY", statement=statement_kind(sql))
+    lock = tree.find(exp.Lock)
+    if lock is not None:  # FOR UPDATE / SHARE takes row locks: a write on the engine
+        raise InvalidSql("NOT_READ_ONLY", statement=f"SELECT ... {lock_kind(lock)}")
     return tree
+
+
+def lock_kind(lock: exp.Lock) -> str:
+    """``FOR UPDATE``, ``FOR NO KEY UPDATE``, ``FOR SHARE`` or ``FOR KEY SHARE`` (for messages)."""
+    if lock.args.get("update"):
+        return "FOR NO KEY UPDATE" if lock.args.get("key") else "FOR UPDATE"
+    return "FOR KEY SHARE" if lock.args.get("key") else "FOR SHARE"
 
 
 def statement_kind(sql: str) -> str:

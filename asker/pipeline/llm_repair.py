@@ -9,7 +9,7 @@ from dataclasses import replace
 from asker.access.question_scope import check_named_orgs
 from asker.errors import AccessDenied, AskerError, InvalidSql, NotAnswerable
 from asker.pipeline.llm_steps import llm_chain, with_calls
-from asker.pipeline.query_limits import gate_for
+from asker.pipeline.query_limits import gate_for, run_query
 from asker.pipeline.turn import Services, Turn
 from asker.sql import answers
 from asker.sql.chain import Candidate, issue_lines
@@ -83,12 +83,8 @@ def compare_paths(turn: Turn, services: Services) -> Turn:
         return turn
     assert turn.principal is not None
     try:
-        gated = gate_for(llm.shadow.sql, turn.principal, services)
-        other = services.executor.execute(
-            gated.tree,
-            row_cap=services.settings.row_cap,
-            timeout_s=services.settings.query_timeout_s,
-        )
+        gated = gate_for(llm.shadow.sql, turn.principal, services, turn.deadline)
+        other = run_query(turn, services, gated.tree, services.settings.row_cap)
         agree = same_numbers(turn.result.rows, other.rows)
     except AskerError:
         agree = False  # the other path could not even run: that is a disagreement too

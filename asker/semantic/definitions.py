@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from asker.semantic import model
+from asker.warehouse.catalog import WarehouseName
 
 CODE = r"^[a-z][a-z0-9_]*$"
 
@@ -29,7 +30,7 @@ class FilterFile(_Strict):
 
 
 class MeasureFile(_Strict):
-    table: str
+    table: WarehouseName
     expr: str = Field(min_length=1)
     time: str = Field(min_length=1)
     where: str | None = None
@@ -41,11 +42,11 @@ class MeasureFile(_Strict):
 
 
 class MigrationFile(_Strict):
-    table: str
-    key: str
-    time: str
-    class_column: str
-    amount: str
+    table: WarehouseName
+    key: WarehouseName
+    time: WarehouseName
+    class_column: WarehouseName
+    amount: WarehouseName
     from_classes: list[str] = Field(min_length=1)
     to_classes: list[str] = Field(min_length=1)
 
@@ -109,9 +110,9 @@ class DimensionFile(_Strict):
     code: str = Field(pattern=CODE)
     name: str
     name_en: str
-    column: str
-    path: list[str] = []
-    key: str | None = None
+    column: WarehouseName
+    path: list[WarehouseName] = []
+    key: WarehouseName | None = None
     synonyms: list[str] = []
     synonyms_en: list[str] = []
     values_where: str | None = None

@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from asker.types import Language
+from asker.warehouse.catalog import WarehouseName
 
 
 class _Strict(BaseModel):
@@ -26,7 +27,7 @@ class _Strict(BaseModel):
 
 
 class AttributeFile(_Strict):
-    code: str
+    code: WarehouseName
     words: list[str] = []
     words_en: list[str] = []
 
@@ -35,9 +36,9 @@ class EntityFile(_Strict):
     code: str
     name: str
     name_en: str
-    key: str
-    table: str
-    shown: list[str]
+    key: WarehouseName
+    table: WarehouseName
+    shown: list[WarehouseName]
     words: list[str]
     words_en: list[str]
     attributes: list[AttributeFile] = []

@@ -23,7 +23,7 @@ from asker.semantic.definitions import DictionaryFile, Problem
 from asker.semantic.entities import load_entities
 from asker.semantic.joins import NoJoinPath, end_table, join_path
 from asker.semantic.model import Dictionary, Metric
-from asker.warehouse.catalog import Catalog, load_catalog
+from asker.warehouse.catalog import Catalog, canonical, load_catalog
 
 
 def catalog_schema(catalog: Catalog) -> MappingSchema:
@@ -38,7 +38,8 @@ def bind_problem(sql: str, catalog: Catalog, schema: MappingSchema) -> str | Non
         tree = sqlglot.parse_one(sql, dialect="duckdb")
     except (ParseError, TokenError) as exc:
         return f"无法解析 does not parse: {str(exc).splitlines()[0]}"
-    unknown = sorted({t.name for t in tree.find_all(exp.Table)} - set(catalog.table_names))
+    named = {canonical(t.name) for t in tree.find_all(exp.Table)}
+    unknown = sorted(named - set(catalog.table_names))
     if unknown:
         return f"未知表 unknown table: {', '.join(unknown)}"
     try:

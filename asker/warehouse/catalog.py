@@ -2,6 +2,12 @@
 
 Loaded from ``catalog.yaml`` and validated as a whole: every problem is reported at once.
 
+Names are compared the way DuckDB and Spark compare them, case-insensitively: every table and
+column name is kept in its canonical (lower-case) form, which the gate, the policy and the
+compiler use, and the warehouse's own spelling (``stored``) beside it, which an engine that
+compares quoted names exactly (PostgreSQL) is sent. Two names that differ only in case cannot be
+told apart that way, so a catalog that has them is refused.
+
 >>> cat = load_catalog()
 >>> cat.table("dim_customer").column("mobile").pii
 'mobile'
@@ -14,10 +20,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from asker.errors import ConfigError
 
@@ -26,6 +32,20 @@ Part = Literal["hidden", "kept"]  # which part of a masked value carries the enc
 Generalisation = Literal["year"]  # how a column that rebuilds a hidden part is coarsened
 Entity = Literal["customer", "account", "loan", "transaction", "application", "lead"]
 ALLOWED_TYPES = ("VARCHAR", "DATE", "TIMESTAMP", "INTEGER", "BIGINT", "BOOLEAN", "DOUBLE")
+
+
+def canonical(name: str) -> str:
+    """How asker compares a warehouse name: ``CUST_ID``, ``Cust_Id`` and ``cust_id`` are one."""
+    return name.lower()
+
+
+# A table or column name in a file a bank writes (policy, dictionary), folded as it is read.
+WarehouseName = Annotated[str, AfterValidator(canonical)]
+
+
+def _fold(obj: object, field: str) -> None:
+    """Set ``obj.field`` (a frozen dataclass's name) to its canonical form."""
+    object.__setattr__(obj, field, canonical(getattr(obj, field)))
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,10 @@ class Encoded:
     column: str | None = None
     generalise: Generalisation | None = None
 
+    def __post_init__(self) -> None:
+        if self.column is not None:
+            _fold(self, "column")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -49,6 +73,12 @@ class Column:
     entity: Entity | None = None
     encodes: tuple[Encoded, ...] = ()
     independent_of: tuple[str, ...] = ()  # columns the value must not be built from
+    stored: str = ""  # the warehouse's own spelling; set from ``name`` when not given
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stored", self.stored or self.name)
+        _fold(self, "name")
+        object.__setattr__(self, "independent_of", tuple(map(canonical, self.independent_of)))
 
 
 @dataclass(frozen=True)
@@ -56,6 +86,11 @@ class ForeignKey:
     columns: tuple[str, ...]
     references: str
     ref_columns: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(map(canonical, self.columns)))
+        object.__setattr__(self, "ref_columns", tuple(map(canonical, self.ref_columns)))
+        _fold(self, "references")
 
 
 @dataclass(frozen=True)
@@ -68,6 +103,16 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...] = ()
     org_column: str | None = None
     customer_column: str | None = None
+    stored: str = ""  # the warehouse's own spelling; set from ``name`` when not given
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stored", self.stored or self.name)
+        _fold(self, "name")
+        object.__setattr__(self, "primary_key", tuple(map(canonical, self.primary_key)))
+        for field in ("org_column", "customer_column"):
+            if getattr(self, field) is not None:
+                _fold(self, field)
+        _refuse_case_twins(f"{self.stored}: ", [c.stored for c in self.columns])
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -80,13 +125,30 @@ class Table:
         return tuple(c.name for c in self.columns)
 
     def create_sql(self) -> str:
-        cols = ",\n  ".join(f'"{c.name}" {c.type}' for c in self.columns)
-        return f'CREATE TABLE "{self.name}" (\n  {cols}\n)'
+        cols = ",\n  ".join(f'"{c.stored}" {c.type}' for c in self.columns)
+        return f'CREATE TABLE "{self.stored}" (\n  {cols}\n)'
+
+
+def _refuse_case_twins(where: str, stored: Iterable[str]) -> None:
+    by_name: dict[str, list[str]] = {}
+    for name in stored:
+        by_name.setdefault(canonical(name), []).append(name)
+    twins = [names for names in by_name.values() if len(set(names)) > 1]
+    if twins:
+        problems = tuple(
+            f"{where}{' / '.join(names)}: 名称只有大小写不同，无法区分 names that differ only in "
+            "case cannot be told apart (rename one in the warehouse or leave it out of the catalog)"
+            for names in twins
+        )
+        raise ConfigError("CATALOG_INVALID", source="catalog", problems=problems)
 
 
 @dataclass(frozen=True)
 class Catalog:
     tables: tuple[Table, ...]
+
+    def __post_init__(self) -> None:
+        _refuse_case_twins("", [t.stored for t in self.tables])
 
     def table(self, name: str) -> Table:
         for t in self.tables:
@@ -171,8 +233,9 @@ def _type_ok(type_: str) -> bool:
     return type_ in ALLOWED_TYPES or (type_.startswith("DECIMAL(") and type_.endswith(")"))
 
 
-def _table_problems(t: _TableFile, names: set[str], tables: dict[str, _TableFile]) -> list[str]:
-    cols = [c.name for c in t.columns]
+def _table_problems(t: _TableFile, tables: dict[str, _TableFile]) -> list[str]:
+    """What is wrong with one table of the file; names compared canonically (case aside)."""
+    cols = [canonical(c.name) for c in t.columns]
     problems = [f"{t.name}.{n}: 列名重复 duplicate column" for n in set(cols) if cols.count(n) > 1]
     problems += [
         f"{t.name}.{c.name}: 不支持的类型 unsupported type {c.type!r}"
@@ -180,27 +243,29 @@ def _table_problems(t: _TableFile, names: set[str], tables: dict[str, _TableFile
         if not _type_ok(c.type)
     ]
     problems += [
-        f"{t.name}.primary_key: 未知列 unknown column {k!r}" for k in t.primary_key if k not in cols
+        f"{t.name}.primary_key: 未知列 unknown column {k!r}"
+        for k in t.primary_key
+        if canonical(k) not in cols
     ]
     problems += _encoding_problems(t, cols)
     for field, col in (("scope.org", t.scope.org), ("scope.customer", t.scope.customer)):
-        if col is not None and col not in cols:
+        if col is not None and canonical(col) not in cols:
             problems.append(f"{t.name}.{field}: 未知列 unknown column {col!r}")
     for fk in t.foreign_keys:
         problems += [
             f"{t.name}.foreign_keys: 未知列 unknown column {c!r}"
             for c in fk.columns
-            if c not in cols
+            if canonical(c) not in cols
         ]
-        target = tables.get(fk.references)
+        target = tables.get(canonical(fk.references))
         if target is None:
             problems.append(f"{t.name}.foreign_keys: 未知表 unknown table {fk.references!r}")
             continue
-        target_cols = {c.name for c in target.columns}
+        target_cols = {canonical(c.name) for c in target.columns}
         problems += [
             f"{t.name}.foreign_keys: 未知列 unknown column {fk.references}.{c}"
             for c in fk.ref_columns
-            if c not in target_cols
+            if canonical(c) not in target_cols
         ]
     return problems
 
@@ -214,7 +279,9 @@ def _encoding_problems(t: _TableFile, cols: list[str]) -> list[str]:
             problems.append(f"{t.name}.{c.name}: encodes/independent_of 仅用于 PII 列 (PII only)")
         named = [e.column for e in c.encodes if e.column is not None] + c.independent_of
         problems += [
-            f"{t.name}.{c.name}: 未知列 unknown column {n!r}" for n in named if n not in cols
+            f"{t.name}.{c.name}: 未知列 unknown column {n!r}"
+            for n in named
+            if canonical(n) not in cols
         ]
         problems += [
             f"{t.name}.{c.name}: {e.column} 含被遮盖部分，须声明 generalise "
@@ -226,11 +293,11 @@ def _encoding_problems(t: _TableFile, cols: list[str]) -> list[str]:
 
 
 def _check(doc: _CatalogFile) -> list[str]:
-    names = [t.name for t in doc.tables]
-    tables = {t.name: t for t in doc.tables}
+    names = [canonical(t.name) for t in doc.tables]
+    tables = {canonical(t.name): t for t in doc.tables}
     problems = [f"{n}: 表名重复 duplicate table" for n in sorted(set(names)) if names.count(n) > 1]
     for t in doc.tables:
-        problems += _table_problems(t, set(names), tables)
+        problems += _table_problems(t, tables)
     return problems
 
 

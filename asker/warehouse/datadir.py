@@ -29,6 +29,10 @@ class Manifest:
     data_date: str
     asker_version: str
     row_counts: dict[str, int]
+    # The engine the warehouse lives in and its URL without the password (None: the DuckDB file
+    # here). The DuckDB file is kept beside an engine's data dir: the copy it was loaded from.
+    engine: str = "duckdb"
+    warehouse_url: str | None = None
 
 
 def read_manifest(data_dir: Path) -> Manifest:

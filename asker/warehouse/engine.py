@@ -28,13 +28,22 @@ from asker.warehouse.cells import split_suppressed
 
 
 class Executor(Protocol):
-    """Runs a gated query. ``dialect`` is the sqlglot dialect the compiler and gate render for."""
+    """Runs a gated query. ``dialect`` is the sqlglot dialect the compiler and gate render for;
+    each executor renders the tree it receives for its own engine at the very end
+    (``engine_dialect``; asker/warehouse/postgres.py and spark.py)."""
 
     dialect: str
+    engine_dialect: str
 
     def execute(self, tree: exp.Expr, *, row_cap: int, timeout_s: float) -> QueryResult:
         """Run ``tree``; return at most ``row_cap`` rows (``truncated`` if more existed)."""
         ...
+
+    def render(self, tree: exp.Expr) -> str:
+        """The SQL text the engine runs for ``tree``."""
+        ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class DuckDBExecutor:
     """A sandboxed, read-only connection to a warehouse file; a cursor per request."""
 
     dialect = "duckdb"
+    engine_dialect = "duckdb"
 
     def __init__(self, path: Path, limits: Limits) -> None:
         if not path.is_file():

@@ -98,6 +98,7 @@ class PooledExecutor:
     """The ``Executor`` over ``workers`` warm children; a request waits for a free one."""
 
     dialect = "duckdb"
+    engine_dialect = "duckdb"
 
     def __init__(self, path: Path, limits: Limits, *, workers: int = 1) -> None:
         if not path.is_file():

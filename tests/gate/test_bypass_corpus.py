@@ -56,6 +56,7 @@ def test_the_corpus_covers_every_role_and_category() -> None:
     assert roles >= {"hq_executive", "metric_admin", "metric_approver", "auditor"}
     categories = Counter(a["category"] for a in ATTEMPTS)
     assert set(categories) >= {"statements", "duckdb", "catalogs", "scope", "pii", "detail"}
+    assert set(categories) >= {"postgresql", "spark"}  # each engine's own dangerous functions
 
 
 @pytest.mark.parametrize(
