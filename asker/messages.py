@@ -219,6 +219,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The period {start} to {end} is outside the data ({first} to the data date {data_date}). "
         "Choose another period.",
     ),
+    "ATTRIBUTION_NOT_SUPPORTED": (
+        "「{metric}」按{dimension}的变化无法精确拆分：{reason}。请换一个维度或指标。",
+        "The change of {metric} cannot be split exactly by {dimension}: {reason}. "
+        "Choose another dimension or metric.",
+    ),
     "INVALID_LIMIT": (
         "排名数量必须为正整数，收到 {limit}。",
         "The number of top results must be a positive whole number; got {limit}.",

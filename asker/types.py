@@ -151,10 +151,16 @@ class Answer:
     error_kind: str | None = None  # errors.kind_of() of a refusal or error (HTTP status)
     retry_after_s: int | None = None  # a rate limit's wait (HTTP Retry-After)
     suppressed: tuple[SuppressedCell, ...] = ()
+    attribution: AttributionSummary | None = None  # a "why did it change" answer's totals
 
     @property
     def row_count(self) -> int:
         return len(self.rows)
+
+    @property
+    def total_change(self) -> Any:
+        """An attribution answer's whole change (§7 ``total_change``), None otherwise."""
+        return self.attribution.total_change if self.attribution else None
 
     def metric_column(self, metric: str, role: ColumnRole) -> ResultColumn | None:
         """The column holding ``role`` (``difference``, ``growth``, ...) of ``metric``, if any."""
@@ -184,6 +190,8 @@ class Answer:
             "result_columns": [json_value(c) for c in self.result_columns],
             "presentation": json_value(self.presentation),
             "comparison": _labelled(self.comparison) if self.comparison else None,
+            "total_change": json_value(self.total_change),
+            "attribution": json_value(self.attribution),
         }
 
 
@@ -204,6 +212,32 @@ def json_value(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: json_value(getattr(value, f.name)) for f in fields(value)}
     return value
+
+
+@dataclass(frozen=True)
+class AttributionSummary:
+    """The whole of a change split over one dimension's members (the rows hold the members).
+
+    ``kind`` is ``additive`` (rows carry each member's contribution) or ``ratio`` (rows carry a
+    rate part and a mix part); ``value_before``/``value_after`` are the metric's own values at
+    the comparison period and the period; ``total_change`` their difference, which the rows'
+    contributions (rate + mix parts) add up to exactly; ``chosen`` says why this dimension
+    (None when the question named it); ``merged`` how many members the k-cell rule merged.
+    """
+
+    metric: str
+    dimension: str
+    kind: Literal["additive", "ratio"]
+    period: Period
+    compare_period: Period
+    value_before: Any
+    value_after: Any
+    total_change: Any
+    rate_total: Any = None
+    mix_total: Any = None
+    chosen: str | None = None
+    top_share: Any = None
+    merged: int = 0
 
 
 # --- metric queries (understand → semantic → gate) ------------------------------------
@@ -258,6 +292,18 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class Attribution:
+    """A "why did it change" ask: split the change of the query's one metric between the
+    comparison period (``compare_period``, else the query's ``compare`` shift of its period:
+    the previous comparable period by default) and its period over the query's one dimension
+    (none named: the parser leaves it to the pipeline's choice); ``top`` keeps the top N
+    members and sums the rest into one 其他 row."""
+
+    compare_period: Period | None = None
+    top: int | None = None
+
+
+@dataclass(frozen=True)
 class MetricQuery:
     """What to compute: metrics by dimensions over a period, optionally by grain and compared.
 
@@ -276,6 +322,7 @@ class MetricQuery:
     entity: str | None = None  # entity grain: one row per customer / account / loan
     attributes: tuple[str, ...] = ()  # the entity's attributes to show (mobile, id_no, ...)
     thresholds: tuple[Threshold, ...] = ()
+    attribution: Attribution | None = None  # split the change over the dimension's members
 
 
 @dataclass(frozen=True)

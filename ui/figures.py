@@ -119,6 +119,8 @@ def chart(answer: Answer) -> alt.Chart | alt.LayerChart | None:
     data = ChartData(answer)
     if shape.kind == "line":
         figure = _line(data, shape.x, shape.value, shape.series)
+    elif answer.attribution is not None:
+        figure = _diverging(data, shape.x, shape.value)
     else:
         figure = _bar(data, shape.x, shape.value)
     return figure.configure(locale=ZH_LOCALE) if data.zh else figure
@@ -171,4 +173,12 @@ def _bar(data: ChartData, x: str, value: str) -> alt.Chart:
             tooltip=tips,
         )
         .properties(height=max(120, 26 * rows))
+    )
+
+
+def _diverging(data: ChartData, x: str, value: str) -> alt.Chart:
+    """A change split over members: bars left of zero fell, right of zero rose."""
+    field = data.field(value)
+    return _bar(data, x, value).encode(
+        color=alt.condition(f"datum['{field}'] >= 0", alt.value("#2e7d32"), alt.value("#c62828"))
     )

@@ -13,7 +13,7 @@ from sqlalchemy import Column, DateTime, Engine, Integer, String, Table, Text, f
 
 from asker.appstate.database import metadata
 from asker.pii import redact_pii
-from asker.types import Filter, MetricQuery, Period, Threshold
+from asker.types import Attribution, Filter, MetricQuery, Period, Threshold
 
 KEEP = 5  # turns a follow-up may refer back to
 
@@ -33,9 +33,20 @@ def query_to_json(query: MetricQuery) -> str:
     return json.dumps(asdict(query), ensure_ascii=False, default=str)
 
 
+def _period(raw: dict[str, str] | None) -> Period | None:
+    if not raw:
+        return None
+    return Period(date.fromisoformat(raw["start"]), date.fromisoformat(raw["end"]))
+
+
+def _attribution(raw: dict[str, Any] | None) -> Attribution | None:
+    if raw is None:
+        return None
+    return Attribution(compare_period=_period(raw.get("compare_period")), top=raw.get("top"))
+
+
 def query_from_json(text: str) -> MetricQuery:
     raw: dict[str, Any] = json.loads(text)
-    period = raw.get("period")
     return MetricQuery(
         metrics=tuple(raw["metrics"]),
         dimensions=tuple(raw.get("dimensions", ())),
@@ -43,9 +54,7 @@ def query_from_json(text: str) -> MetricQuery:
             Filter(f["dimension"], tuple(f["values"]), f.get("exclude", False))
             for f in raw.get("filters", ())
         ),
-        period=Period(date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
-        if period
-        else None,
+        period=_period(raw.get("period")),
         grain=raw.get("grain"),
         compare=raw.get("compare"),
         order=raw.get("order"),
@@ -53,6 +62,7 @@ def query_from_json(text: str) -> MetricQuery:
         entity=raw.get("entity"),
         attributes=tuple(raw.get("attributes", ())),
         thresholds=tuple(Threshold(**t) for t in raw.get("thresholds", ())),
+        attribution=_attribution(raw.get("attribution")),
     )
 
 

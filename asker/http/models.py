@@ -74,6 +74,12 @@ class AnswerOut(BaseModel):
     assumptions: list[str]
     choices: list[Labelled]
     elapsed_ms: float
+    total_change: float | None = Field(
+        default=None, description="an attribution's whole change (rows: its members)"
+    )
+    attribution: dict[str, Any] | None = Field(
+        default=None, description="an attribution's metric, dimension, periods and totals"
+    )
 
 
 class ErrorOut(BaseModel):

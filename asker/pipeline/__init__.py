@@ -2,7 +2,7 @@
 
     check_input, screen_question, identify, within_limits           (every question)
     [answer_from_verified_example]                                   (ask: a reviewed example)
-    understand, check_scope                                          (the dictionary path)
+    understand, check_scope, [choose_dimension]                      (the dictionary path)
     prepare_llm, rewrite_followup, retrieve, plan_with_llm,
     repair_loop                                                      (the LLM path, when needed)
     compile_query, gate_query                                        (EXPLAIN_STEPS ends here)
@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from asker import answer
 from asker.errors import AskerError, InternalError, QueryLimit
+from asker.pipeline.attribution_steps import choose_dimension, plan_note
 from asker.pipeline.llm_repair import compare_paths, repair_loop
 from asker.pipeline.llm_steps import (
     llm_audit_fields,
@@ -95,10 +96,13 @@ EXPLAIN_STEPS: tuple[Step, ...] = (
     gate_query,
 )
 _AFTER_LIMITS = EXPLAIN_STEPS.index(within_limits) + 1
+_AFTER_SCOPE = EXPLAIN_STEPS.index(check_scope) + 1
 ASK_STEPS: tuple[Step, ...] = (
     *EXPLAIN_STEPS[:_AFTER_LIMITS],  # check_input, screen_question, identify, within_limits
     answer_from_verified_example,  # a reviewer-verified question answers with its SQL, gated
-    *EXPLAIN_STEPS[_AFTER_LIMITS:],
+    *EXPLAIN_STEPS[_AFTER_LIMITS:_AFTER_SCOPE],  # understand, check_scope
+    choose_dimension,  # a "why did it change" with no dimension named: the one explaining most
+    *EXPLAIN_STEPS[_AFTER_SCOPE:],
     execute,
     compare_paths,
     build_answer,
@@ -108,6 +112,7 @@ QUERY_STEPS: tuple[Step, ...] = (
     within_limits,
     given_query,
     check_scope,
+    choose_dimension,
     compile_query,
     gate_query,
     execute,
@@ -179,7 +184,7 @@ def explained(turn: Turn, services: Services) -> Answer:
         status="ok",
         question=turn.question,
         language=turn.language,
-        message="仅生成查询计划，未执行" if zh else "Plan only: not executed",
+        message=("仅生成查询计划，未执行" if zh else "Plan only: not executed") + plan_note(turn),
         sql=turn.sql,
         columns=columns,
         as_of=services.data_date,
@@ -210,6 +215,7 @@ EXPORT_QUESTION_STEPS: tuple[Step, ...] = (
     within_limits,
     understand,
     check_scope,
+    choose_dimension,
     compile_query,
     gate_query,
     execute_export,

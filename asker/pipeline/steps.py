@@ -8,6 +8,12 @@ from dataclasses import replace
 from asker import answer
 from asker.access.question_scope import check_named_orgs, visible_orgs
 from asker.errors import AccessDenied, InvalidSql
+from asker.pipeline.attribution_steps import (
+    build_attribution_answer,
+    compile_attribution,
+    is_attribution,
+    why_choice,
+)
 from asker.pipeline.entity_answers import detail_refusal, threshold_filters
 from asker.pipeline.llm_steps import llm_model, llm_needed, llm_sql_answer
 from asker.pipeline.principal_words import under_us
@@ -143,6 +149,8 @@ def compile_query(turn: Turn, services: Services) -> Turn:
     if turn.route == "llm":
         return turn  # the repair loop compiled and gated the model's candidate
     assert turn.query is not None
+    if is_attribution(turn):
+        return replace(turn, compiled=compile_attribution(turn, services))
     compiled = services.compiler.compile(turn.query)
     return replace(turn, compiled=compiled)
 
@@ -176,6 +184,10 @@ def build_answer(turn: Turn, services: Services) -> Turn:
         return llm_sql_answer(build_sql_answer(turn, services))
     assert turn.compiled is not None and turn.result is not None and turn.understanding is not None
     parts = answer_parts(turn, services)
+    if is_attribution(turn):
+        return build_attribution_answer(turn, services, parts)
+    if (why := why_choice(turn, services)) is not None:
+        parts = replace(parts, choices=(*parts.choices, why))
     found = answer.from_metric_result(parts, turn.result)
     if turn.llm is not None and turn.llm.agree is not None:
         found = replace(found, paths_agree=turn.llm.agree)

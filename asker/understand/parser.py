@@ -15,6 +15,7 @@ from asker.semantic.periods import month_end
 from asker.semantic.query_checks import is_balance
 from asker.types import Filter, Labelled, MetricQuery, Order, Period, Understanding
 from asker.understand import entity_query, leftovers, typos
+from asker.understand.attribution_words import attribution_query, find_attribution
 from asker.understand.collect import Parts, collect, metric_from_products
 from asker.understand.domain import in_domain
 from asker.understand.exclusion import apply_exclusions, find_exclusions
@@ -169,6 +170,8 @@ def _parse(question: str, ctx: Context, previous: MetricQuery | None) -> Underst
     used += list(applied.used) + list(read.excluded)
     used += [(a, b) for a, b in own if query.entity is None or not OWN_BOOK.search(question[a:b])]
     used += list(under_us_spans(question))
+    why = find_attribution(question) if query.metrics else None
+    used += list(why.spans) if why else []  # 为什么…下降, 主要是哪个分行: an attribution
     ignore = MEASURE_WORDS if query.metrics else frozenset()
     base = Understanding(
         question=question,
@@ -191,7 +194,9 @@ def _parse(question: str, ctx: Context, previous: MetricQuery | None) -> Underst
         found = _without_metric(base, parts, time, ctx)
         in_domain_refusal = found.code == "NOT_ANSWERABLE" and not found.out_of_domain
         return replace(found, query=query) if in_domain_refusal else found
-    if query.order and not query.dimensions and not query.entity:
+    if why is not None and not query.entity:
+        query = attribution_query(query)  # the dimension, when none is named, is chosen later
+    elif query.order and not query.dimensions and not query.entity:
         query = replace(query, dimensions=("branch",))
         parts.assumptions.append("按分行排名" if language == "zh" else "ranked by branch")
     if inherited_period:
