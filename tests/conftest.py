@@ -44,13 +44,15 @@ def _build_tiny() -> Path:
     root = Path(tempfile.mkdtemp(prefix="asker-tiny-"))
     data_dir = root / "data"
     api.init(Settings(data_dir=data_dir), scale="tiny", seed=42)
-    from tests.helpers import AS_BUILT
+    from tests.helpers import AS_BUILT, AS_BUILT_ANCHOR
 
     with (
         closing(sqlite3.connect(data_dir / "app.db")) as src,
         closing(sqlite3.connect(root / AS_BUILT)) as dst,
     ):
         src.backup(dst)  # what copy_data_dir(..., as_built=True) starts from
+    if (data_dir / "audit.anchor").exists():  # an empty chain has no anchor yet
+        shutil.copyfile(data_dir / "audit.anchor", root / AS_BUILT_ANCHOR)
     return data_dir
 
 

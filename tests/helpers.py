@@ -118,6 +118,7 @@ APP_DB_FILES = ("app.db", "app.db-wal", "app.db-shm", "app.db-journal", "*.tmp")
 
 
 AS_BUILT = "app-as-built.db"  # beside the tiny data dir: its app database before any test ran
+AS_BUILT_ANCHOR = "audit-as-built.anchor"  # and the audit anchor that goes with that database
 
 
 def copy_data_dir(source: Path, target: Path, *ignore: str, as_built: bool = False) -> Path:
@@ -133,6 +134,11 @@ def copy_data_dir(source: Path, target: Path, *ignore: str, as_built: bool = Fal
         closing(sqlite3.connect(target / "app.db")) as dst,
     ):
         src.backup(dst)
+    if as_built:  # the anchor names the chain head of the database it goes with (if any)
+        anchor, built = target / "audit.anchor", source.parent / AS_BUILT_ANCHOR
+        anchor.unlink(missing_ok=True)
+        if built.exists():
+            shutil.copyfile(built, anchor)
     return target
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import importlib.util
 from collections import Counter
-from pathlib import Path
 from types import ModuleType
 
-import duckdb
 import pytest
 
+from asker.warehouse.engine import DuckDBExecutor
 from eval.cases import CASES_DIR, load_suite
+from tests.helpers import rows
 
 DATA_ROLES = {"client_manager", "subbranch_manager", "branch_manager", "hq_analyst", "hq_executive"}
 
@@ -44,15 +44,14 @@ def test_the_split_is_the_recorded_seeds_split() -> None:
     assert split.assign(sorted(expected), seed=split.SEED + 1) != expected
 
 
-def test_every_gold_sql_runs_ungated_on_tiny(tiny_dir: Path) -> None:
-    con = duckdb.connect(str(tiny_dir / "warehouse.duckdb"), read_only=True)
+def test_every_gold_sql_runs_ungated_on_tiny(tiny_executor: DuckDBExecutor) -> None:
+    # The shared executor: a process may open the DuckDB file with one configuration only.
     failures = []
     for sql in sorted({c.expect.sql for c in load_suite("voices") if c.expect.sql}):
         try:
-            con.execute(sql).fetchall()
-        except duckdb.Error as error:  # a gold that errors is a mistake in the gold
-            failures.append(f"{error}: {sql[:120]}")
-    con.close()
+            rows(tiny_executor, sql)
+        except Exception as error:  # a gold that errors is a mistake in the gold
+            failures.append(f"{type(error).__name__} {error}: {sql[:120]}")
     assert not failures, failures[:5]
 
 

@@ -43,7 +43,7 @@ def test_a_role_without_export_gets_no_route_out(app: AppTest, user: str) -> Non
 def test_a_role_with_export_downloads_only_through_the_audited_export(
     tiny_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    copy_data_dir(tiny_dir, tmp_path / "data")  # the export writes an audit record
+    copy_data_dir(tiny_dir, tmp_path / "data", as_built=True)  # the export writes an audit record
     monkeypatch.setenv("ASKER_DATA_DIR", str(tmp_path / "data"))
     app = AppTest.from_file(APP, default_timeout=TIMEOUT)
     app.run()

@@ -29,7 +29,7 @@ CORRECT_SQL = (
 @pytest.fixture
 def data_dir(tiny_dir: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "data"
-    copy_data_dir(tiny_dir, copy)  # these tests write feedback, examples and audit records
+    copy_data_dir(tiny_dir, copy, as_built=True)  # these tests write feedback, examples, audit
     return copy
 
 
