@@ -13,7 +13,9 @@ import json
 import multiprocessing
 import os
 import stat
+import sys
 import threading
+import types
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -204,9 +206,12 @@ def test_eight_threads_append_one_unbroken_chain(log: AuditLog, engine: Engine) 
 
 
 def test_processes_and_threads_together_append_one_unbroken_chain(
-    target: Target, engine: Engine, data_dir: Path, log: AuditLog
+    target: Target, engine: Engine, data_dir: Path, log: AuditLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """8 writers: 2 spawned processes of 2 threads each, and 4 threads of this process."""
+    # A spawned child first re-runs the parent's __main__; after an AppTest run in this worker
+    # that is the chat page (Streamlit installs the script as __main__), which fails there.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     processes, threads, here = 2, 2, 4
     context = multiprocessing.get_context("spawn")
     with (

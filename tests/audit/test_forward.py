@@ -17,13 +17,13 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from asker import api
 from asker.audit.redact import AuditRecord
 from asker.config import Settings
-from tests.helpers import copy_data_dir
+from asker.warehouse.engine import DuckDBExecutor
+from tests.helpers import copy_data_dir, rows
 
 # RFC 5424 §6: HEADER SP STRUCTURED-DATA [SP MSG]; MSG with a BOM is UTF-8.
 SYSLOG = re.compile(
@@ -35,14 +35,14 @@ SYSLOG = re.compile(
 
 
 @pytest.fixture(scope="module")
-def customer(tiny_db: Path) -> tuple[str, str, str]:
-    """A real tiny-bank customer's name, ID number and mobile."""
-    with closing(duckdb.connect(str(tiny_db), read_only=True)) as con:
-        found = con.execute(
-            "SELECT cust_name, id_no, mobile FROM dim_customer"
-            " WHERE cust_type = '个人' ORDER BY cust_id LIMIT 1"
-        ).fetchone()
-    assert found is not None
+def customer(tiny_executor: DuckDBExecutor) -> tuple[str, str, str]:
+    """A real tiny-bank customer's name, ID number and mobile (through the shared executor: a
+    process may open the DuckDB file with one configuration only)."""
+    [found] = rows(
+        tiny_executor,
+        "SELECT cust_name, id_no, mobile FROM dim_customer"
+        " WHERE cust_type = '个人' ORDER BY cust_id LIMIT 1",
+    )
     return str(found[0]), str(found[1]), str(found[2])
 
 
