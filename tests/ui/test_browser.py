@@ -11,9 +11,11 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -65,6 +67,27 @@ def app_url(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, server)
+        yield url
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+
+
+@contextmanager
+def asker_serve(data_dir: Path, port: int, env: dict[str, str]) -> Iterator[str]:
+    """``asker serve`` on ``data_dir`` with ``env`` added to this environment, until the block
+    ends (its process group stopped with SIGTERM); yields the app's address once healthy."""
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "asker", "serve", "--data-dir", str(data_dir), "--port", str(port)],
+        cwd=data_dir.parent,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         _wait_healthy(url, server)
         yield url

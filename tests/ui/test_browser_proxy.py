@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ import pytest
 from tests.access.test_trusted_header import SECRET, signed
 from tests.helpers import copy_data_dir
 from tests.shared_servers import free_port
-from tests.ui.test_browser import CHROMIUM, FLAGS, ROOT, _wait_healthy
+from tests.ui.test_browser import CHROMIUM, FLAGS, asker_serve
 
 
 @pytest.fixture(scope="module")
@@ -29,28 +27,12 @@ def proxied_app(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
             pytest.fail("chromium is not installed: .ci/run installs it (apt-get install chromium)")
         pytest.skip("chromium is not installed on this machine")
     data_dir = copy_data_dir(tiny_dir, tmp_path_factory.mktemp("proxy-ui") / "data")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
         "ASKER_TRUSTED_HEADER_PROXIES": json.dumps(["127.0.0.1"]),
         "ASKER_TRUSTED_HEADER_SECRET": SECRET,
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "asker", "serve", "--data-dir", str(data_dir), "--port", str(port)],
-        cwd=data_dir.parent,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        _wait_healthy(url, server)
+    with asker_serve(data_dir, free_port(), env) as url:
         yield url
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
 
 
 def test_the_proxys_signed_identity_signs_in_without_a_password(proxied_app: str) -> None:

@@ -8,8 +8,6 @@ directory group and org attribute, sees only his branch's sub-branches. The app 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ import pytest
 
 from tests.helpers import copy_data_dir
 from tests.shared_servers import free_port
-from tests.ui.test_browser import CHROMIUM, FLAGS, ROOT, _wait_healthy
+from tests.ui.test_browser import CHROMIUM, FLAGS, asker_serve
 
 
 @pytest.fixture(scope="module")
@@ -31,29 +29,14 @@ def sso_app(
         pytest.skip("chromium is not installed on this machine")
     data_dir = copy_data_dir(tiny_dir, tmp_path_factory.mktemp("sso") / "data")
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
         "ASKER_OIDC_ISSUER": oidc_provider["issuer"],
         "ASKER_OIDC_CLIENT_ID": oidc_provider["client_id"],
         "ASKER_OIDC_CLIENT_SECRET": oidc_provider["client_secret"],
-        "ASKER_OIDC_REDIRECT_URI": f"{url}/oauth2callback",
+        "ASKER_OIDC_REDIRECT_URI": f"http://127.0.0.1:{port}/oauth2callback",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "asker", "serve", "--data-dir", str(data_dir), "--port", str(port)],
-        cwd=data_dir.parent,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        _wait_healthy(url, server)
+    with asker_serve(data_dir, port, env) as url:
         yield url
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
 
 
 def test_single_sign_on_in_a_real_browser(sso_app: str, oidc_provider: dict[str, Any]) -> None:
